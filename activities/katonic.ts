@@ -1,0 +1,26 @@
+// Phase katonic: the external Katonic role, applied by the product's playbook to the
+// controller (localhost), with the cluster's kubeconfig.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
+import { renderKatonicFiles } from '../lib/inventory/render.js';
+import { localTools } from '../lib/local-tools.js';
+import { layoutOf, type ActivityConfig } from './activity-config.js';
+import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { writeFilesAtomically } from './write-files.js';
+
+export async function runKatonicRole(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+  const { roleDir } = input.spec.spec.katonic;
+  await access(join(roleDir, 'tasks', 'main.yml')).catch(() => {
+    throw ApplicationFailure.nonRetryable(`katonic: spec.katonic.roleDir (${roleDir}) is not a role directory with tasks/main.yml`, 'KatonicRoleNotFound');
+  });
+  const layout = layoutOf(config, input.spec);
+  await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
+  const run = await runAnsiblePhase(config, input, 'katonic', {
+    playbook: localTools.playbook('katonic.yml'),
+    target: 'controller',
+    moreExtraVars: [layout.katonicVarsFile],
+  });
+  return phaseResult(run, `Katonic ${input.spec.spec.katonic.version} applied`);
+}

@@ -1,0 +1,25 @@
+// The cluster through its API, from a kubeconfig file (Kubespray's admin.conf, or the
+// managed cluster's), with TLS verification as the kubeconfig says.
+import { readFile } from 'node:fs/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+
+export async function loadKubeConfig(file: string, phase: string): Promise<KubeConfig> {
+  const text = await readFile(file, 'utf8').catch(() => {
+    // Without the kubeconfig the phase cannot start; the phase that writes it has to run again.
+    throw ApplicationFailure.nonRetryable(`${phase}: no kubeconfig at ${file} (the kubespray phase writes it as admin.conf)`, 'KubeconfigMissing');
+  });
+  const kc = new KubeConfig();
+  kc.loadFromString(text);
+  return kc;
+}
+
+export const FIELD_MANAGER = 'katonic-installer';
+
+/** Server-side apply, one object at a time, in order (namespaces before what lives in them). */
+export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  for (const object of objects) {
+    await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+}

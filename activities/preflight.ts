@@ -1,0 +1,52 @@
+// Phase preflight: gather facts from every node with Ansible and compare them with the
+// node requirements. A node that falls short is a fact, not a glitch: not retried.
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
+import { renderInventoryFiles } from '../lib/inventory/render.js';
+import { localTools } from '../lib/local-tools.js';
+import { checkNodes, describeReport, type HostFacts } from '../lib/preflight/requirements.js';
+import { layoutOf, type ActivityConfig } from './activity-config.js';
+import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { writeFilesAtomically } from './write-files.js';
+
+async function readFacts(dir: string): Promise<Map<string, HostFacts>> {
+  const facts = new Map<string, HostFacts>();
+  for (const file of await readdir(dir).catch(() => [])) {
+    if (!file.endsWith('.json')) continue;
+    const host = JSON.parse(await readFile(join(dir, file), 'utf8')) as HostFacts;
+    facts.set(host.host, host);
+  }
+  return facts;
+}
+
+export async function preflight(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+  const { spec } = input;
+  const onprem = spec.spec.onprem;
+  if (!onprem) throw ApplicationFailure.nonRetryable('preflight: the spec has no onprem section', 'InvalidSpec');
+  const layout = layoutOf(config, spec);
+  const phaseDir = layout.phaseDir('preflight');
+  // Its own copy of the inventory: the inventory phase comes later, and may be re-run alone.
+  const inventoryDir = join(phaseDir, 'inventory');
+  const files = new Map([...renderInventoryFiles(spec, layout)].map(([path, text]) => [join(inventoryDir, relative(layout.inventoryDir, path)), text]));
+  await writeFilesAtomically(files);
+  const factsDir = join(phaseDir, 'facts');
+  await rm(factsDir, { recursive: true, force: true });
+
+  const run = await runAnsiblePhase(config, input, 'preflight', {
+    playbook: localTools.playbook('preflight.yml'),
+    target: 'nodes',
+    inventory: join(inventoryDir, 'hosts.yaml'),
+  });
+  const report = checkNodes(onprem, await readFacts(factsDir));
+  if (!report.passed) {
+    throw ApplicationFailure.create({
+      type: 'PreflightFailed',
+      message: `preflight: nodes do not meet the requirements:\n${describeReport(report)}`,
+      nonRetryable: true,
+      details: [{ phase: 'preflight', failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host), report }],
+    });
+  }
+  return phaseResult(run, `${report.hosts.length} nodes meet the requirements`);
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// kinstall: the installer's command line. Exit 0 ok, 1 failure, 2 bad input.
+import { Command, Option } from 'commander';
+import type { Client } from '@temporalio/client';
+import { CliError } from './cli-error.js';
+import { withClient, type ConnectionOptions } from './connection.js';
+import { devCommand } from './commands/dev.js';
+import { listCommand, statusCommand, watchCommand, watchInstall } from './commands/inspect.js';
+import { approveCommand, cancelCommand, resumeCommand, retryCommand } from './commands/operate.js';
+import { planCommand, validateCommand } from './commands/spec-commands.js';
+import { startInstall } from './commands/start.js';
+import { workerCommand } from './commands/worker.js';
+import { loadSpec } from './load-spec.js';
+import { formatStatus } from './status-table.js';
+
+type GlobalOptions = ConnectionOptions & { json?: boolean };
+
+const program = new Command('kinstall')
+  .description('A durable installer for the Katonic MLOps platform, on Temporal and Ansible')
+  .addOption(new Option('--address <host:port>', 'Temporal server').env('TEMPORAL_ADDRESS').default('localhost:7233'))
+  .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
+  .option('--json', 'print data as JSON')
+  .showHelpAfterError()
+  .exitOverride();
+
+const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
+const withServer = (cmd: Command, use: (client: Client, opts: GlobalOptions) => Promise<void>) => withClient(globals(cmd), (client) => use(client, globals(cmd)));
+
+program
+  .command('validate <file>')
+  .description('check an install spec; every error with its path; exit 2 if any')
+  .action((file: string, _o, cmd: Command) => validateCommand(file, Boolean(globals(cmd).json)));
+
+program
+  .command('plan <file>')
+  .description('the phases that would run and the generated inventory; --out writes the files the playbooks get')
+  .option('--out <dir>', 'write the inventory, group_vars and extra-vars files here')
+  .action((file: string, o: { out?: string }, cmd: Command) => planCommand(file, o.out, Boolean(globals(cmd).json)));
+
+program
+  .command('start <file>')
+  .description('start the install workflow (id install-<metadata.name>)')
+  .option('--wait', 'follow it until it ends or waits for an operator')
+  .action(async (file: string, o: { wait?: boolean }, cmd: Command) => {
+    const spec = await loadSpec(file);
+    await withServer(cmd, async (client) => {
+      const handle = await startInstall(client, spec);
+      console.log(handle.workflowId);
+      if (!o.wait) return;
+      const status = await watchInstall(client, handle.workflowId);
+      console.log(`\n${formatStatus(status)}`);
+      if (status.state !== 'completed') process.exitCode = 1;
+    });
+  });
+
+program.command('status <id>').description('phase table of an install').action((id: string, _o, cmd: Command) => withServer(cmd, (c, g) => statusCommand(c, id, Boolean(g.json))));
+program.command('list').description('installs known to the server').action((_o, cmd: Command) => withServer(cmd, (c, g) => listCommand(c, Boolean(g.json))));
+program.command('watch <id>').description('live progress until the install ends or waits for an operator').action((id: string, _o, cmd: Command) => withServer(cmd, (c) => watchCommand(c, id)));
+
+program
+  .command('retry <id>')
+  .description('run the failed phase again')
+  .option('--failed-hosts', 'only on the hosts that failed or were unreachable (--limit)')
+  .option('--vars <file>', 'with these extra vars changed (YAML or JSON mapping)')
+  .action((id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => withServer(cmd, (c) => retryCommand(c, id, o)));
+
+program
+  .command('resume <id>')
+  .description('a new run of an ended install that skips the phases that finished')
+  .option('--spec <file>', 'a changed spec (phases whose inputs changed run again)')
+  .action((id: string, o: { spec?: string }, cmd: Command) => withServer(cmd, (c) => resumeCommand(c, id, o.spec)));
+
+program.command('approve <id>').description('pass the approval gate the install waits at').action((id: string, _o, cmd: Command) => withServer(cmd, (c) => approveCommand(c, id)));
+program
+  .command('cancel <id>')
+  .description('cancel the install; its running Ansible is stopped')
+  .option('--reason <text>', 'recorded in the status')
+  .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, (c) => cancelCommand(c, id, o.reason)));
+
+program.command('worker').description('run a worker').action((_o, cmd: Command) => workerCommand(globals(cmd)));
+program
+  .command('dev')
+  .description('the embedded default: dev server with Web UI, stand-in Kubernetes API, worker')
+  .option('--demo', 'and the demo install on inventories/local-demo/')
+  .action((o: { demo?: boolean }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo) }));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  if (code?.startsWith('commander.')) {
+    process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
+  } else {
+    console.error(err instanceof CliError ? err.message : `kinstall: ${(err as Error).stack ?? String(err)}`);
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  }
+}

@@ -1,0 +1,73 @@
+// dev: the embedded default on one machine: Temporal dev server with Web UI (sqlite under
+// the data dir), the stand-in Kubernetes API, a worker, and with --demo the demo install.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { dataDir, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
+import { startStandinCluster } from '../../standins/cluster-api/server.js';
+import { installWorkflowId } from '../../workflows/definitions.js';
+import { createInstallWorker } from '../../worker/create-worker.js';
+import { CliError } from '../cli-error.js';
+import { connectClient, type ConnectionOptions } from '../connection.js';
+import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
+import { loadSpec } from '../load-spec.js';
+import { formatStatus } from '../status-table.js';
+import { watchInstall } from './inspect.js';
+import { startInstall } from './start.js';
+
+export const DEMO_SPEC = join(REPO_ROOT, 'inventories', 'local-demo', 'install.yaml');
+const UI_PORT = 8233;
+const STANDIN_API_PORT = 6443;
+
+async function runDemo(client: Client, uiBase: string): Promise<void> {
+  const spec = await loadSpec(DEMO_SPEC);
+  const id = installWorkflowId(spec.metadata.name);
+  const running = await client.workflow
+    .getHandle(id)
+    .describe()
+    .then((d) => d.status.name === 'RUNNING')
+    .catch(() => false);
+  if (running) {
+    console.log(`The demo install ${id} is still running from before: following it.`);
+  } else {
+    // A fresh demo each time: its journal and fail counters start empty.
+    await rm(join(dataDir(), 'runs', spec.metadata.name), { recursive: true, force: true });
+    await startInstall(client, spec);
+  }
+  console.log(`Demo install: ${uiBase}/namespaces/default/workflows/${id}`);
+  const status = await watchInstall(client, id, (line) => console.log(`  ${line}`));
+  console.log(`\n${formatStatus(status)}\n`);
+}
+
+export async function devCommand(opts: ConnectionOptions & { demo: boolean }): Promise<void> {
+  const port = Number(opts.address.split(':').at(-1));
+  let server: DevServer | undefined;
+  if (await serverReachable(opts.address)) {
+    console.log(`Using the Temporal server already at ${opts.address}`);
+  } else {
+    if (!Number.isInteger(port)) throw new CliError(`--address ${opts.address}: expected host:port`, 2);
+    server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db') });
+    console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT}`);
+  }
+  const cluster = await startStandinCluster({ dir: join(dataDir(), 'standin-cluster'), port: STANDIN_API_PORT });
+  console.log(`Stand-in Kubernetes API on ${cluster.url}`);
+  const worker = await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir() });
+  const workerDone = worker.run();
+  console.log(`Worker on task queue ${taskQueue()}; Ctrl-C stops everything`);
+  const client = await connectClient(opts);
+
+  const shutdown = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  if (opts.demo) {
+    await Promise.race([runDemo(client, `http://localhost:${UI_PORT}`), shutdown]);
+    console.log('Serving until Ctrl-C.');
+  }
+  await shutdown;
+  console.log('Shutting down…');
+  worker.shutdown();
+  await workerDone;
+  await client.connection.close();
+  await cluster.close();
+  await server?.stop();
+}

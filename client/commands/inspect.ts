@@ -1,0 +1,59 @@
+// status, list, watch: reading installs.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
+import { INSTALL_WORKFLOW, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
+import { fetchStatus } from '../install-status.js';
+import { formatStatus } from '../status-table.js';
+
+export async function statusCommand(client: Client, id: string, json: boolean): Promise<void> {
+  const status = await fetchStatus(client, id);
+  console.log(json ? JSON.stringify(status, null, 2) : formatStatus(status));
+}
+
+export async function listCommand(client: Client, json: boolean): Promise<void> {
+  const rows: Record<string, string>[] = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
+    const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
+    rows.push({
+      id: wf.workflowId,
+      cluster: attr(SEARCH_ATTRIBUTES.cluster),
+      flow: String((await wf.memo)?.flow ?? ''),
+      state: attr(SEARCH_ATTRIBUTES.state) || wf.status.name.toLowerCase(),
+      phase: attr(SEARCH_ATTRIBUTES.phase),
+      ticket: attr(SEARCH_ATTRIBUTES.ticket),
+    });
+  }
+  if (json) return console.log(JSON.stringify(rows, null, 2));
+  if (!rows.length) return console.log('No installs on this server.');
+  const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket'];
+  const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => (r[h] ?? '').length)));
+  console.log(header.map((h, i) => h.toUpperCase().padEnd(widths[i]!)).join('  '));
+  for (const r of rows) console.log(header.map((h, i) => (r[h] ?? '').padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+const line = (s: InstallStatus) => {
+  const phase = s.phases.find((p) => p.name === s.phase);
+  const task = phase?.task ? ` · ${phase.task}` : '';
+  const hosts = phase?.hosts ? ` · hosts ok ${phase.hosts.ok + phase.hosts.changed}, failed ${phase.hosts.failed + phase.hosts.unreachable}` : '';
+  return `${new Date().toISOString().slice(11, 19)} ${s.state}${s.phase ? ` · ${s.phase} (attempt ${phase?.attempts ?? 0})` : ''}${task}${hosts}`;
+};
+
+/** Prints progress as it changes until the install ends or waits for someone; returns the last status. */
+export async function watchInstall(client: Client, id: string, print: (text: string) => void = console.log): Promise<InstallStatus> {
+  let last = '';
+  for (;;) {
+    const status = await fetchStatus(client, id);
+    const text = line(status);
+    if (text.slice(9) !== last) print(text);
+    last = text.slice(9);
+    if (FINAL_STATES.includes(status.state) || status.state.startsWith('waiting-for')) return status;
+    await sleep(1000);
+  }
+}
+
+export async function watchCommand(client: Client, id: string): Promise<void> {
+  const status = await watchInstall(client, id);
+  console.log(`\n${formatStatus(status)}`);
+  if (status.state !== 'completed') process.exitCode = 1;
+}

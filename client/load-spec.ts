@@ -1,0 +1,25 @@
+// Reads an install spec file: validated, relative paths made absolute. Exit 2 on bad input.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Installation } from '../lib/spec/schema.js';
+import { resolveSpecPaths } from '../lib/spec/resolve-paths.js';
+import { parseSpecText, type SpecError } from '../lib/spec/validate.js';
+import { CliError } from './cli-error.js';
+
+export class SpecInvalidError extends CliError {
+  constructor(
+    readonly file: string,
+    readonly errors: SpecError[],
+  ) {
+    super(`${file}: ${errors.length} error${errors.length > 1 ? 's' : ''}\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`, 2);
+  }
+}
+
+export async function loadSpec(file: string): Promise<Installation> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot read ${file}: ${err.code ?? err.message}`, 2);
+  });
+  const result = parseSpecText(text);
+  if (!result.ok) throw new SpecInvalidError(file, result.errors);
+  return resolveSpecPaths(result.spec, dirname(resolve(file)));
+}

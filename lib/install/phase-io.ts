@@ -1,0 +1,20 @@
+// What the workflow hands a phase activity and what it gets back. Shared, so that the
+// workflow, the activities and the status agree on one shape.
+import type { HostCounts } from '../ansible/events.js';
+import type { Installation } from '../spec/schema.js';
+
+export interface PhaseInput {
+  spec: Installation;
+  /** `retry --failed-hosts`: run Ansible with `--limit` on these hosts only. */
+  limitHosts?: string[];
+  /** `retry --vars`: extra vars the operator changed for this phase. */
+  operatorVars?: Record<string, unknown>;
+}
+
+export interface PhaseResult {
+  /** The activity attempt that succeeded (1 when it worked the first time). */
+  attempt: number;
+  summary: string;
+  hosts?: HostCounts;
+  tasksDone?: number;
+}

@@ -1,0 +1,53 @@
+// The extra vars each playbook gets (as a JSON file, so types survive): the user's
+// `spec.extraVars`, then the operator's changes, then the installer's own katonic_* vars.
+import type { Installation } from '../spec/schema.js';
+import type { RunLayout } from '../run-layout.js';
+
+export const ANSIBLE_PHASES = ['preflight', 'kubespray', 'storage', 'katonic'] as const;
+export type AnsiblePhase = (typeof ANSIBLE_PHASES)[number];
+
+const DEFAULT_HOST_VOLUME_SERVICES = ['git', 'postgres', 'mongodb'];
+
+function phaseSpecificVars(doc: Installation, layout: RunLayout, phase: AnsiblePhase): Record<string, unknown> {
+  const { onprem, katonic } = doc.spec;
+  switch (phase) {
+    case 'storage': {
+      const storage = onprem?.storage;
+      return {
+        katonic_storage_kind: storage?.kind,
+        katonic_nfs_server: storage?.nfs?.server,
+        katonic_nfs_path: storage?.nfs?.path,
+        katonic_host_volume_root: storage?.hostVolumes?.root,
+        katonic_host_volume_services: storage?.hostVolumes?.services ?? DEFAULT_HOST_VOLUME_SERVICES,
+      };
+    }
+    case 'katonic':
+      return { katonic_role_dir: katonic.roleDir, katonic_kubeconfig: kubeconfigPath(doc, layout) };
+    default:
+      return {};
+  }
+}
+
+/** The kubeconfig the katonic phase and `verify` use: Kubespray's admin.conf, or the managed cluster's. */
+export function kubeconfigPath(doc: Installation, layout: RunLayout): string {
+  return doc.spec.flow === 'onprem' ? layout.adminConf : `${layout.phaseDir('katonic')}/kubeconfig`;
+}
+
+export function phaseExtraVars(
+  doc: Installation,
+  layout: RunLayout,
+  phase: AnsiblePhase,
+  operatorVars: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const vars: Record<string, unknown> = {
+    ...doc.spec.extraVars,
+    ...operatorVars,
+    katonic_install_name: doc.metadata.name,
+    katonic_data_dir: layout.dataDir,
+    katonic_run_dir: layout.runDir,
+    katonic_phase: phase,
+    katonic_phase_dir: layout.phaseDir(phase),
+    ...phaseSpecificVars(doc, layout, phase),
+  };
+  return Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,49 @@
+// The Kubespray inventory (hosts.yaml), in the layout of Kubespray's sample inventory.
+import type { NodeRole, OnpremSpec } from '../spec/schema.js';
+
+type HostVars = Record<string, string | number>;
+type Group = { hosts: Record<string, null> };
+
+export interface KubesprayInventory {
+  all: {
+    hosts: Record<string, HostVars>;
+    children: {
+      kube_control_plane: Group;
+      kube_node: Group;
+      etcd: Group;
+      k8s_cluster: { children: Record<'kube_control_plane' | 'kube_node' | 'calico_rr', null> };
+      calico_rr: Group;
+    };
+  };
+}
+
+function hostVars(address: string, local: boolean): HostVars {
+  const vars: HostVars = { ansible_host: address, ip: address, access_ip: address };
+  // A local-connection node is this machine: Ansible runs its tasks with its own Python.
+  if (local) Object.assign(vars, { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' });
+  return vars;
+}
+
+export function kubesprayInventory(onprem: OnpremSpec): KubesprayInventory {
+  const local = onprem.connection === 'local';
+  const group = (role: NodeRole): Group => ({
+    hosts: Object.fromEntries(onprem.nodes.filter((n) => n.roles.includes(role)).map((n) => [n.name, null])),
+  });
+  return {
+    all: {
+      hosts: Object.fromEntries(onprem.nodes.map((n) => [n.name, hostVars(n.address, local)])),
+      children: {
+        kube_control_plane: group('control-plane'),
+        kube_node: group('worker'),
+        etcd: group('etcd'),
+        k8s_cluster: { children: { kube_control_plane: null, kube_node: null, calico_rr: null } },
+        calico_rr: { hosts: {} },
+      },
+    },
+  };
+}
+
+/** The inventory for playbooks that run on the controller against the cluster's API (katonic). */
+export function localhostInventory(): { all: { hosts: { localhost: HostVars } } } {
+  return { all: { hosts: { localhost: { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' } } } };
+}

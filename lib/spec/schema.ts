@@ -1,0 +1,163 @@
+// The install spec (YAML, Kubernetes style): its shape and the cross-field rules.
+// Every message says what was expected, because `kinstall validate` prints them as they are.
+import { z } from 'zod';
+import { FLOW_PHASES, type Flow } from '../plan/phases.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
+const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const KUBE_VERSION = /^v?\d+\.\d+\.\d+$/;
+
+export const isIpv4 = (value: string): boolean => IPV4.test(value);
+const isHostname = (value: string): boolean => HOSTNAME.test(value) && !/^[\d.]+$/.test(value);
+
+const dnsLabel = z.string().regex(DNS_LABEL, 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters');
+const address = z.string().refine((v) => isIpv4(v) || isHostname(v), 'expected an IPv4 address or a host name');
+const fqdn = z.string().refine(isHostname, 'expected a fully qualified domain name such as mlops.example.com');
+const path = z.string().min(1, 'expected a path');
+const absolutePath = z.string().startsWith('/', 'expected an absolute path');
+const positive = z.number().positive('expected a positive number');
+const nonNegative = z.number().nonnegative('expected a number >= 0');
+
+/** A secret is named, never given: `env:NAME` or `file:PATH`. The value itself is never echoed. */
+export const secretRef = z
+  .string()
+  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, 'expected a secret reference "env:NAME" or "file:PATH" (secrets are never written into a spec)');
+
+export const NODE_ROLES = ['control-plane', 'etcd', 'worker'] as const;
+
+const node = z.strictObject({
+  name: dnsLabel,
+  address,
+  roles: z.array(z.enum(NODE_ROLES, { error: `expected one of ${NODE_ROLES.join(', ')}` })).min(1, 'expected at least one role'),
+  gpu: z.boolean().optional(),
+});
+
+const nodeMinimums = z.strictObject({
+  cpus: positive,
+  memoryGb: positive,
+  osDiskGb: nonNegative,
+  extraDiskGb: nonNegative.optional(),
+});
+
+const preflight = z.strictObject({
+  controlPlane: nodeMinimums.partial().optional(),
+  worker: nodeMinimums.partial().optional(),
+  // "Ubuntu 20.04"; a trailing "*" matches any version ("Debian *").
+  acceptedOs: z.array(z.string().min(1)).min(1, 'expected at least one accepted OS').optional(),
+});
+
+const nfs = z.strictObject({ server: address, path: absolutePath });
+const HOST_VOLUME_SERVICES = ['git', 'postgres', 'mongodb'] as const;
+const storage = z.strictObject({
+  kind: z.enum(['nfs', 'hostVolumes'], { error: 'expected nfs or hostVolumes' }),
+  nfs: nfs.optional(),
+  hostVolumes: z
+    .strictObject({
+      root: absolutePath,
+      services: z.array(z.enum(HOST_VOLUME_SERVICES, { error: `expected one of ${HOST_VOLUME_SERVICES.join(', ')}` })).optional(),
+    })
+    .optional(),
+  // check: the node playbook runs in Ansible's check mode and changes nothing (tests, the demo).
+  prepareNodes: z.enum(['apply', 'check'], { error: 'expected apply or check' }).optional(),
+});
+
+const onprem = z.strictObject({
+  kubespray: z.strictObject({ dir: path, version: z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected a Kubespray release such as v2.31.0').optional() }),
+  kubeVersion: z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.32.5').optional(),
+  connection: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
+  nodes: z.array(node).min(1, 'expected at least one node'),
+  ssh: z.strictObject({ user: z.string().min(1, 'expected a user name'), privateKeyRef: secretRef, port: z.number().int().min(1).max(65535).optional() }).optional(),
+  storage,
+  preflight: preflight.optional(),
+});
+
+const managed = z.strictObject({
+  kubeconfigRef: secretRef,
+  blobStore: z
+    .strictObject({ kind: z.enum(['s3', 'azureBlob'], { error: 'expected s3 or azureBlob' }), bucket: z.string().min(1), region: z.string().optional() })
+    .optional(),
+});
+
+const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
+
+const installationShape = z.strictObject({
+  apiVersion: z.literal('katonic.ai/v1', { error: 'expected katonic.ai/v1' }),
+  kind: z.literal('Installation', { error: 'expected Installation' }),
+  metadata: z.strictObject({ name: dnsLabel, ticket: z.string().min(1).optional() }),
+  spec: z.strictObject({
+    flow: z.enum(['onprem', 'aks', 'eks'], { error: 'expected onprem, aks or eks' }),
+    katonic: z.strictObject({
+      version: z.string({ error: 'expected a version string (quote it in YAML: "4.5")' }).min(1),
+      fqdn,
+      roleDir: path,
+    }),
+    onprem: onprem.optional(),
+    managed: managed.optional(),
+    approvals: z.array(approval).optional(),
+    // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
+    approvalTimeout: z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d').optional(),
+    extraVars: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+type Issue = { path: (string | number)[]; message: string };
+
+function duplicates(values: string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const v of values) (seen.has(v) ? repeated : seen).add(v);
+  return repeated;
+}
+
+function onpremIssues(o: z.infer<typeof onprem>): Issue[] {
+  const issues: Issue[] = [];
+  const at = (...p: (string | number)[]) => ['spec', 'onprem', ...p];
+  const withRole = (role: (typeof NODE_ROLES)[number]) => o.nodes.filter((n) => n.roles.includes(role));
+  if (withRole('control-plane').length === 0) issues.push({ path: at('nodes'), message: 'expected at least one node with the role control-plane' });
+  if (withRole('worker').length === 0) issues.push({ path: at('nodes'), message: 'expected at least one node with the role worker (Kubespray\'s kube_node group)' });
+  const etcd = withRole('etcd').length;
+  if (etcd % 2 === 0) issues.push({ path: at('nodes'), message: `expected an odd number of etcd members, got ${etcd}` });
+  for (const key of ['name', 'address'] as const) {
+    const repeated = duplicates(o.nodes.map((n) => n[key]));
+    o.nodes.forEach((n, i) => {
+      if (repeated.has(n[key])) issues.push({ path: at('nodes', i, key), message: `expected a unique ${key}; "${n[key]}" is used by another node` });
+    });
+  }
+  if ((o.connection ?? 'ssh') === 'ssh' && !o.ssh) issues.push({ path: at('ssh'), message: 'expected ssh settings (user, privateKeyRef) when connection is ssh' });
+  const { kind } = o.storage;
+  if (!o.storage.nfs) {
+    issues.push({ path: at('storage', 'nfs'), message: kind === 'nfs' ? 'expected nfs settings (server, path) when kind is nfs' : 'expected nfs settings (server, path): kfs (ReadWriteMany) is served over NFS also with host volumes' });
+  }
+  if (kind === 'hostVolumes' && !o.storage.hostVolumes) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected hostVolumes settings (root) when kind is hostVolumes' });
+  if (kind === 'nfs' && o.storage.hostVolumes) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected no hostVolumes settings when kind is nfs' });
+  return issues;
+}
+
+function crossFieldIssues(doc: z.infer<typeof installationShape>): Issue[] {
+  const { spec } = doc;
+  const issues: Issue[] = [];
+  if (spec.flow === 'onprem') {
+    if (spec.onprem) issues.push(...onpremIssues(spec.onprem));
+    else issues.push({ path: ['spec', 'onprem'], message: 'expected onprem settings when flow is onprem' });
+  } else if (!spec.managed) {
+    issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef) when flow is ${spec.flow}` });
+  }
+  const gates = FLOW_PHASES[spec.flow as Flow].map((p) => `before-${p}`);
+  (spec.approvals ?? []).forEach((gate, i) => {
+    if (!gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
+  });
+  for (const key of Object.keys(spec.extraVars ?? {})) {
+    if (key.startsWith('katonic_')) issues.push({ path: ['spec', 'extraVars', key], message: 'expected no katonic_* variables: the installer sets those itself' });
+  }
+  return issues;
+}
+
+export const installationSchema = installationShape.superRefine((doc, ctx) => {
+  for (const issue of crossFieldIssues(doc)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
+
+export type Installation = z.infer<typeof installationShape>;
+export type OnpremSpec = z.infer<typeof onprem>;
+export type NodeSpec = z.infer<typeof node>;
+export type NodeRole = (typeof NODE_ROLES)[number];

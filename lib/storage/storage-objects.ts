@@ -1,0 +1,114 @@
+// The Kubernetes objects that give an on-prem cluster the classes Katonic needs:
+// kdisk (ReadWriteOnce) and kfs (ReadWriteMany, volumeBindingMode Immediate), with the
+// provisioners behind them (NFS subdir provisioner; local-path for host volumes).
+import type { OnpremSpec } from '../spec/schema.js';
+import { STORAGE_CLASSES } from '../katonic-platform.js';
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export const STORAGE_NAMESPACE = 'katonic-storage';
+const NFS_PROVISIONER = 'katonic.ai/nfs';
+const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
+const labels = { 'app.kubernetes.io/managed-by': 'katonic-installer' };
+
+function provisionerRbac(name: string, rules: unknown[]): KubeObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: STORAGE_NAMESPACE, labels } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `katonic-${name}`, labels }, rules },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `katonic-${name}`, labels },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: STORAGE_NAMESPACE }],
+      roleRef: { kind: 'ClusterRole', name: `katonic-${name}`, apiGroup: 'rbac.authorization.k8s.io' },
+    },
+  ];
+}
+
+const VOLUME_RULES = [
+  { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+  { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch', 'update'] },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'update', 'patch'] },
+  { apiGroups: [''], resources: ['nodes', 'pods', 'configmaps'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+];
+
+function deployment(name: string, container: Record<string, unknown>, volumes: unknown[] = []): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: STORAGE_NAMESPACE, labels },
+    spec: {
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: name, containers: [{ name, ...container }], volumes } },
+    },
+  };
+}
+
+function nfsProvisioner(nfs: { server: string; path: string }): KubeObject[] {
+  const name = 'nfs-provisioner';
+  return [
+    ...provisionerRbac(name, VOLUME_RULES),
+    deployment(
+      name,
+      {
+        image: 'registry.k8s.io/sig-storage/nfs-subdir-external-provisioner:v4.0.2',
+        env: [
+          { name: 'PROVISIONER_NAME', value: NFS_PROVISIONER },
+          { name: 'NFS_SERVER', value: nfs.server },
+          { name: 'NFS_PATH', value: nfs.path },
+        ],
+        volumeMounts: [{ name: 'nfs-root', mountPath: '/persistentvolumes' }],
+      },
+      [{ name: 'nfs-root', nfs: { server: nfs.server, path: nfs.path } }],
+    ),
+  ];
+}
+
+function localPathProvisioner(root: string): KubeObject[] {
+  const name = 'local-path-provisioner';
+  const config = { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [root] }] };
+  return [
+    ...provisionerRbac(name, VOLUME_RULES),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: STORAGE_NAMESPACE, labels }, data: { 'config.json': JSON.stringify(config) } },
+    deployment(name, {
+      image: 'docker.io/rancher/local-path-provisioner:v0.0.30',
+      command: ['local-path-provisioner', 'start', '--config', '/etc/config/config.json'],
+      env: [{ name: 'POD_NAMESPACE', value: STORAGE_NAMESPACE }],
+    }),
+  ];
+}
+
+function storageClass(name: string, provisioner: string, accessMode: string, bindingMode: 'Immediate' | 'WaitForFirstConsumer', parameters: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name, labels, annotations: { 'katonic.ai/access-mode': accessMode } },
+    provisioner,
+    parameters,
+    reclaimPolicy: 'Delete',
+    allowVolumeExpansion: true,
+    volumeBindingMode: bindingMode,
+  };
+}
+
+export function onpremStorageObjects(storage: OnpremSpec['storage']): KubeObject[] {
+  const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: STORAGE_NAMESPACE, labels } };
+  const objects: KubeObject[] = [namespace];
+  if (storage.nfs) objects.push(...nfsProvisioner(storage.nfs));
+  objects.push(storageClass(STORAGE_CLASSES.rwx, NFS_PROVISIONER, 'ReadWriteMany', 'Immediate', { archiveOnDelete: 'true' }));
+  if (storage.kind === 'hostVolumes' && storage.hostVolumes) {
+    objects.push(...localPathProvisioner(storage.hostVolumes.root));
+    objects.push(storageClass(STORAGE_CLASSES.rwo, LOCAL_PATH_PROVISIONER, 'ReadWriteOnce', 'WaitForFirstConsumer'));
+  } else {
+    objects.push(storageClass(STORAGE_CLASSES.rwo, NFS_PROVISIONER, 'ReadWriteOnce', 'Immediate'));
+  }
+  return objects;
+}

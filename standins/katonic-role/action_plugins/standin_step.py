@@ -1,0 +1,1 @@
+../../kubespray/action_plugins/standin_step.py

@@ -1,0 +1,279 @@
+# One step of a stand-in (the Kubespray stand-in's playbooks and the Katonic role stand-in).
+#
+# Runs on the controller. For every run of a task, on every host, it:
+#   1. appends "<phase> <task name> <inventory host>" to <data_dir>/runs/<install>/journal.log;
+#   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
+#   3. sleeps `standin_delay_seconds` (stops early if ansible-playbook goes away);
+#   4. does the step's optional work: check the inventory groups or a kubeconfig, write the
+#      admin kubeconfig, or server-side apply Nodes / Namespaces to the stand-in Kubernetes API.
+#
+# Arguments (all optional):
+#   phase: the phase written to the journal; default: the variable `standin_phase`
+#   first: true on the phase's first task (what a `standin_fail` entry without `task` targets)
+#   changed: what to report as `changed` (default true)
+#   require_groups: inventory groups that must exist and have hosts
+#   write_kubeconfig: path of the admin kubeconfig to write (empty: write nothing)
+#   register_node: true to server-side apply this host's Node
+#   cluster_dir: the stand-in API's directory (files server, ca.crt, token);
+#                default <katonic_data_dir>/standin-cluster
+#   kubeconfig: a kubeconfig to read (checked; namespaces are applied with it)
+#   namespaces: names of Namespaces to server-side apply using `kubeconfig`
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import yaml
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+
+DEFAULT_KUBELET_VERSION = 'v1.31.4'
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        self.vars = task_vars or {}
+        args = self._task.args
+        self.host = self.vars['inventory_hostname']
+        self.task_name = (self._task.name or self._task.action).strip()
+        self.phase = str(args.get('phase') or self._var('standin_phase') or '')
+        if not self.phase:
+            raise AnsibleActionFail('standin_step: no phase (set the variable standin_phase or the argument phase)')
+        data_dir = self._var('katonic_data_dir')
+        install = self._var('katonic_install_name')
+        if not data_dir or not install:
+            raise AnsibleActionFail('standin_step: katonic_data_dir and katonic_install_name must be set')
+        self.data_dir = str(data_dir)
+        self.run_dir = str(self._var('katonic_run_dir') or os.path.join(self.data_dir, 'runs', str(install)))
+
+        self._journal(os.path.join(self.data_dir, 'runs', str(install), 'journal.log'))
+        self._maybe_fail(boolean(args.get('first', False)))
+        self._sleep(float(self._var('standin_delay_seconds') or 0))
+
+        result['changed'] = boolean(args.get('changed', True))
+        result['standin'] = {'phase': self.phase, 'task': self.task_name, 'host': self.host}
+        if args.get('require_groups'):
+            self._require_groups(args['require_groups'])
+        if args.get('kubeconfig'):
+            api = self._api_from_kubeconfig(str(args['kubeconfig']))
+            result['server'] = api['server']
+            for name in args.get('namespaces') or []:
+                self._apply(api, '/api/v1/namespaces/' + _q(name),
+                            {'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': {'name': str(name)}})
+        if args.get('write_kubeconfig') or boolean(args.get('register_node', False)):
+            api = self._api_from_cluster_dir(str(args.get('cluster_dir') or os.path.join(self.data_dir, 'standin-cluster')))
+            if args.get('write_kubeconfig'):
+                result['kubeconfig'] = self._write_kubeconfig(api, str(args['write_kubeconfig']))
+            if boolean(args.get('register_node', False)):
+                self._apply(api, '/api/v1/nodes/' + _q(self.host), self._node())
+        return result
+
+    def _var(self, name):
+        value = self.vars.get(name)
+        return self._templar.template(value) if value is not None else None
+
+    # journal, fail injection, delay
+
+    def _journal(self, path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        line = ('%s %s %s\n' % (self.phase, self.task_name, self.host)).encode('utf-8')
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+    def _maybe_fail(self, first):
+        specs = self._var('standin_fail') or []
+        if isinstance(specs, str):
+            specs = json.loads(specs) if specs.strip() else []
+        if isinstance(specs, dict):
+            specs = [specs]
+        times = 0
+        for spec in specs:
+            if not isinstance(spec, dict):
+                raise AnsibleActionFail('standin_fail entries must be objects, got %r' % (spec,))
+            if spec.get('phase') not in (None, '', self.phase):
+                continue
+            if spec.get('task') not in (None, '') and spec['task'] != self.task_name:
+                continue
+            if spec.get('task') in (None, '') and not first:
+                continue
+            if spec.get('host') not in (None, '') and spec['host'] != self.host:
+                continue
+            times = max(times, int(spec.get('times', 1)))
+        if times <= 0:
+            return
+        key = '%s %s %s' % (self.phase, self.task_name, self.host)
+        safe = re.sub(r'[^A-Za-z0-9._-]+', '_', key)[:80]
+        path = os.path.join(self.run_dir, 'standin-counters',
+                            '%s-%s' % (safe, hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            count = int(os.read(fd, 64).decode() or 0) + 1
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, str(count).encode())
+        finally:
+            os.close(fd)
+        if count <= times:
+            raise AnsibleActionFail('standin: injected failure %d of %d for task %s on host %s'
+                                    % (count, times, self.task_name, self.host))
+
+    def _sleep(self, seconds):
+        # Small slices so that the step also ends when ansible-playbook itself is killed
+        # (SIGINT/SIGTERM to the process group interrupt time.sleep directly).
+        parent = os.getppid()
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.2))
+            if os.getppid() != parent:
+                os._exit(1)
+
+    # checks
+
+    def _require_groups(self, required):
+        groups = self.vars.get('groups') or {}
+        missing = [g for g in required if not groups.get(g)]
+        if missing:
+            raise AnsibleActionFail('the inventory is not a Kubespray inventory: group(s) %s missing or empty'
+                                    ' (Kubespray needs %s)' % (', '.join(missing), ', '.join(required)))
+
+    # the stand-in Kubernetes API
+
+    def _api_from_cluster_dir(self, cluster_dir):
+        files = {name: os.path.join(cluster_dir, name) for name in ('server', 'ca.crt', 'token')}
+        missing = [p for p in files.values() if not os.path.isfile(p)]
+        if missing:
+            raise AnsibleActionFail('the stand-in Kubernetes API is not running: missing %s' % ', '.join(missing))
+        with open(files['server']) as f:
+            server = f.read().strip()
+        with open(files['ca.crt']) as f:
+            ca_pem = f.read()
+        with open(files['token']) as f:
+            token = f.read().strip()
+        return {'server': server, 'ca_pem': ca_pem, 'token': token}
+
+    def _api_from_kubeconfig(self, path):
+        try:
+            with open(path) as f:
+                config = yaml.safe_load(f) or {}
+            context_name = config.get('current-context') or config['contexts'][0]['name']
+            context = next(c['context'] for c in config['contexts'] if c['name'] == context_name)
+            cluster = next(c['cluster'] for c in config['clusters'] if c['name'] == context['cluster'])
+            user = next(u['user'] for u in config['users'] if u['name'] == context['user'])
+            if cluster.get('certificate-authority-data'):
+                ca_pem = base64.b64decode(cluster['certificate-authority-data']).decode()
+            else:
+                with open(cluster['certificate-authority']) as f:
+                    ca_pem = f.read()
+            return {'server': cluster['server'], 'ca_pem': ca_pem, 'token': user['token']}
+        except (OSError, ValueError, KeyError, IndexError, TypeError, StopIteration, yaml.YAMLError) as e:
+            raise AnsibleActionFail('cannot use the kubeconfig %s: %s: %s' % (path, type(e).__name__, e))
+
+    def _write_kubeconfig(self, api, path):
+        config = {
+            'apiVersion': 'v1',
+            'kind': 'Config',
+            'clusters': [{'name': 'cluster.local', 'cluster': {
+                'server': api['server'],
+                'certificate-authority-data': base64.b64encode(api['ca_pem'].encode()).decode()}}],
+            'users': [{'name': 'kubernetes-admin', 'user': {'token': api['token']}}],
+            'contexts': [{'name': 'kubernetes-admin@cluster.local',
+                          'context': {'cluster': 'cluster.local', 'user': 'kubernetes-admin'}}],
+            'current-context': 'kubernetes-admin@cluster.local',
+            'preferences': {},
+        }
+        if not self._task.check_mode:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = '%s.tmp%d' % (path, os.getpid())
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, 'w') as f:
+                yaml.safe_dump(config, f, default_flow_style=False, sort_keys=False)
+            os.replace(tmp, path)
+        return path
+
+    def _node(self):
+        v = self.vars
+        labels = {'kubernetes.io/hostname': self.host, 'kubernetes.io/os': 'linux',
+                  'kubernetes.io/arch': 'amd64'}
+        if self.host in (v.get('groups') or {}).get('kube_control_plane', []):
+            labels['node-role.kubernetes.io/control-plane'] = ''
+        version = str(self._var('kube_version') or DEFAULT_KUBELET_VERSION)
+        if not version.startswith('v'):
+            version = 'v' + version
+        ip = str(self._var('ip') or self._var('ansible_host') or self.host)
+        return {
+            'apiVersion': 'v1',
+            'kind': 'Node',
+            'metadata': {'name': self.host, 'labels': labels},
+            'status': {
+                'conditions': [{'type': 'Ready', 'status': 'True', 'reason': 'KubeletReady',
+                                'message': 'kubelet is posting ready status'}],
+                'addresses': [{'type': 'InternalIP', 'address': ip},
+                              {'type': 'Hostname', 'address': self.host}],
+                'nodeInfo': {'kubeletVersion': version, 'kubeProxyVersion': version,
+                             'containerRuntimeVersion': 'containerd://1.7.24',
+                             'osImage': _os_image(), 'kernelVersion': platform.release(),
+                             'operatingSystem': 'linux', 'architecture': 'amd64'},
+            },
+        }
+
+    def _apply(self, api, path, body):
+        """Server-side apply, TLS verified against the API's CA."""
+        if self._task.check_mode:
+            return
+        # fieldManager: kubespray-standin for the Kubespray stand-in, katonic-standin for the role
+        url = '%s%s?fieldManager=%s-standin&force=true' % (api['server'].rstrip('/'), path, _q(self.phase))
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), method='PATCH', headers={
+            'Content-Type': 'application/apply-patch+yaml',
+            'Accept': 'application/json',
+            'Authorization': 'Bearer ' + api['token'],
+        })
+        context = ssl.create_default_context(cadata=api['ca_pem'])
+        try:
+            with urllib.request.urlopen(request, context=context, timeout=30) as response:
+                response.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode('utf-8', 'replace')[-1000:]
+            raise AnsibleActionFail('server-side apply of %s failed: HTTP %d %s' % (path, e.code, detail))
+        except (urllib.error.URLError, OSError) as e:
+            raise AnsibleActionFail('the stand-in Kubernetes API is not reachable at %s: %s' % (api['server'], e))
+
+
+def _q(name):
+    return urllib.parse.quote(str(name), safe='')
+
+
+def _os_image():
+    try:
+        with open('/etc/os-release') as f:
+            for line in f:
+                if line.startswith('PRETTY_NAME='):
+                    return line.split('=', 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return 'Linux'

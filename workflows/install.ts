@@ -1,0 +1,197 @@
+// The install, as its runbook reads: check the spec, then each phase in order, each behind
+// its approval gate if the spec asks for one. A phase that fails for good waits for an
+// operator (retry, retry on failed hosts, retry with changed vars, or abort) instead of
+// ending the install.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import type { PhaseResult } from '../lib/install/phase-io.js';
+import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
+import { ALWAYS_RERUN, phasesOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
+import type { Installation } from '../lib/spec/schema.js';
+import {
+  abortSignal,
+  approveSignal,
+  retrySignal,
+  retryUpdate,
+  SEARCH_ATTRIBUTES,
+  statusQuery,
+  type InstallOptions,
+  type RetryRequest,
+} from './definitions.js';
+import { checkSpec, MAXIMUM_ATTEMPTS, NO_PARTIAL_RETRY, PHASE_STEPS } from './phase-steps.js';
+
+const now = () => new Date().toISOString();
+
+/** What the spec says before it is validated: enough to name the install in its status. */
+function sketch(specJson: string): { name: string; flow: Flow; ticket?: string } {
+  try {
+    const doc = JSON.parse(specJson) as { metadata?: { name?: string; ticket?: string }; spec?: { flow?: Flow } };
+    return { name: doc.metadata?.name ?? '', flow: doc.spec?.flow ?? 'onprem', ticket: doc.metadata?.ticket };
+  } catch {
+    return { name: '', flow: 'onprem' };
+  }
+}
+
+function phaseError(err: unknown): PhaseError & { attempts?: number } {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  const app = failure instanceof ApplicationFailure ? failure : undefined;
+  const details = (app?.details?.[0] ?? {}) as Partial<PhaseError> & { attempt?: number };
+  const exhausted = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return {
+    type: app?.type ?? failure?.constructor?.name ?? 'Error',
+    message: (failure as Error | undefined)?.message ?? String(err),
+    failedHosts: details.failedHosts ?? [],
+    unreachableHosts: details.unreachableHosts ?? [],
+    failures: details.failures ?? [],
+    attempts: exhausted ? MAXIMUM_ATTEMPTS : (details.attempt ?? 1),
+  };
+}
+
+export async function install(specJson: string, options: InstallOptions = {}): Promise<InstallStatus> {
+  const { name, flow, ticket } = sketch(specJson);
+  const status: InstallStatus = {
+    id: workflowInfo().workflowId,
+    cluster: name,
+    ticket,
+    flow,
+    state: 'running',
+    phases: phasesOf(flow).map((phase) => ({ name: phase, state: 'pending', attempts: 0 })),
+    operatorActions: [],
+  };
+  let retryRequest: RetryRequest | undefined;
+  let approvedGate: string | undefined;
+  const scope = new CancellationScope();
+
+  const current = () => status.phases.find((p) => p.name === status.phase);
+  const record = (action: Omit<OperatorAction, 'at'>) => status.operatorActions.push({ at: now(), ...action });
+  const setState = (state: InstallState, waitingFor?: string) => {
+    status.state = state;
+    status.waitingFor = waitingFor;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.state, value: state }]);
+  };
+
+  const validateRetry = (request: RetryRequest) => {
+    if (status.state !== 'waiting-for-operator') throw new Error(`${status.id} is not waiting for an operator (state: ${status.state})`);
+    const phase = current();
+    if (request.failedHostsOnly) {
+      const refusal = phase && NO_PARTIAL_RETRY[phase.name];
+      if (refusal) throw new Error(`retry --failed-hosts is refused for the ${phase.name} phase: ${refusal}`);
+      const hosts = [...(phase?.error?.failedHosts ?? []), ...(phase?.error?.unreachableHosts ?? [])];
+      if (!hosts.length) throw new Error(`retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`);
+    }
+  };
+  const acceptRetry = (request: RetryRequest) => {
+    retryRequest = request;
+    const phase = current();
+    const limitHosts = request.failedHostsOnly ? [...(phase?.error?.failedHosts ?? []), ...(phase?.error?.unreachableHosts ?? [])] : undefined;
+    record({ action: 'retry', phase: phase?.name, failedHostsOnly: request.failedHostsOnly, limitHosts, vars: request.vars });
+    return { phase: phase?.name ?? '', limitHosts };
+  };
+
+  setHandler(statusQuery, () => status);
+  setHandler(retryUpdate, acceptRetry, { validator: validateRetry });
+  setHandler(retrySignal, (request) => {
+    try {
+      validateRetry(request);
+      acceptRetry(request);
+    } catch {
+      // A signal cannot be refused with an answer; the Update form says why.
+    }
+  });
+  setHandler(approveSignal, (request) => {
+    if (status.state !== 'waiting-for-approval' || (request?.gate && request.gate !== status.waitingFor)) return;
+    approvedGate = status.waitingFor;
+    record({ action: 'approve', phase: status.phase });
+  });
+  setHandler(abortSignal, (request) => {
+    record({ action: 'abort', phase: status.phase, reason: request?.reason });
+    scope.cancel();
+  });
+
+  async function runPhase(phase: PhaseStatus, spec: Installation): Promise<void> {
+    let request: RetryRequest = {};
+    for (;;) {
+      const limitHosts = request.failedHostsOnly ? [...(phase.error?.failedHosts ?? []), ...(phase.error?.unreachableHosts ?? [])] : undefined;
+      Object.assign(phase, { state: 'running', startedAt: now(), endedAt: undefined, error: undefined, summary: undefined });
+      const input = { spec, limitHosts, operatorVars: request.vars };
+      try {
+        let result: PhaseResult | undefined;
+        for (const step of PHASE_STEPS[phase.name]) result = await step(input);
+        Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + (result?.attempt ?? 1), summary: result?.summary, hosts: result?.hosts });
+        return;
+      } catch (err) {
+        if (isCancellation(err)) {
+          Object.assign(phase, { state: 'failed', endedAt: now(), summary: 'cancelled' });
+          throw err;
+        }
+        const { attempts, ...error } = phaseError(err);
+        Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + (attempts ?? 1), error });
+        status.error = { phase: phase.name, ...error };
+        setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id} [--failed-hosts] [--vars FILE], or kinstall cancel ${status.id}`);
+        await condition(() => retryRequest !== undefined);
+        request = retryRequest ?? {};
+        retryRequest = undefined;
+        status.error = undefined;
+        setState('running');
+      }
+    }
+  }
+
+  async function gate(phase: PhaseName, spec: Installation): Promise<void> {
+    const name = `before-${phase}`;
+    if (!spec.spec.approvals?.includes(name)) return;
+    setState('waiting-for-approval', name);
+    const timeout = spec.spec.approvalTimeout;
+    const approved = timeout ? await condition(() => approvedGate === name, timeout) : (await condition(() => approvedGate === name), true);
+    if (!approved) {
+      record({ action: 'abort', phase, reason: `approval ${name} timed out after ${timeout}` });
+      scope.cancel();
+      await condition(() => false); // the cancellation ends the install here
+    }
+    setState('running');
+  }
+
+  try {
+    await scope.run(async () => {
+      const { spec, inputHashes } = await checkSpec(specJson);
+      status.cluster = spec.metadata.name;
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name }, ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : [])]);
+      setState('running');
+      const earlier = new Map((options.resumeFrom?.phases ?? []).map((p) => [p.name, p]));
+      if (options.resumeFrom) record({ action: 'resume', reason: `resumed from run ${options.resumeFrom.runId}` });
+      for (const phase of status.phases) {
+        phase.inputHash = inputHashes[phase.name];
+        const before = earlier.get(phase.name);
+        const finished = before && (before.state === 'completed' || before.state === 'skipped') && before.inputHash === phase.inputHash;
+        if (finished && !ALWAYS_RERUN.includes(phase.name)) {
+          Object.assign(phase, { state: 'skipped', attempts: before.attempts, summary: `completed in an earlier run (inputs unchanged)` });
+          continue;
+        }
+        status.phase = phase.name;
+        upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.phase, value: phase.name }]);
+        await gate(phase.name, spec);
+        await runPhase(phase, spec);
+      }
+    });
+    setState('completed');
+    return status;
+  } catch (err) {
+    if (isCancellation(err)) {
+      setState('cancelled');
+      throw err;
+    }
+    const failure = err instanceof ActivityFailure ? err.cause : err;
+    status.error = { type: (failure as ApplicationFailure)?.type ?? 'Error', message: (failure as Error)?.message ?? String(err), failedHosts: [], unreachableHosts: [], failures: [] };
+    setState('failed');
+    throw err;
+  }
+}
