@@ -81,7 +81,7 @@ const managed = z.strictObject({
 
 const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
 
-const installationShape = z.strictObject({
+export const installationSchema = z.strictObject({
   apiVersion: z.literal('katonic.ai/v1', { error: 'expected katonic.ai/v1' }),
   kind: z.literal('Installation', { error: 'expected Installation' }),
   metadata: z.strictObject({ name: dnsLabel, ticket: z.string().min(1).optional() }),
@@ -101,63 +101,79 @@ const installationShape = z.strictObject({
   }),
 });
 
-type Issue = { path: (string | number)[]; message: string };
+export interface SpecIssue {
+  path: (string | number)[];
+  message: string;
+}
 
-function duplicates(values: string[]): Set<string> {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const v of values) (seen.has(v) ? repeated : seen).add(v);
+// The cross-field rules read the raw document defensively, so that they are reported
+// together with shape errors elsewhere (a bad address does not hide a duplicate name).
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function repeatedValues(values: unknown[]): Set<unknown> {
+  const seen = new Set<unknown>();
+  const repeated = new Set<unknown>();
+  for (const v of values) if (typeof v === 'string') (seen.has(v) ? repeated : seen).add(v);
   return repeated;
 }
 
-function onpremIssues(o: z.infer<typeof onprem>): Issue[] {
-  const issues: Issue[] = [];
+function onpremIssues(o: Raw): SpecIssue[] {
+  const issues: SpecIssue[] = [];
   const at = (...p: (string | number)[]) => ['spec', 'onprem', ...p];
-  const withRole = (role: (typeof NODE_ROLES)[number]) => o.nodes.filter((n) => n.roles.includes(role));
-  if (withRole('control-plane').length === 0) issues.push({ path: at('nodes'), message: 'expected at least one node with the role control-plane' });
-  if (withRole('worker').length === 0) issues.push({ path: at('nodes'), message: 'expected at least one node with the role worker (Kubespray\'s kube_node group)' });
-  const etcd = withRole('etcd').length;
-  if (etcd % 2 === 0) issues.push({ path: at('nodes'), message: `expected an odd number of etcd members, got ${etcd}` });
-  for (const key of ['name', 'address'] as const) {
-    const repeated = duplicates(o.nodes.map((n) => n[key]));
-    o.nodes.forEach((n, i) => {
-      if (repeated.has(n[key])) issues.push({ path: at('nodes', i, key), message: `expected a unique ${key}; "${n[key]}" is used by another node` });
-    });
+  const nodes = arr(o.nodes).map((n) => obj(n) ?? {});
+  if (nodes.length) {
+    const withRole = (role: NodeRole) => nodes.filter((n) => arr(n.roles).includes(role)).length;
+    if (!withRole('control-plane')) issues.push({ path: at('nodes'), message: 'expected at least one node with the role control-plane' });
+    if (!withRole('worker')) issues.push({ path: at('nodes'), message: "expected at least one node with the role worker (Kubespray's kube_node group)" });
+    if (withRole('etcd') % 2 === 0) issues.push({ path: at('nodes'), message: `expected an odd number of etcd members, got ${withRole('etcd')}` });
+    for (const key of ['name', 'address'] as const) {
+      const repeated = repeatedValues(nodes.map((n) => n[key]));
+      nodes.forEach((n, i) => {
+        if (repeated.has(n[key])) issues.push({ path: at('nodes', i, key), message: `expected a unique ${key}; "${String(n[key])}" is used by another node` });
+      });
+    }
   }
-  if ((o.connection ?? 'ssh') === 'ssh' && !o.ssh) issues.push({ path: at('ssh'), message: 'expected ssh settings (user, privateKeyRef) when connection is ssh' });
-  const { kind } = o.storage;
-  if (!o.storage.nfs) {
-    issues.push({ path: at('storage', 'nfs'), message: kind === 'nfs' ? 'expected nfs settings (server, path) when kind is nfs' : 'expected nfs settings (server, path): kfs (ReadWriteMany) is served over NFS also with host volumes' });
+  if ((o.connection ?? 'ssh') === 'ssh' && o.ssh === undefined) issues.push({ path: at('ssh'), message: 'expected ssh settings (user, privateKeyRef) when connection is ssh' });
+  const storage = obj(o.storage);
+  if (storage) {
+    const { kind } = storage;
+    if (storage.nfs === undefined) {
+      issues.push({ path: at('storage', 'nfs'), message: kind === 'hostVolumes' ? 'expected nfs settings (server, path): kfs (ReadWriteMany) is served over NFS also with host volumes' : 'expected nfs settings (server, path) when kind is nfs' });
+    }
+    if (kind === 'hostVolumes' && storage.hostVolumes === undefined) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected hostVolumes settings (root) when kind is hostVolumes' });
+    if (kind === 'nfs' && storage.hostVolumes !== undefined) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected no hostVolumes settings when kind is nfs' });
   }
-  if (kind === 'hostVolumes' && !o.storage.hostVolumes) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected hostVolumes settings (root) when kind is hostVolumes' });
-  if (kind === 'nfs' && o.storage.hostVolumes) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected no hostVolumes settings when kind is nfs' });
   return issues;
 }
 
-function crossFieldIssues(doc: z.infer<typeof installationShape>): Issue[] {
-  const { spec } = doc;
-  const issues: Issue[] = [];
-  if (spec.flow === 'onprem') {
-    if (spec.onprem) issues.push(...onpremIssues(spec.onprem));
+/** The rules that relate fields to each other. */
+export function crossFieldIssues(doc: unknown): SpecIssue[] {
+  const spec = obj(obj(doc)?.spec);
+  if (!spec) return [];
+  const issues: SpecIssue[] = [];
+  const flow = spec.flow;
+  if (flow === 'onprem') {
+    const onpremSpec = obj(spec.onprem);
+    if (onpremSpec) issues.push(...onpremIssues(onpremSpec));
     else issues.push({ path: ['spec', 'onprem'], message: 'expected onprem settings when flow is onprem' });
-  } else if (!spec.managed) {
-    issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef) when flow is ${spec.flow}` });
+  } else if ((flow === 'aks' || flow === 'eks') && spec.managed === undefined) {
+    issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef) when flow is ${flow}` });
   }
-  const gates = FLOW_PHASES[spec.flow as Flow].map((p) => `before-${p}`);
-  (spec.approvals ?? []).forEach((gate, i) => {
-    if (!gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
-  });
-  for (const key of Object.keys(spec.extraVars ?? {})) {
+  if (typeof flow === 'string' && flow in FLOW_PHASES) {
+    const gates = FLOW_PHASES[flow as Flow].map((p) => `before-${p}`);
+    arr(spec.approvals).forEach((gate, i) => {
+      if (typeof gate === 'string' && !gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
+    });
+  }
+  for (const key of Object.keys(obj(spec.extraVars) ?? {})) {
     if (key.startsWith('katonic_')) issues.push({ path: ['spec', 'extraVars', key], message: 'expected no katonic_* variables: the installer sets those itself' });
   }
   return issues;
 }
 
-export const installationSchema = installationShape.superRefine((doc, ctx) => {
-  for (const issue of crossFieldIssues(doc)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-});
-
-export type Installation = z.infer<typeof installationShape>;
+export type Installation = z.infer<typeof installationSchema>;
 export type OnpremSpec = z.infer<typeof onprem>;
 export type NodeSpec = z.infer<typeof node>;
 export type NodeRole = (typeof NODE_ROLES)[number];

@@ -1,7 +1,7 @@
 // Parsing and validating an install spec: every problem, each with its path.
 import yaml from 'js-yaml';
 import type { z } from 'zod';
-import { installationSchema, type Installation } from './schema.js';
+import { crossFieldIssues, installationSchema, type Installation } from './schema.js';
 
 export interface SpecError {
   path: string;
@@ -17,14 +17,18 @@ export function formatPath(path: PropertyKey[]): string {
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `required: ${issue.message.replace(/^Invalid input: /, '')}`;
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `required: ${issue.message.replace(/^Invalid input: /, '')}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
 export function validateSpec(doc: unknown): SpecResult {
   const result = installationSchema.safeParse(doc);
-  if (result.success) return { ok: true, spec: result.data };
-  return { ok: false, errors: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) })) };
+  const errors = [
+    ...(result.success ? [] : result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) }))),
+    ...crossFieldIssues(doc).map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  ];
+  if (result.success && errors.length === 0) return { ok: true, spec: result.data };
+  return { ok: false, errors };
 }
 
 export function parseSpecText(text: string): SpecResult {

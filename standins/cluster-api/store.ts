@@ -23,8 +23,8 @@ export interface KubeObject extends JsonMap {
 
 /** A `<Kind>List`; like a real server's, its items carry no apiVersion/kind of their own. */
 export interface KubeList {
-  apiVersion: string;
   kind: string;
+  apiVersion: string;
   metadata: { resourceVersion: string };
   items: JsonMap[];
 }
@@ -147,8 +147,8 @@ export class ObjectStore {
         return item;
       });
     return {
-      apiVersion: groupVersion(type),
       kind: `${type.kind}List`,
+      apiVersion: groupVersion(type),
       metadata: { resourceVersion: String(this.lastResourceVersion) },
       items,
     };
@@ -257,7 +257,9 @@ export class ObjectStore {
       },
       ...fields,
     } as KubeObject;
-    if (existing && isDeepStrictEqual(object, existing)) return structuredClone(existing);
+    // Compared as clones: stored objects are clones, and structuredClone may build them in another
+    // realm (as under Jest's VM modules), which isDeepStrictEqual would count as a difference.
+    if (existing && isDeepStrictEqual(structuredClone(object), existing)) return structuredClone(existing);
     this.lastResourceVersion += 1;
     object.metadata.resourceVersion = String(this.lastResourceVersion);
     this.objects.set(objectKey(type, object.metadata.namespace, object.metadata.name), structuredClone(object));

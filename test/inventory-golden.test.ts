@@ -1,0 +1,40 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { renderRunFiles } from '../lib/inventory/render.js';
+import { runLayout } from '../lib/run-layout.js';
+import { parseSpecText } from '../lib/spec/validate.js';
+import { fixture, REPO_ROOT } from './support/repo.js';
+
+// Golden files: what the playbooks get for the contract's example spec. Regenerate with
+// UPDATE_GOLDEN=1 after an intended change, and read the diff.
+const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'acme-prod');
+
+describe('inventory generation (pure, golden files)', () => {
+  const parsed = parseSpecText(readFileSync(fixture('acme-prod.yaml'), 'utf8'));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const layout = runLayout('/var/lib/katonic', 'acme-prod');
+  const files = renderRunFiles(parsed.spec, layout);
+
+  it.each([...files.keys()].map((p) => relative(layout.runDir, p)))('%s matches its golden file', (name) => {
+    const text = files.get(join(layout.runDir, name))!;
+    const golden = join(GOLDEN, name);
+    if (process.env.UPDATE_GOLDEN) {
+      mkdirSync(dirname(golden), { recursive: true });
+      writeFileSync(golden, text);
+    }
+    expect(text).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('types Kubespray variables as Kubespray expects', () => {
+    const groupVars = files.get(join(layout.inventoryDir, 'group_vars', 'all', 'katonic-installer.yml'))!;
+    expect(groupVars).toContain('kubeconfig_localhost: true\n');
+    expect(groupVars).toContain(`artifacts_dir: ${layout.artifactsDir}\n`);
+    const extra = JSON.parse(files.get(layout.extraVarsFile('kubespray'))!);
+    expect(extra.download_run_once).toBe(true);
+    expect(extra.calico_mtu).toBe(1440);
+  });
+
+  it('never puts the SSH key reference into a generated file', () => {
+    for (const text of files.values()) expect(text).not.toContain('SSH_KEY');
+  });
+});

@@ -1,0 +1,4 @@
+// Stops the shared dev server.
+export default async function globalTeardown(): Promise<void> {
+  await globalThis.katonicTestServer?.stop();
+}
