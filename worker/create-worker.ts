@@ -1,6 +1,6 @@
 // A worker for the install task queue: the bundled workflows and the activities bound to
 // this machine's data directory.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { WORKFLOW_BUNDLE } from './paths.js';
 
@@ -11,7 +11,14 @@ export interface WorkerSettings {
   dataDir: string;
 }
 
+let runtimeInstalled = false;
+
 export async function createInstallWorker(settings: WorkerSettings): Promise<Worker> {
+  if (!runtimeInstalled) {
+    // The SDK's INFO lines (state changes, polling) would drown the install's own progress.
+    Runtime.install({ logger: new DefaultLogger((process.env.KATONIC_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+    runtimeInstalled = true;
+  }
   const connection = await NativeConnection.connect({ address: settings.address });
   return Worker.create({
     connection,

@@ -65,7 +65,8 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean }): P
   }
   await shutdown;
   console.log('Shutting down…');
-  worker.shutdown();
+  // The SDK stops the worker on SIGINT/SIGTERM by itself; this covers the other ways here.
+  if (worker.getState() === 'RUNNING') worker.shutdown();
   await workerDone;
   await client.connection.close();
   await cluster.close();

@@ -1,0 +1,142 @@
+// What an end-to-end test file runs against: the shared real Temporal dev server (see
+// global-setup), its own data directory and task queue, a real worker process
+// (`kinstall worker`), the stand-in Kubernetes API over local HTTPS, and the real CLI.
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { execa, type ResultPromise } from 'execa';
+import yaml from 'js-yaml';
+import type { InstallStatus } from '../../lib/install/status.js';
+import { resolveSpecPaths } from '../../lib/spec/resolve-paths.js';
+import type { Installation } from '../../lib/spec/schema.js';
+import { parseSpecText } from '../../lib/spec/validate.js';
+import { startStandinCluster, type StandinCluster } from '../../standins/cluster-api/server.js';
+import { CLI, DEMO_SPEC } from './repo.js';
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WorkerProcess {
+  process: ResultPromise;
+  stop(): Promise<void>;
+}
+
+export interface Harness {
+  dataDir: string;
+  env: Record<string, string>;
+  client: Client;
+  cluster: StandinCluster;
+  cli(...args: string[]): Promise<CliResult>;
+  startWorker(): Promise<WorkerProcess>;
+  /** A spec file based on the demo spec, named `name`, changed by `change`. */
+  writeSpec(name: string, change?: (spec: Installation) => void): Promise<string>;
+  status(name: string): Promise<InstallStatus>;
+  waitFor(name: string, until: (s: InstallStatus) => boolean, timeoutMs?: number): Promise<InstallStatus>;
+  journal(name: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function loadDemoSpec(): Promise<Installation> {
+  const parsed = parseSpecText(await readFile(DEMO_SPEC, 'utf8'));
+  if (!parsed.ok) throw new Error(`the demo spec is invalid: ${JSON.stringify(parsed.errors)}`);
+  return resolveSpecPaths(parsed.spec, dirname(DEMO_SPEC));
+}
+
+/** PIDs of Ansible processes working under a directory (their command lines name its files). */
+export async function ansibleProcessesUnder(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('ansible') && cmdline.includes(dir)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+export async function startHarness(label: string): Promise<Harness> {
+  const address = process.env.KATONIC_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('no dev server: run the e2e tests through jest (global-setup starts it)');
+  const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
+  const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };
+  const cluster = await startStandinCluster({ dir: join(dataDir, 'standin-cluster') });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const workers: WorkerProcess[] = [];
+  const specDir = join(dataDir, 'specs');
+
+  const cli = async (...args: string[]): Promise<CliResult> => {
+    const r = await execa('node', [CLI, ...args], { env, reject: false, timeout: 300_000 });
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  };
+  const status = async (name: string): Promise<InstallStatus> => {
+    const r = await cli('status', `install-${name}`, '--json');
+    if (r.exitCode !== 0) throw new Error(`status failed (${r.exitCode}): ${r.stderr}`);
+    return JSON.parse(r.stdout) as InstallStatus;
+  };
+
+  return {
+    dataDir,
+    env,
+    client,
+    cluster,
+    cli,
+    status,
+    async startWorker() {
+      const child = execa('node', [CLI, 'worker'], { env, reject: false, stdin: 'ignore', buffer: false });
+      // Ready once it has told us where it polls.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Worker on') && resolve());
+        void child.then((r) => reject(new Error(`the worker exited early: ${r.exitCode}`)));
+      });
+      const worker = {
+        process: child,
+        async stop() {
+          if (child.exitCode === null) child.kill('SIGINT');
+          await child;
+        },
+      };
+      workers.push(worker);
+      return worker;
+    },
+    async writeSpec(name, change) {
+      const spec = await loadDemoSpec();
+      spec.metadata.name = name;
+      spec.spec.extraVars = { standin_delay_seconds: 0 };
+      change?.(spec);
+      const file = join(specDir, `${name}.yaml`);
+      await execa('mkdir', ['-p', specDir]);
+      await writeFile(file, yaml.dump(spec));
+      return file;
+    },
+    async waitFor(name, until, timeoutMs = 240_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await status(name).catch(() => undefined);
+        if (s && until(s)) return s;
+        if (Date.now() > deadline) throw new Error(`install-${name} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(s)}`);
+        await sleep(500);
+      }
+    },
+    async journal(name) {
+      const text = await readFile(join(dataDir, 'runs', name, 'journal.log'), 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean);
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await connection.close();
+      await cluster.close();
+    },
+  };
+}
+
+/** How many times each journal line occurs. */
+export function countLines(lines: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+  return counts;
+}
