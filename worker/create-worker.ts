@@ -28,5 +28,8 @@ export async function createInstallWorker(settings: WorkerSettings): Promise<Wor
     activities: createActivities({ dataDir: settings.dataDir }),
     // Ansible runs are long and heavy: a few at a time per worker.
     maxConcurrentActivityTaskExecutions: 4,
+    // Cancellations reach an activity with the answer to its heartbeat: sending one at least
+    // every 2 s (instead of 80% of the heartbeat timeout) stops a cancelled Ansible promptly.
+    maxHeartbeatThrottleInterval: '2s',
   });
 }

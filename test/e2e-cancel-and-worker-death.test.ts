@@ -1,0 +1,96 @@
+// Stopping and losing things mid-install, on the real dev server with real ansible-playbook:
+// a cancellation during kubespray, and a worker killed with SIGKILL during kubespray.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('stop');
+});
+afterAll(() => h?.close());
+
+const inKubespray = (s: { phase?: string; phases: { name: string; state: string }[] }) =>
+  s.phase === 'kubespray' && s.phases.some((p) => p.name === 'kubespray' && p.state === 'running');
+
+async function waitForAnsible(dir: string): Promise<number[]> {
+  for (let i = 0; i < 100; i++) {
+    const pids = await ansibleProcessesUnder(dir);
+    if (pids.length) return pids;
+    await sleep(200);
+  }
+  throw new Error('no ansible-playbook process appeared');
+}
+
+async function waitForNoAnsible(dir: string, ms: number): Promise<number> {
+  const start = Date.now();
+  while ((await ansibleProcessesUnder(dir)).length) {
+    if (Date.now() - start > ms) break;
+    await sleep(100);
+  }
+  return Date.now() - start;
+}
+
+describe('stopping an install (real dev server, real ansible-playbook, stand-in Kubernetes API over local HTTPS)', () => {
+  it('cancelling during kubespray stops every ansible-playbook process within 10 s and says cancelled', async () => {
+    const worker = await h.startWorker();
+    const file = await h.writeSpec('cancel-me', (spec) => {
+      spec.spec.extraVars = { standin_delay_seconds: 5 };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('cancel-me', inKubespray);
+    const runDir = join(h.dataDir, 'runs', 'cancel-me', 'kubespray');
+    await waitForAnsible(runDir);
+
+    const asked = Date.now();
+    const cancelled = await h.cli('cancel', 'install-cancel-me');
+    expect(cancelled.exitCode).toBe(0);
+    await waitForNoAnsible(runDir, 10_000);
+    const ms = Date.now() - asked;
+    expect(await ansibleProcessesUnder(runDir)).toEqual([]);
+    expect(ms).toBeLessThan(10_000);
+    console.log(`cancel: no ansible-playbook left ${ms} ms after "kinstall cancel" was run`);
+
+    const status = await h.status('cancel-me');
+    expect(status.state).toBe('cancelled');
+    expect(status.phases.find((p) => p.name === 'kubespray')?.state).toBe('failed');
+    expect(status.phases.find((p) => p.name === 'storage')?.state).toBe('pending');
+    expect(status.operatorActions.map((a) => a.action)).toEqual(['abort']);
+    await worker.stop();
+  });
+
+  it('a worker killed with SIGKILL during kubespray: a new worker completes the install, finished phases do not run again, no Ansible is orphaned', async () => {
+    const first = await h.startWorker();
+    const file = await h.writeSpec('kill-worker', (spec) => {
+      spec.spec.extraVars = { standin_delay_seconds: 2 };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('kill-worker', inKubespray);
+    const runDir = join(h.dataDir, 'runs', 'kill-worker');
+    expect((await waitForAnsible(join(runDir, 'kubespray'))).length).toBeGreaterThan(0);
+
+    first.process.kill('SIGKILL');
+    await first.process;
+    // The kernel's parent-death signal stops the dead worker's Ansible.
+    expect(await waitForNoAnsible(join(runDir, 'kubespray'), 10_000)).toBeLessThan(10_000);
+
+    const second = await h.startWorker();
+    const status = await h.waitFor('kill-worker', (s) => s.state === 'completed', 300_000);
+    expect(status.phases.map((p) => [p.name, p.state, p.attempts])).toEqual([
+      ['preflight', 'completed', 1],
+      ['inventory', 'completed', 1],
+      ['kubespray', 'completed', 2],
+      ['storage', 'completed', 1],
+      ['katonic', 'completed', 1],
+      ['verify', 'completed', 1],
+    ]);
+    // Preflight ran Ansible once only: one event stream, from attempt 1.
+    expect((await readdir(join(runDir, 'preflight'))).filter((f) => f.startsWith('events-'))).toEqual(['events-attempt-1.jsonl']);
+    const counts = countLines(await h.journal('kill-worker'));
+    for (const [line, n] of counts) if (!line.startsWith('kubespray ')) expect([line, n]).toEqual([line, 1]);
+    expect(await ansibleProcessesUnder(runDir)).toEqual([]);
+    await second.stop();
+  });
+});
+
