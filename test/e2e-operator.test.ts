@@ -1,0 +1,106 @@
+// The operator in the loop, on the real dev server with real ansible-playbook: a phase that
+// fails for good waits for an operator, who retries it (whole, on failed hosts, with changed
+// vars) and the install completes.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { countLines, startHarness, type Harness } from './support/e2e-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('operator');
+  await h.startWorker();
+});
+afterAll(() => h?.close());
+
+const waiting = (s: { state: string }) => s.state === 'waiting-for-operator';
+const completed = (s: { state: string }) => s.state === 'completed';
+
+describe('operator retry (real dev server, real ansible-playbook, stand-in Kubernetes API over local HTTPS)', () => {
+  it('kubespray failing past its retry policy waits for an operator, shows the task and host, and completes after retry', async () => {
+    const file = await h.writeSpec('retry-me', (spec) => {
+      spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 3 } };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const stuck = await h.waitFor('retry-me', waiting);
+    expect(stuck.phase).toBe('kubespray');
+    expect(stuck.error).toMatchObject({ phase: 'kubespray', type: 'AnsibleTaskFailed', failedHosts: ['master-1'] });
+    expect(stuck.error?.failures[0]).toMatchObject({ task: 'Configure etcd', host: 'master-1' });
+    expect(stuck.error?.failures[0]?.message).toContain('injected failure 3 of 3');
+    expect(stuck.phases.find((p) => p.name === 'kubespray')).toMatchObject({ state: 'failed', attempts: 3 });
+    const table = await h.cli('status', 'install-retry-me');
+    expect(table.stdout).toContain('Waiting for an operator: the kubespray phase failed (AnsibleTaskFailed)');
+    expect(table.stdout).toContain('task "Configure etcd" on master-1');
+    const listed = JSON.parse((await h.cli('list', '--json')).stdout) as { id: string; state: string }[];
+    expect(listed.find((r) => r.id === 'install-retry-me')?.state).toBe('waiting-for-operator');
+
+    const retried = await h.cli('retry', 'install-retry-me');
+    expect(retried).toMatchObject({ exitCode: 0, stdout: 'Retrying the kubespray phase of install-retry-me' });
+    const done = await h.waitFor('retry-me', completed);
+    expect(done.phases.map((p) => [p.name, p.attempts])).toEqual([
+      ['preflight', 1],
+      ['inventory', 1],
+      ['kubespray', 4],
+      ['storage', 1],
+      ['katonic', 1],
+      ['verify', 1],
+    ]);
+    expect(done.operatorActions.map((a) => [a.action, a.phase])).toEqual([['retry', 'kubespray']]);
+  });
+
+  it('a failure on one of three hosts is retried with --limit on that host only', async () => {
+    const file = await h.writeSpec('one-host', (spec) => {
+      // The last per-host task: Kubespray's any_errors_fatal stops the run, but only after the
+      // healthy hosts have finished that task, so they are done, as AWX's relaunch assumes.
+      spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Register the nodes', host: 'worker-2', times: 3 } };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const stuck = await h.waitFor('one-host', waiting);
+    expect(stuck.error?.failedHosts).toEqual(['worker-2']);
+    const linesBefore = (await h.journal('one-host')).length;
+
+    const retried = await h.cli('retry', 'install-one-host', '--failed-hosts');
+    expect(retried.stdout).toBe('Retrying the kubespray phase of install-one-host on worker-2');
+    const done = await h.waitFor('one-host', completed);
+    const retryRun = (await h.journal('one-host')).slice(linesBefore).filter((l) => l.startsWith('kubespray '));
+    expect(retryRun.length).toBeGreaterThan(0);
+    expect(retryRun.every((l) => l.endsWith(' worker-2'))).toBe(true);
+    expect(done.operatorActions[0]).toMatchObject({ action: 'retry', phase: 'kubespray', failedHostsOnly: true, limitHosts: ['worker-2'] });
+  });
+
+  it('refuses --failed-hosts where a partial run is unsafe, retries with changed vars, and records them', async () => {
+    const file = await h.writeSpec('katonic-vars', (spec) => {
+      spec.spec.extraVars = { standin_fail: { phase: 'katonic', times: 3 } };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('katonic-vars', waiting);
+    const refused = await h.cli('retry', 'install-katonic-vars', '--failed-hosts');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller');
+
+    const vars = join(h.dataDir, 'fix.yaml');
+    await writeFile(vars, 'standin_fail: []\nkatonic_ingress_replicas: 2\n');
+    expect((await h.cli('retry', 'install-katonic-vars', '--vars', vars)).exitCode).toBe(0);
+    const done = await h.waitFor('katonic-vars', completed);
+    expect(done.operatorActions).toEqual([expect.objectContaining({ action: 'retry', phase: 'katonic', vars: { standin_fail: [], katonic_ingress_replicas: 2 } })]);
+    const katonicLines = [...countLines(await h.journal('katonic-vars'))].filter(([l]) => l.startsWith('katonic Check the cluster'));
+    expect(katonicLines).toEqual([['katonic Check the cluster localhost', 4]]);
+  });
+
+  it('refuses retry, with a clear message and exit 2, for an install that is not waiting', async () => {
+    const file = await h.writeSpec('not-waiting', (spec) => {
+      spec.spec.extraVars = { standin_delay_seconds: 1 };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('not-waiting', (s) => s.phase === 'kubespray');
+    const running = await h.cli('retry', 'install-not-waiting');
+    expect(running.exitCode).toBe(2);
+    expect(running.stderr).toContain('retry refused: install-not-waiting is not waiting for an operator (state: running)');
+    await h.waitFor('not-waiting', completed);
+    const ended = await h.cli('retry', 'install-not-waiting');
+    expect(ended.exitCode).toBe(2);
+    expect(ended.stderr).toContain('install-not-waiting has ended (completed)');
+    const unknown = await h.cli('retry', 'install-nobody');
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('no install install-nobody on this server');
+  });
+});
