@@ -134,7 +134,7 @@ describe('preflight requirements (pure)', () => {
     });
 
     it('recognises the root partition in the raw Ansible form too (partitions as an object)', () => {
-      const h = host({ devices: { sda: { sectors: sectorsOf(500), sectorsize: 512, partitions: { sda1: { sectors: '1' } } } } });
+      const h = host({ devices: { sda: { sectors: sectorsOf(500), sectorsize: 512, partitions: { sda1: { holders: [] } } } } });
       expect(hostShortfalls(h, ['worker'], seed)).toEqual(['no extra disk, needs one of 100 GB']);
     });
 
@@ -171,12 +171,12 @@ describe('preflight requirements (pure)', () => {
       expect(hostShortfalls(host(), ['worker'], { ...seed, worker: { ...seed.worker, extraDiskGb: 0 } })).toEqual([]);
     });
 
-    // BUG (lib/preflight/requirements.ts, largestExtraDiskBytes): Ubuntu 20.04's installer puts / on
+    // Ubuntu 20.04's installer puts / on
     // LVM by default. The root mount is then /dev/mapper/ubuntu--vg-ubuntu--lv, whose basename is
     // no device or partition name, so the OS disk (sda, the LVM physical volume) is taken for the
     // extra disk and a one-disk worker passes. preflight.yml keeps only partition names, not the
-    // partitions' holders, so the facts cannot tell either. Flip to it() once fixed.
-    it.failing('does not take the OS disk for the extra disk when / is on LVM', () => {
+    // partitions' holders, so the facts cannot tell either.
+    it('does not take the OS disk for the extra disk when / is on LVM', () => {
       const h = host({
         mounts: [{ mount: '/', device: '/dev/mapper/ubuntu--vg-ubuntu--lv', size_total: 98 * GIB }],
         devices: {
@@ -185,6 +185,16 @@ describe('preflight requirements (pure)', () => {
         },
       });
       expect(hostShortfalls(h, ['worker'], seed)).toEqual(['no extra disk, needs one of 100 GB']);
+    });
+    it('with / on LVM, still finds an extra disk that is no LVM member (holders as preflight.yml writes them)', () => {
+      const h = host({
+        mounts: [{ mount: '/', device: '/dev/mapper/ubuntu--vg-ubuntu--lv', size_total: 98 * GIB }],
+        devices: {
+          sda: { sectors: sectorsOf(200), sectorsize: '512', partitions: { sda1: { holders: [] }, sda3: { holders: ['dm-0'] } } },
+          sdb: { sectors: sectorsOf(150), sectorsize: '512', partitions: {} },
+        },
+      });
+      expect(hostShortfalls(h, ['worker'], seed)).toEqual([]);
     });
   });
 

@@ -39,7 +39,7 @@ export interface HostFacts {
   distribution: string;
   distribution_version: string;
   mounts: { mount: string; device: string; size_total: number }[];
-  devices: Record<string, { sectors: string | number; sectorsize: string | number; partitions?: Record<string, unknown> | string[] }>;
+  devices: Record<string, { sectors: string | number; sectorsize: string | number; partitions?: Record<string, { holders?: string[] }> | string[]; holders?: string[] }>;
 }
 
 const GIB = 1024 ** 3;
@@ -65,11 +65,22 @@ export function osAccepted(facts: Pick<HostFacts, 'distribution' | 'distribution
 const partitionNames = (p: HostFacts['devices'][string]['partitions']): string[] => (Array.isArray(p) ? p : Object.keys(p ?? {}));
 const deviceBytes = (d: HostFacts['devices'][string]) => Number(d.sectors) * Number(d.sectorsize);
 
+/** Whether a disk may be a member of the device (LVM, RAID) that holds / . */
+function mayHoldMappedRoot(d: HostFacts['devices'][string]): boolean {
+  if (d.holders?.length) return true;
+  // Facts with partition names only (no holders) cannot tell: a partitioned disk may be a member.
+  if (Array.isArray(d.partitions)) return d.partitions.length > 0;
+  return Object.values(d.partitions ?? {}).some((p) => p.holders?.length);
+}
+
 /** The largest disk that does not hold the root filesystem. */
 function largestExtraDiskBytes(facts: HostFacts): number {
-  const rootDevice = basename(facts.mounts.find((m) => m.mount === '/')?.device ?? '');
+  const rootPath = facts.mounts.find((m) => m.mount === '/')?.device ?? '';
+  const rootDevice = basename(rootPath);
+  const rootOnMapper = /^\/dev\/(mapper\/|md|dm-)/.test(rootPath) || rootPath === '/dev/root';
   return Object.entries(facts.devices)
     .filter(([name, d]) => !NOT_DISKS.test(name) && name !== rootDevice && !partitionNames(d.partitions).includes(rootDevice))
+    .filter(([, d]) => !(rootOnMapper && mayHoldMappedRoot(d)))
     .reduce((max, [, d]) => Math.max(max, deviceBytes(d)), 0);
 }
 

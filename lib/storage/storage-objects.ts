@@ -36,6 +36,9 @@ const VOLUME_RULES = [
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'update', 'patch'] },
   { apiGroups: [''], resources: ['nodes', 'pods', 'configmaps'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+  // Leader election locks (the NFS provisioner's library takes an Endpoints lock by default).
+  { apiGroups: [''], resources: ['endpoints'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
 ];
 
 function deployment(name: string, container: Record<string, unknown>, volumes: unknown[] = []): KubeObject {
@@ -72,17 +75,33 @@ function nfsProvisioner(nfs: { server: string; path: string }): KubeObject[] {
   ];
 }
 
+// local-path-provisioner creates and removes volume directories with helper pods that run
+// these scripts; it reads the pod template and scripts from its ConfigMap.
+const LOCAL_PATH_SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"\n';
+const LOCAL_PATH_TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"\n';
+const LOCAL_PATH_HELPER_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  containers:\n    - name: helper-pod\n      image: docker.io/library/busybox:1.36\n      imagePullPolicy: IfNotPresent\n';
+
 function localPathProvisioner(root: string): KubeObject[] {
   const name = 'local-path-provisioner';
   const config = { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [root] }] };
   return [
     ...provisionerRbac(name, VOLUME_RULES),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: STORAGE_NAMESPACE, labels }, data: { 'config.json': JSON.stringify(config) } },
-    deployment(name, {
-      image: 'docker.io/rancher/local-path-provisioner:v0.0.30',
-      command: ['local-path-provisioner', 'start', '--config', '/etc/config/config.json'],
-      env: [{ name: 'POD_NAMESPACE', value: STORAGE_NAMESPACE }],
-    }),
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'local-path-config', namespace: STORAGE_NAMESPACE, labels },
+      data: { 'config.json': JSON.stringify(config), 'helperPod.yaml': LOCAL_PATH_HELPER_POD, setup: LOCAL_PATH_SETUP, teardown: LOCAL_PATH_TEARDOWN },
+    },
+    deployment(
+      name,
+      {
+        image: 'docker.io/rancher/local-path-provisioner:v0.0.30',
+        command: ['local-path-provisioner', 'start', '--config', '/etc/config/config.json', '--service-account-name', name],
+        env: [{ name: 'POD_NAMESPACE', value: STORAGE_NAMESPACE }],
+        volumeMounts: [{ name: 'config-volume', mountPath: '/etc/config/' }],
+      },
+      [{ name: 'config-volume', configMap: { name: 'local-path-config' } }],
+    ),
   ];
 }
 

@@ -261,7 +261,7 @@ class ActionModule(ActionBase):
             detail = e.read().decode('utf-8', 'replace')[-1000:]
             raise AnsibleActionFail('server-side apply of %s failed: HTTP %d %s' % (path, e.code, detail))
         except (urllib.error.URLError, OSError) as e:
-            raise AnsibleActionFail('the stand-in Kubernetes API is not reachable at %s: %s' % (api['server'], e))
+            raise AnsibleActionFail('cannot reach the Kubernetes API at %s: %s' % (api['server'], e))
 
 
 def _q(name):
