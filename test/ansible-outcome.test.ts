@@ -2,6 +2,7 @@ import type { AnsibleProgress } from '../lib/ansible/events.js';
 import { ANSIBLE_FAILURE, classifyExit, type AnsibleOutcome } from '../lib/ansible/outcome.js';
 
 const progress = (over: Partial<AnsibleProgress> = {}): AnsibleProgress => ({
+  playbook: 'cluster.yml',
   tasksDone: 3,
   hosts: { ok: 0, changed: 0, failed: 0, unreachable: 0 },
   failedHosts: [],
@@ -47,6 +48,11 @@ describe('ansible-playbook exit classification (pure)', () => {
     const f = failure(classifyExit(2, undefined, progress(), STDERR));
     expect(f).toMatchObject({ type: ANSIBLE_FAILURE.taskFailed, retryable: true });
     expect(f.message).toBe('a task failed (exit 2) ERROR! line one line two line three');
+  });
+
+  it('reports exit 2 before any event (argparse refusing an option) as bad options, not retryable', () => {
+    const f = failure(classifyExit(2, undefined, progress({ playbook: undefined, tasksDone: 0 }), 'ansible-playbook: error: unrecognized arguments: --bogus'));
+    expect(f).toMatchObject({ type: ANSIBLE_FAILURE.badOptions, retryable: false });
   });
 
   it('reports exit 4 with unreachable hosts as retryable, naming them', () => {

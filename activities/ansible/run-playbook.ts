@@ -84,6 +84,8 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
       ANSIBLE_FORCE_COLOR: '0',
       ANSIBLE_RETRY_FILES_ENABLED: '0',
       ANSIBLE_HOST_KEY_CHECKING: '0',
+      // A missing or broken inventory is otherwise only a warning, and the run "succeeds" on no host.
+      ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
       ANSIBLE_LOCAL_TEMP: join(run.phaseDir, 'tmp'),
       PYTHONUNBUFFERED: '1',
     },

@@ -1,6 +1,6 @@
 // What an ansible-playbook exit means for the install: success, or a typed failure that
 // says whether trying again can help. Exit codes are ansible-core's (TaskQueueManager and
-// the CLI): 2 failed hosts, 4 unreachable hosts *or* a parser error (told apart by the
+// the CLI): 2 failed hosts (or, before any event, an option argparse refused), 4 unreachable hosts *or* a parser error (told apart by the
 // events), 5 bad options, 1 other errors, 99 interrupted, 250 unexpected.
 import type { AnsibleProgress } from './events.js';
 
@@ -32,6 +32,8 @@ export function classifyExit(exitCode: number | undefined, signal: string | unde
   const hadHostFailures = progress.failedHosts.length + progress.unreachableHosts.length > 0;
   switch (exitCode) {
     case 2:
+      // argparse also exits 2, on an unknown option, before any event.
+      if (!progress.playbook) return { ok: false, type: ANSIBLE_FAILURE.badOptions, retryable: false, message: `ansible-playbook refused its options: ${lastError}` };
       return { ok: false, type: ANSIBLE_FAILURE.taskFailed, retryable: true, message: describeFailures(progress) || `a task failed (exit 2) ${lastError}` };
     case 4:
       if (hadHostFailures) return { ok: false, type: ANSIBLE_FAILURE.unreachable, retryable: true, message: `hosts unreachable: ${progress.unreachableHosts.join(', ')}: ${progress.failures[0]?.message ?? ''}`.trim() };

@@ -1,0 +1,84 @@
+// Resume after the workflow ended, Temporal's Reset, and approval gates, on the real dev
+// server with real ansible-playbook.
+import { execa } from 'execa';
+import { localTools } from '../lib/local-tools.js';
+import { countLines, startHarness, type Harness } from './support/e2e-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('resume');
+  await h.startWorker();
+});
+afterAll(() => h?.close());
+
+const states = (s: { phases: { name: string; state: string }[] }) => Object.fromEntries(s.phases.map((p) => [p.name, p.state]));
+
+describe('resume, reset and approval gates (real dev server, real ansible-playbook, stand-in Kubernetes API over local HTTPS)', () => {
+  it('an install terminated during katonic resumes without running kubespray and storage again; a changed katonic version runs the phases that depend on it', async () => {
+    const file = await h.writeSpec('resume-me', (spec) => {
+      spec.spec.extraVars = { standin_delay_seconds: 3 };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('resume-me', (s) => s.phase === 'katonic', 240_000);
+    await h.client.workflow.getHandle('install-resume-me').terminate('test: the fleet went away');
+    const terminated = await h.status('resume-me');
+    expect(terminated.state).toBe('failed');
+    expect(terminated.error?.type).toBe('terminated');
+
+    const changed = await h.writeSpec('resume-me', (spec) => {
+      spec.spec.extraVars = { standin_delay_seconds: 3 };
+      spec.spec.katonic.version = '4.6';
+    });
+    const resumed = await h.cli('resume', 'install-resume-me', '--spec', changed);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toContain('preflight, inventory, kubespray, storage');
+    const done = await h.waitFor('resume-me', (s) => s.state === 'completed');
+    // inventory writes the Katonic role's vars, so the new version runs it again too.
+    expect(states(done)).toEqual({ preflight: 'skipped', inventory: 'completed', kubespray: 'skipped', storage: 'skipped', katonic: 'completed', verify: 'completed' });
+    expect(done.operatorActions[0]).toMatchObject({ action: 'resume' });
+    const counts = countLines(await h.journal('resume-me'));
+    for (const [line, n] of counts) if (line.startsWith('kubespray ')) expect([line, n]).toEqual([line, 1]);
+  });
+
+  it('a Reset to the last workflow task during storage completes the install', async () => {
+    const file = await h.writeSpec('reset-me', (spec) => {
+      spec.spec.extraVars = { standin_delay_seconds: 0 };
+      spec.spec.onprem!.storage.prepareNodes = 'check';
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('reset-me', (s) => s.phase === 'storage');
+    const reset = await execa(localTools.temporal(), ['workflow', 'reset', '--address', h.env.TEMPORAL_ADDRESS!, '--workflow-id', 'install-reset-me', '--type', 'LastWorkflowTask', '--reason', 'test: reset during storage', '--yes'], { reject: false });
+    expect(reset.exitCode).toBe(0);
+    const done = await h.waitFor('reset-me', (s) => s.state === 'completed');
+    expect(done.phases.every((p) => p.state === 'completed')).toBe(true);
+  });
+
+  it('an approval gate holds the install until approve', async () => {
+    const file = await h.writeSpec('gated', (spec) => {
+      spec.spec.approvals = ['before-kubespray'];
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const held = await h.waitFor('gated', (s) => s.state === 'waiting-for-approval');
+    expect(held).toMatchObject({ phase: 'kubespray', waitingFor: 'before-kubespray' });
+    expect(states(held)).toMatchObject({ preflight: 'completed', inventory: 'completed', kubespray: 'pending' });
+    expect(await h.journal('gated')).toEqual([]);
+    expect((await h.cli('retry', 'install-gated')).exitCode).toBe(2);
+
+    const approved = await h.cli('approve', 'install-gated');
+    expect(approved).toMatchObject({ exitCode: 0, stdout: 'Approved before-kubespray for install-gated' });
+    const done = await h.waitFor('gated', (s) => s.state === 'completed');
+    expect(done.operatorActions.map((a) => a.action)).toEqual(['approve']);
+  });
+
+  it('an approval gate that times out cancels the install', async () => {
+    const file = await h.writeSpec('gate-timeout', (spec) => {
+      spec.spec.approvals = ['before-katonic'];
+      spec.spec.approvalTimeout = '3s';
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const ended = await h.waitFor('gate-timeout', (s) => s.state === 'cancelled');
+    expect(states(ended)).toMatchObject({ storage: 'completed', katonic: 'pending' });
+    expect(ended.operatorActions[0]).toMatchObject({ action: 'abort', reason: 'approval before-katonic timed out after 3s' });
+    expect((await h.cli('approve', 'install-gate-timeout')).exitCode).toBe(2);
+  });
+});
