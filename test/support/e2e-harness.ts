@@ -58,8 +58,8 @@ export async function ansibleProcessesUnder(dir: string): Promise<number[]> {
   return pids;
 }
 
-export async function startHarness(label: string): Promise<Harness> {
-  const address = process.env.KATONIC_TEST_TEMPORAL_ADDRESS;
+/** `address`: another Temporal server than the shared one (a test that restarts its own). */
+export async function startHarness(label: string, address = process.env.KATONIC_TEST_TEMPORAL_ADDRESS): Promise<Harness> {
   if (!address) throw new Error('no dev server: run the e2e tests through jest (global-setup starts it)');
   const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };
