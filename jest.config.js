@@ -9,4 +9,5 @@ export default {
   globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
   testTimeout: 180000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/jest.sequencer.js',
 };

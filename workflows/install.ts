@@ -15,7 +15,7 @@ import {
 import { RetryState } from '@temporalio/common';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
-import { ALWAYS_RERUN, phasesOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
+import { ALWAYS_RERUN, FLOW_PHASES, phasesOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import {
   abortSignal,
@@ -31,11 +31,15 @@ import { checkSpec, MAXIMUM_ATTEMPTS, NO_PARTIAL_RETRY, PHASE_STEPS } from './ph
 
 const now = () => new Date().toISOString();
 
+/** The hosts a `retry --failed-hosts` limits the phase to. */
+const hostsToRetry = (phase?: PhaseStatus): string[] => [...(phase?.error?.failedHosts ?? []), ...(phase?.error?.unreachableHosts ?? [])];
+
 /** What the spec says before it is validated: enough to name the install in its status. */
 function sketch(specJson: string): { name: string; flow: Flow; ticket?: string } {
   try {
     const doc = JSON.parse(specJson) as { metadata?: { name?: string; ticket?: string }; spec?: { flow?: Flow } };
-    return { name: doc.metadata?.name ?? '', flow: doc.spec?.flow ?? 'onprem', ticket: doc.metadata?.ticket };
+    const flow = doc.spec?.flow && doc.spec.flow in FLOW_PHASES ? doc.spec.flow : 'onprem';
+    return { name: doc.metadata?.name ?? '', flow, ticket: doc.metadata?.ticket };
   } catch {
     return { name: '', flow: 'onprem' };
   }
@@ -85,14 +89,13 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     if (request.failedHostsOnly) {
       const refusal = phase && NO_PARTIAL_RETRY[phase.name];
       if (refusal) throw new Error(`retry --failed-hosts is refused for the ${phase.name} phase: ${refusal}`);
-      const hosts = [...(phase?.error?.failedHosts ?? []), ...(phase?.error?.unreachableHosts ?? [])];
-      if (!hosts.length) throw new Error(`retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`);
+      if (!hostsToRetry(phase).length) throw new Error(`retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`);
     }
   };
   const acceptRetry = (request: RetryRequest) => {
     retryRequest = request;
     const phase = current();
-    const limitHosts = request.failedHostsOnly ? [...(phase?.error?.failedHosts ?? []), ...(phase?.error?.unreachableHosts ?? [])] : undefined;
+    const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
     record({ action: 'retry', phase: phase?.name, failedHostsOnly: request.failedHostsOnly, limitHosts, vars: request.vars });
     return { phase: phase?.name ?? '', limitHosts };
   };
@@ -120,7 +123,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
   async function runPhase(phase: PhaseStatus, spec: Installation): Promise<void> {
     let request: RetryRequest = {};
     for (;;) {
-      const limitHosts = request.failedHostsOnly ? [...(phase.error?.failedHosts ?? []), ...(phase.error?.unreachableHosts ?? [])] : undefined;
+      const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
       Object.assign(phase, { state: 'running', startedAt: now(), endedAt: undefined, error: undefined, summary: undefined });
       const input = { spec, limitHosts, operatorVars: request.vars };
       try {
