@@ -34,6 +34,15 @@ describe('inventory generation (pure, golden files)', () => {
     expect(extra.calico_mtu).toBe(1440);
   });
 
+  it('gives Kubespray an IP for ip/access_ip, never a host name', () => {
+    const hosts = files.get(layout.hostsFile)!;
+    expect(hosts).toContain('    worker-2:\n      ansible_host: worker-2.acme.internal\n      ip: 10.0.0.22\n      access_ip: 10.0.0.22\n');
+    const noIp = structuredClone(parsed.spec);
+    delete noIp.spec.onprem!.nodes[4]!.ip;
+    const text = renderRunFiles(noIp, layout).get(layout.hostsFile)!;
+    expect(text).toContain('    worker-2:\n      ansible_host: worker-2.acme.internal\n  children:');
+  });
+
   it('never puts the SSH key reference into a generated file', () => {
     for (const text of files.values()) expect(text).not.toContain('SSH_KEY');
   });

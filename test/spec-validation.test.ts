@@ -90,6 +90,14 @@ describe('install spec validation (pure)', () => {
     expect(errorsOf(doc)).toEqual([]);
   });
 
+  it('refuses a Kubernetes version the chosen Kubespray release does not install', () => {
+    const doc = acme();
+    doc.spec.onprem.kubeVersion = '1.32.5';
+    expect(errorsOf(doc)).toEqual(['spec.onprem.kubeVersion: expected a Kubernetes version Kubespray v2.31.0 installs (1.33.0 to 1.35.4)']);
+    doc.spec.onprem.kubespray.version = 'v2.30.0';
+    expect(errorsOf(doc)).toEqual([]);
+  });
+
   it('reports YAML that does not parse as one error on the document', () => {
     const result = parseSpecText('spec: [unclosed');
     expect(result.ok).toBe(false);

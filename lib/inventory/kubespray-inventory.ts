@@ -1,5 +1,5 @@
 // The Kubespray inventory (hosts.yaml), in the layout of Kubespray's sample inventory.
-import type { NodeRole, OnpremSpec } from '../spec/schema.js';
+import { isIpv4, type NodeRole, type NodeSpec, type OnpremSpec } from '../spec/schema.js';
 
 type HostVars = Record<string, string | number>;
 type Group = { hosts: Record<string, null> };
@@ -17,8 +17,10 @@ export interface KubesprayInventory {
   };
 }
 
-function hostVars(address: string, local: boolean): HostVars {
-  const vars: HostVars = { ansible_host: address, ip: address, access_ip: address };
+function hostVars(node: NodeSpec, local: boolean): HostVars {
+  // Kubespray's ip and access_ip are IPs (it checks ip against the node's addresses).
+  const ip = node.ip ?? (isIpv4(node.address) ? node.address : undefined);
+  const vars: HostVars = { ansible_host: node.address, ...(ip ? { ip, access_ip: ip } : {}) };
   // A local-connection node is this machine: Ansible runs its tasks with its own Python.
   if (local) Object.assign(vars, { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' });
   return vars;
@@ -31,7 +33,7 @@ export function kubesprayInventory(onprem: OnpremSpec): KubesprayInventory {
   });
   return {
     all: {
-      hosts: Object.fromEntries(onprem.nodes.map((n) => [n.name, hostVars(n.address, local)])),
+      hosts: Object.fromEntries(onprem.nodes.map((n) => [n.name, hostVars(n, local)])),
       children: {
         kube_control_plane: group('control-plane'),
         kube_node: group('worker'),

@@ -2,6 +2,7 @@
 // Every message says what was expected, because `kinstall validate` prints them as they are.
 import { z } from 'zod';
 import { FLOW_PHASES, type Flow } from '../plan/phases.js';
+import { kubeVersionProblem } from './kubespray-releases.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
@@ -29,6 +30,8 @@ export const NODE_ROLES = ['control-plane', 'etcd', 'worker'] as const;
 const node = z.strictObject({
   name: dnsLabel,
   address,
+  // The node's own IP, for Kubespray's ip/access_ip, when address is a host name.
+  ip: z.string().refine(isIpv4, 'expected an IPv4 address').optional(),
   roles: z.array(z.enum(NODE_ROLES, { error: `expected one of ${NODE_ROLES.join(', ')}` })).min(1, 'expected at least one role'),
   gpu: z.boolean().optional(),
 });
@@ -64,7 +67,7 @@ const storage = z.strictObject({
 
 const onprem = z.strictObject({
   kubespray: z.strictObject({ dir: path, version: z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected a Kubespray release such as v2.31.0').optional() }),
-  kubeVersion: z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.32.5').optional(),
+  kubeVersion: z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.33.7').optional(),
   connection: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
   nodes: z.array(node).min(1, 'expected at least one node'),
   ssh: z.strictObject({ user: z.string().min(1, 'expected a user name'), privateKeyRef: secretRef, port: z.number().int().min(1).max(65535).optional() }).optional(),
@@ -134,6 +137,11 @@ function onpremIssues(o: Raw): SpecIssue[] {
         if (repeated.has(n[key])) issues.push({ path: at('nodes', i, key), message: `expected a unique ${key}; "${String(n[key])}" is used by another node` });
       });
     }
+  }
+  const kubespray = obj(o.kubespray);
+  if (typeof kubespray?.version === 'string' && typeof o.kubeVersion === 'string') {
+    const problem = kubeVersionProblem(kubespray.version, o.kubeVersion);
+    if (problem) issues.push({ path: at('kubeVersion'), message: problem });
   }
   if ((o.connection ?? 'ssh') === 'ssh' && o.ssh === undefined) issues.push({ path: at('ssh'), message: 'expected ssh settings (user, privateKeyRef) when connection is ssh' });
   const storage = obj(o.storage);
