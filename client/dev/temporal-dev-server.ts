@@ -45,7 +45,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const setpriv = localTools.setpriv();
   const temporal = localTools.temporal();
   const [file, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', temporal, ...devServerArgs(opts)]] : [temporal, devServerArgs(opts)];
-  const child = execa(file, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false });
+  // Its own process group: a Ctrl-C in the terminal reaches the worker, which finishes talking
+  // to the server before `stop()` ends the server.
+  const child = execa(file, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, detached: true });
   const address = `${opts.ip ?? '127.0.0.1'}:${opts.port}`;
   const until = Date.now() + 60_000;
   while (!(await serverReachable(address))) {
