@@ -4,7 +4,8 @@ import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
 const time = (iso?: string) => (iso ? iso.slice(11, 19) : '');
 const hosts = (p: PhaseStatus) => (p.hosts ? `${p.hosts.ok + p.hosts.changed}/${p.hosts.failed + p.hosts.unreachable}` : '');
 
-function table(rows: string[][]): string {
+/** Rows as aligned columns, two spaces apart. */
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

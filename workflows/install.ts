@@ -45,17 +45,20 @@ function sketch(specJson: string): { name: string; flow: Flow; ticket?: string }
   }
 }
 
-function phaseError(err: unknown): PhaseError & { attempts?: number } {
+/** What a failed phase reports, and how many activity attempts it used. */
+function phaseError(err: unknown): { error: PhaseError; attempts: number } {
   const failure = err instanceof ActivityFailure ? err.cause : err;
   const app = failure instanceof ApplicationFailure ? failure : undefined;
   const details = (app?.details?.[0] ?? {}) as Partial<PhaseError> & { attempt?: number };
   const exhausted = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
   return {
-    type: app?.type ?? failure?.constructor?.name ?? 'Error',
-    message: (failure as Error | undefined)?.message ?? String(err),
-    failedHosts: details.failedHosts ?? [],
-    unreachableHosts: details.unreachableHosts ?? [],
-    failures: details.failures ?? [],
+    error: {
+      type: app?.type ?? failure?.constructor?.name ?? 'Error',
+      message: (failure as Error | undefined)?.message ?? String(err),
+      failedHosts: details.failedHosts ?? [],
+      unreachableHosts: details.unreachableHosts ?? [],
+      failures: details.failures ?? [],
+    },
     attempts: exhausted ? MAXIMUM_ATTEMPTS : (details.attempt ?? 1),
   };
 }
@@ -136,8 +139,8 @@ export async function install(specJson: string, options: InstallOptions = {}): P
           Object.assign(phase, { state: 'failed', endedAt: now(), summary: 'cancelled' });
           throw err;
         }
-        const { attempts, ...error } = phaseError(err);
-        Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + (attempts ?? 1), error });
+        const { error, attempts } = phaseError(err);
+        Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + attempts, error });
         status.error = { phase: phase.name, ...error };
         setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id} [--failed-hosts] [--vars FILE], or kinstall cancel ${status.id}`);
         await condition(() => retryRequest !== undefined);
@@ -192,8 +195,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
       setState('cancelled');
       throw err;
     }
-    const failure = err instanceof ActivityFailure ? err.cause : err;
-    status.error = { type: (failure as ApplicationFailure)?.type ?? 'Error', message: (failure as Error)?.message ?? String(err), failedHosts: [], unreachableHosts: [], failures: [] };
+    status.error = phaseError(err).error;
     setState('failed');
     throw err;
   }

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
 import { INSTALL_WORKFLOW, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 import { fetchStatus } from '../install-status.js';
-import { formatStatus } from '../status-table.js';
+import { formatStatus, table } from '../status-table.js';
 
 export async function statusCommand(client: Client, id: string, json: boolean): Promise<void> {
   const status = await fetchStatus(client, id);
@@ -27,16 +27,15 @@ export async function listCommand(client: Client, json: boolean): Promise<void> 
   if (json) return console.log(JSON.stringify(rows, null, 2));
   if (!rows.length) return console.log('No installs on this server.');
   const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket'];
-  const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => (r[h] ?? '').length)));
-  console.log(header.map((h, i) => h.toUpperCase().padEnd(widths[i]!)).join('  '));
-  for (const r of rows) console.log(header.map((h, i) => (r[h] ?? '').padEnd(widths[i]!)).join('  ').trimEnd());
+  console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => r[h] ?? ''))]));
 }
 
-const line = (s: InstallStatus) => {
+/** One progress line, without its time (so unchanged progress is not printed again). */
+const progressLine = (s: InstallStatus) => {
   const phase = s.phases.find((p) => p.name === s.phase);
   const task = phase?.task ? ` · ${phase.task}` : '';
   const hosts = phase?.hosts ? ` · hosts ok ${phase.hosts.ok + phase.hosts.changed}, failed ${phase.hosts.failed + phase.hosts.unreachable}` : '';
-  return `${new Date().toISOString().slice(11, 19)} ${s.state}${s.phase ? ` · ${s.phase} (attempt ${phase?.attempts ?? 0})` : ''}${task}${hosts}`;
+  return `${s.state}${s.phase ? ` · ${s.phase} (attempt ${phase?.attempts ?? 0})` : ''}${task}${hosts}`;
 };
 
 /** Prints progress as it changes until the install ends or waits for someone; returns the last status. */
@@ -44,9 +43,9 @@ export async function watchInstall(client: Client, id: string, print: (text: str
   let last = '';
   for (;;) {
     const status = await fetchStatus(client, id);
-    const text = line(status);
-    if (text.slice(9) !== last) print(text);
-    last = text.slice(9);
+    const text = progressLine(status);
+    if (text !== last) print(`${new Date().toISOString().slice(11, 19)} ${text}`);
+    last = text;
     if (FINAL_STATES.includes(status.state) || status.state.startsWith('waiting-for')) return status;
     await sleep(1000);
   }
