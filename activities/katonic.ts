@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
+import { kubeconfigPath } from '../lib/inventory/extra-vars.js';
 import { renderKatonicFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
@@ -17,10 +18,13 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
   });
   const layout = layoutOf(config, input.spec);
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
+  const kubeconfig = kubeconfigPath(input.spec, layout);
   const run = await runAnsiblePhase(config, input, 'katonic', {
     playbook: localTools.playbook('katonic.yml'),
     target: 'controller',
     moreExtraVars: [layout.katonicVarsFile],
+    // Where roles look for the cluster: kubectl, lookups and the kubernetes.core modules.
+    env: { KUBECONFIG: kubeconfig, K8S_AUTH_KUBECONFIG: kubeconfig },
   });
   return phaseResult(run, `Katonic ${input.spec.spec.katonic.version} applied`);
 }

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { applyObjects, loadKubeConfig } from './kubernetes/kube-client.js';
+import { refuseStorageClassConflicts } from './kubernetes/storage-classes.js';
 
 export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const check = input.spec.spec.onprem?.storage.prepareNodes === 'check';
@@ -21,6 +22,7 @@ export async function applyStorageClasses(config: ActivityConfig, input: PhaseIn
   if (!storage) throw ApplicationFailure.nonRetryable('storage: the spec has no onprem.storage', 'InvalidSpec');
   const kc = await loadKubeConfig(layoutOf(config, input.spec).adminConf, 'storage');
   const objects = onpremStorageObjects(storage);
-  await applyObjects(kc, objects);
+  await refuseStorageClassConflicts(kc, objects, 'storage');
+  await applyObjects(kc, objects, 'storage');
   return { attempt: Context.current().info.attempt, summary: `applied ${objects.length} objects (provisioners, StorageClasses kdisk and kfs)` };
 }

@@ -33,7 +33,8 @@ export const PHASE_STEPS: Record<PhaseName, Step[]> = {
   storage: [quick.prepareStorageNodes, quick.applyStorageClasses],
   'storage-classes': [quick.applyStorageClasses],
   katonic: [long.runKatonicRole],
-  verify: [quick.verifyCluster],
+  // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
+  verify: [long.verifyCluster],
 };
 
 /** Phases where `retry --failed-hosts` is refused, and why. */

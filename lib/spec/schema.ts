@@ -82,6 +82,7 @@ const managed = z.strictObject({
     .optional(),
 });
 
+const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d');
 const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
 
 export const installationSchema = z.strictObject({
@@ -99,7 +100,9 @@ export const installationSchema = z.strictObject({
     managed: managed.optional(),
     approvals: z.array(approval).optional(),
     // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
-    approvalTimeout: z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d').optional(),
+    approvalTimeout: duration.optional(),
+    // How long verify waits for a cluster that is still settling before it asks for an operator.
+    verify: z.strictObject({ settleTimeout: duration.optional() }).optional(),
     extraVars: z.record(z.string(), z.unknown()).optional(),
   }),
 });

@@ -105,13 +105,15 @@ function localPathProvisioner(root: string): KubeObject[] {
   ];
 }
 
-function storageClass(name: string, provisioner: string, accessMode: string, bindingMode: 'Immediate' | 'WaitForFirstConsumer', parameters: Record<string, string> = {}): KubeObject {
+function storageClass(name: string, provisioner: string, accessMode: string, bindingMode: 'Immediate' | 'WaitForFirstConsumer', parameters?: Record<string, string>): KubeObject {
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
     metadata: { name, labels, annotations: { 'katonic.ai/access-mode': accessMode } },
     provisioner,
-    parameters,
+    // No parameters: left out, not `{}`. The API server stores none, and applying `{}` to that
+    // class again would be an "update to parameters", which it refuses.
+    ...(parameters ? { parameters } : {}),
     reclaimPolicy: 'Delete',
     allowVolumeExpansion: true,
     volumeBindingMode: bindingMode,
