@@ -39,7 +39,8 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
     target: 'nodes',
     inventory: join(inventoryDir, 'hosts.yaml'),
   });
-  const report = checkNodes(onprem, await readFacts(factsDir));
+  const facts = await readFacts(factsDir);
+  const report = checkNodes(onprem, facts);
   if (!report.passed) {
     throw ApplicationFailure.create({
       type: 'PreflightFailed',
@@ -48,5 +49,7 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
       details: [{ phase: 'preflight', failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host), report }],
     });
   }
-  return phaseResult(run, `${report.hosts.length} nodes meet the requirements`);
+  // Each node as it answered: its own name and address, so a wrong address in the spec shows.
+  const answered = [...facts.values()].map((f) => `${f.host} (${f.hostname ?? '?'} at ${f.address ?? '?'})`).join(', ');
+  return phaseResult(run, `${report.hosts.length} nodes meet the requirements: ${answered}`);
 }
