@@ -82,7 +82,13 @@ program
   .command('dev')
   .description('the embedded default: dev server with Web UI, local Kubernetes control plane, worker')
   .option('--demo', 'and the demo install on inventories/local-demo/')
-  .action((o: { demo?: boolean }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo) }));
+  .option('--no-worker', 'without a worker (run "kinstall worker" yourself)')
+  .option('--ssh-nodes <n>', 'and N SSH test nodes, with a spec for them in <dataDir>/ssh-nodes/install.yaml', (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 20) throw new CliError(`--ssh-nodes ${v}: expected a whole number from 1 to 20`, 2);
+    return n;
+  })
+  .action((o: { demo?: boolean; worker: boolean; sshNodes?: number }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo), worker: o.worker, sshNodes: o.sshNodes }));
 
 try {
   await program.parseAsync(process.argv);

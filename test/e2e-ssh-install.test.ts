@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { sshNodesUnavailable, startSshNodes, type SshNodes } from '../client/dev/ssh-nodes/ssh-nodes.js';
 import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
-import { onSshNodes } from './support/ssh-spec.js';
+import { onSshNodes } from '../client/dev/ssh-nodes/ssh-spec.js';
 
 const unavailable = await sshNodesUnavailable();
 if (unavailable) console.warn(`Skipping the SSH install tests: ${unavailable}`);

@@ -131,8 +131,13 @@ export async function install(specJson: string, options: InstallOptions = {}): P
       const input = { spec, limitHosts, operatorVars: request.vars };
       try {
         let result: PhaseResult | undefined;
-        for (const step of PHASE_STEPS[phase.name]) result = await step(input);
-        Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + (result?.attempt ?? 1), summary: result?.summary, hosts: result?.hosts });
+        // A chain's attempts are those of its most retried step (the node playbook of storage, say).
+        let attempts = 1;
+        for (const step of PHASE_STEPS[phase.name]) {
+          result = await step(input);
+          attempts = Math.max(attempts, result.attempt);
+        }
+        Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + attempts, summary: result?.summary, hosts: result?.hosts });
         return;
       } catch (err) {
         if (isCancellation(err)) {

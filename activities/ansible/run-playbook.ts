@@ -82,8 +82,9 @@ function sshEnvironment(ssh: SshAccess | undefined): Record<string, string> {
 function commandLine(run: PlaybookRun): [string, string[]] {
   const ansible = localTools.ansiblePlaybook();
   const setpriv = localTools.setpriv();
-  // --pdeathsig: if the worker dies, the kernel sends ansible-playbook SIGTERM.
-  return setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', ansible, ...playbookArgs(run)]] : [ansible, playbookArgs(run)];
+  // --pdeathsig: if the worker dies, the kernel interrupts ansible-playbook. SIGINT, not SIGTERM:
+  // on an interrupt Ansible stops its own forks, also one stuck on an unreachable host.
+  return setpriv ? [setpriv, ['--pdeathsig', 'SIGINT', '--', ansible, ...playbookArgs(run)]] : [ansible, playbookArgs(run)];
 }
 
 export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {

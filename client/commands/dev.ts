@@ -1,7 +1,8 @@
 // dev: the embedded default on one machine: Temporal dev server with Web UI (sqlite under
 // the data dir), a local Kubernetes control plane (real kube-apiserver, simulated nodes), a
 // worker, and with --demo the demo install.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import yaml from 'js-yaml';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dataDir, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
@@ -10,6 +11,8 @@ import { createInstallWorker } from '../../worker/create-worker.js';
 import { CliError } from '../cli-error.js';
 import { connectClient, type ConnectionOptions } from '../connection.js';
 import { startControlPlane } from '../dev/control-plane/control-plane.js';
+import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
+import { onSshNodes } from '../dev/ssh-nodes/ssh-spec.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
@@ -40,7 +43,20 @@ async function runDemo(client: Client, uiBase: string): Promise<void> {
   console.log(`\n${formatStatus(status)}\n`);
 }
 
-export async function devCommand(opts: ConnectionOptions & { demo: boolean }): Promise<void> {
+/** SSH test nodes and a spec for them in <dataDir>/ssh-nodes/install.yaml (the contract's place). */
+async function startSshDemo(count: number): Promise<SshNodes> {
+  const dir = join(dataDir(), 'ssh-nodes');
+  const set = await startSshNodes({ count, dir, names: Array.from({ length: count }, (_, i) => `ssh-node-${i + 1}`) });
+  const spec = await loadSpec(DEMO_SPEC);
+  spec.metadata = { name: 'ssh-demo' };
+  onSshNodes(spec, set);
+  const file = join(dir, 'install.yaml');
+  await writeFile(file, `# ${count} SSH test nodes made by kinstall dev --ssh-nodes ${count}; they go when it stops.\n${yaml.dump(spec, { lineWidth: -1 })}`);
+  console.log(`SSH test nodes: ${set.nodes.map((n) => `${n.name} ${n.address}`).join(', ')} (user ${set.user}); install on them with: npx kinstall start ${file}`);
+  return set;
+}
+
+export async function devCommand(opts: ConnectionOptions & { demo: boolean; worker: boolean; sshNodes?: number }): Promise<void> {
   const port = Number(opts.address.split(':').at(-1));
   let server: DevServer | undefined;
   if (await serverReachable(opts.address)) {
@@ -53,9 +69,10 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean }): P
   console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes)…');
   const cluster = await startControlPlane({ dir: join(dataDir(), 'control-plane'), port: KUBE_API_PORT, keepState: true });
   console.log(`Kubernetes API on ${cluster.server}, admin kubeconfig ${cluster.kubeconfig}`);
-  const worker = await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir() });
-  const workerDone = worker.run();
-  console.log(`Worker on task queue ${taskQueue()}; Ctrl-C stops everything`);
+  const sshNodes = opts.sshNodes ? await startSshDemo(opts.sshNodes) : undefined;
+  const worker = opts.worker ? await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir() }) : undefined;
+  const workerDone = worker?.run();
+  console.log(worker ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything` : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`);
   const client = await connectClient(opts);
 
   const shutdown = new Promise<void>((resolve) => {
@@ -68,9 +85,10 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean }): P
   await shutdown;
   console.log('Shutting down…');
   // The SDK stops the worker on SIGINT/SIGTERM by itself; this covers the other ways here.
-  if (worker.getState() === 'RUNNING') worker.shutdown();
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
   await workerDone;
   await client.connection.close();
+  await sshNodes?.close();
   await cluster.stop();
   await server?.stop();
 }

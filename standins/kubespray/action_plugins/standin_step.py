@@ -69,7 +69,10 @@ class ActionModule(ActionBase):
         self.run_dir = str(self._var('katonic_run_dir') or os.path.join(self.data_dir, 'runs', str(install)))
 
         if self._connection.transport != 'local':
-            self._reach_host(task_vars)
+            unreachable = self._reach_host(task_vars)
+            if unreachable:
+                result.update(unreachable)
+                return result
         self._journal(os.path.join(self.data_dir, 'runs', str(install), 'journal.log'))
         self._maybe_fail(boolean(args.get('first', False)))
         self._sleep(float(self._var('standin_delay_seconds') or 0))
@@ -103,12 +106,20 @@ class ActionModule(ActionBase):
     def _reach_host(self, task_vars):
         """Over SSH the step runs `ping` on its host (with become when the play asks for it), as
         Kubespray's tasks reach theirs: an unreachable host, a refused key or a full disk there
-        fails the step the way it would fail Kubespray."""
-        result = self._execute_module(module_name='ansible.builtin.ping', module_args={}, task_vars=task_vars)
+        fails the step the way it would fail Kubespray. Returns the result of an unreachable
+        host (reported as unreachable, not as a failed task), or None."""
+        try:
+            result = self._execute_module(module_name='ansible.builtin.ping', module_args={}, task_vars=task_vars)
+        except AnsibleConnectionFailure as e:
+            result = {'unreachable': True, 'msg': str(e)}
         if result.get('unreachable'):
-            raise AnsibleConnectionFailure(result.get('msg', 'unreachable'))
+            # The connection is gone: cleanup must not try to remove a temp directory through it
+            # (its failure would be reported as a failed task, not an unreachable host).
+            self._connection._shell.tmpdir = None
+            return {'unreachable': True, 'msg': result.get('msg', 'unreachable')}
         if result.get('failed'):
             raise AnsibleActionFail('the host did not answer ping: %s' % result.get('msg', ''))
+        return None
 
     def _var(self, name):
         value = self.vars.get(name)
