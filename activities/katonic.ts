@@ -8,6 +8,7 @@ import { renderKatonicFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { withClusterKubeconfigFile } from './kubernetes/cluster-kubeconfig.js';
 import { writeFilesAtomically } from './write-files.js';
 
 export async function runKatonicRole(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
@@ -17,10 +18,13 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
   });
   const layout = layoutOf(config, input.spec);
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
-  const run = await runAnsiblePhase(config, input, 'katonic', {
-    playbook: localTools.playbook('katonic.yml'),
-    target: 'controller',
-    moreExtraVars: [layout.katonicVarsFile],
-  });
+  // The cluster's kubeconfig as the playbook reads it (a managed one only for this run).
+  const run = await withClusterKubeconfigFile(config, input.spec, 'katonic', () =>
+    runAnsiblePhase(config, input, 'katonic', {
+      playbook: localTools.playbook('katonic.yml'),
+      target: 'controller',
+      moreExtraVars: [layout.katonicVarsFile],
+    }),
+  );
   return phaseResult(run, `Katonic ${input.spec.spec.katonic.version} applied`);
 }

@@ -4,11 +4,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CoreV1Api, StorageV1Api } from '@kubernetes/client-node';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { clusterProblems, type ObservedCluster } from '../lib/verify/cluster-checks.js';
-import { layoutOf, type ActivityConfig } from './activity-config.js';
-import { loadKubeConfig } from './kubernetes/kube-client.js';
+import type { ActivityConfig } from './activity-config.js';
+import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
 
 export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
-  const kc = await loadKubeConfig(layoutOf(config, input.spec).adminConf, 'verify');
+  const kc = await clusterKubeConfig(config, input.spec, 'verify');
   const core = kc.makeApiClient(CoreV1Api);
   const storage = kc.makeApiClient(StorageV1Api);
   const [nodes, classes, namespaces] = await Promise.all([core.listNode(), storage.listStorageClass(), core.listNamespace()]);

@@ -2,7 +2,7 @@
 // managed cluster's), with TLS verification as the kubeconfig says.
 import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 
 export async function loadKubeConfig(file: string, phase: string): Promise<KubeConfig> {
   const text = await readFile(file, 'utf8').catch(() => {
@@ -22,4 +22,26 @@ export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]):
   for (const object of objects) {
     await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
+}
+
+/** The object, or undefined when the API answers 404. */
+export async function readIfExists<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof ApiException && err.code === 404) return undefined;
+    throw err;
+  }
+}
+
+/** Every item of a list, a page at a time (large clusters answer in pages, not one response). */
+export async function listAll<T>(list: (page: { limit: number; _continue?: string }) => Promise<{ items: T[]; metadata?: { _continue?: string } }>, limit = 500): Promise<T[]> {
+  const items: T[] = [];
+  let next: string | undefined;
+  do {
+    const page = await list({ limit, _continue: next });
+    items.push(...page.items);
+    next = page.metadata?._continue || undefined;
+  } while (next);
+  return items;
 }
