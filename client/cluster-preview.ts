@@ -13,6 +13,7 @@ export async function previewManagedCluster(spec: Installation): Promise<Cluster
     const kc = kubeConfigFrom(await managedKubeconfig(spec, 'plan'));
     return { report: checkManagedCluster(await readManagedCluster(kc), managedRequirements(spec)) };
   } catch (err) {
-    return { notRead: (err as Error).message.replace(/^plan: /, '') };
+    // The messages are the worker's; here the reference is read on this machine.
+    return { notRead: (err as Error).message.replace(/^plan: /, '').replace(/\bthe worker\b/g, 'this machine') };
   }
 }

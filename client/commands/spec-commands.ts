@@ -65,7 +65,7 @@ export async function planCommand(file: string, out: string | undefined, json: b
   console.log(planTable(plan, approvals));
   const hosts = [...files].find(([path]) => path === layout.hostsFile);
   if (hosts) console.log(`\n${relative(layout.runDir, hosts[0])}:\n${hosts[1]}`);
-  if (Array.isArray(manifests)) console.log(`\nStorageClasses (storage-classes phase):\n${manifests.map((m) => yaml.dump(m, { lineWidth: -1 })).join('---\n')}`);
+  if (Array.isArray(manifests)) console.log(`\nStorageClasses (storage-classes phase):\n${manifests.map((m) => yaml.dump(m, { lineWidth: -1 })).join('---\n').trimEnd()}`);
   if (cluster && 'report' in cluster) console.log(`\nPreflight, as the cluster is now (${cluster.report.passed ? 'passes' : 'would fail'}):\n${formatManagedReport(cluster.report)}`);
   if (cluster && 'notRead' in cluster) console.log(`\nThe cluster was not read: ${cluster.notRead}`);
   if (out) console.log(`\nWrote ${files.size} files to ${out}: ${[...files.keys()].map((p) => relative(layout.runDir, p)).join(', ')}`);
