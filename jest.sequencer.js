@@ -1,4 +1,4 @@
-// Longest first: the 20,000-event run takes minutes, so it starts at once and the other
+// Longest first: the 4,000-event run takes minutes, so it starts at once and the other
 // files run beside it on the second worker (a fresh clone has no timing cache to go by).
 import Sequencer from '@jest/test-sequencer';
 

@@ -18,12 +18,14 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
   });
   const layout = layoutOf(config, input.spec);
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
-  // The cluster's kubeconfig as the playbook reads it (a managed one only for this run).
-  const run = await withClusterKubeconfigFile(config, input.spec, 'katonic', () =>
+  // The cluster's kubeconfig as the playbook reads it (a managed one exists only for this run).
+  const run = await withClusterKubeconfigFile(config, input.spec, 'katonic', (kubeconfig) =>
     runAnsiblePhase(config, input, 'katonic', {
       playbook: localTools.playbook('katonic.yml'),
       target: 'controller',
       moreExtraVars: [layout.katonicVarsFile],
+      // Where roles look for the cluster: kubectl, lookups and the kubernetes.core modules.
+      env: { KUBECONFIG: kubeconfig, K8S_AUTH_KUBECONFIG: kubeconfig },
     }),
   );
   return phaseResult(run, `Katonic ${input.spec.spec.katonic.version} applied`);

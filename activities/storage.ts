@@ -12,6 +12,7 @@ import type { ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
 import { applyObjects } from './kubernetes/kube-client.js';
+import { refuseStorageClassConflicts } from './kubernetes/storage-classes.js';
 
 export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const check = input.spec.spec.onprem?.storage.prepareNodes === 'check';
@@ -24,7 +25,10 @@ export async function applyStorageClasses(config: ActivityConfig, input: PhaseIn
   const objects = storageObjectsFor(input.spec);
   if (!Array.isArray(objects)) throw ApplicationFailure.nonRetryable(`${phase}: the spec has no ${objects.missing}`, 'InvalidSpec');
   const kc = await clusterKubeConfig(config, input.spec, phase);
-  await applyObjects(kc, objects);
+  const toApply = await refuseStorageClassConflicts(kc, objects, phase);
+  await applyObjects(kc, toApply, phase);
   const classes = objects.filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);
-  return { attempt: Context.current().info.attempt, summary: `applied ${objects.length} objects (StorageClasses ${classes.join(' and ')}${objects.length > classes.length ? ' and their provisioners' : ''})` };
+  const leftAlone = classes.filter((name) => !toApply.some((o) => o.kind === 'StorageClass' && o.metadata.name === name));
+  const kept = leftAlone.length ? `; ${leftAlone.join(' and ')} existed as wanted, not created by the installer: left as they are` : '';
+  return { attempt: Context.current().info.attempt, summary: `applied ${toApply.length} objects (StorageClasses ${classes.join(' and ')}${objects.length > classes.length ? ' and their provisioners' : ''})${kept}` };
 }

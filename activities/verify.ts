@@ -1,32 +1,75 @@
-// Phase verify: the finished cluster read through the Kubernetes API.
+// Phase verify: the finished cluster read through the Kubernetes API. A cluster that was just
+// installed is still settling (nodes joining, provisioners rolling out), so the checks are
+// repeated with backoff through a settle window, heartbeating what is still missing; what
+// remains after it goes to the operator.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { CoreV1Api, StorageV1Api } from '@kubernetes/client-node';
+import { msToNumber } from '@temporalio/common/lib/time.js';
+import { AppsV1Api, CoreV1Api, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
-import { clusterProblems, type ObservedCluster } from '../lib/verify/cluster-checks.js';
+import { clusterProblems, verifyExpectations, type ClusterExpectations, type Condition, type ObservedCluster, type ObservedWorkload, type WorkloadRef } from '../lib/verify/cluster-checks.js';
 import type { ActivityConfig } from './activity-config.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
+import { listAll, readIfExists } from './kubernetes/kube-client.js';
 
-export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
-  const kc = await clusterKubeConfig(config, input.spec, 'verify');
+export const DEFAULT_SETTLE_TIMEOUT = '5m';
+const FIRST_DELAY_MS = 1000;
+const MAX_DELAY_MS = 15_000;
+
+const conditions = (list?: { type: string; status: string; reason?: string; message?: string }[]): Condition[] =>
+  (list ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
+
+async function observeWorkload(apps: AppsV1Api, ref: WorkloadRef): Promise<ObservedWorkload> {
+  const params = { name: ref.name, namespace: ref.namespace };
+  if (ref.kind === 'Deployment') {
+    const d = await readIfExists(() => apps.readNamespacedDeployment(params));
+    return { ...ref, found: Boolean(d), generation: d?.metadata?.generation, observedGeneration: d?.status?.observedGeneration, desired: d?.spec?.replicas ?? 1, available: d?.status?.availableReplicas ?? 0, conditions: conditions(d?.status?.conditions) };
+  }
+  const ds = await readIfExists(() => apps.readNamespacedDaemonSet(params));
+  return { ...ref, found: Boolean(ds), generation: ds?.metadata?.generation, observedGeneration: ds?.status?.observedGeneration, desired: ds?.status?.desiredNumberScheduled ?? 0, available: ds?.status?.numberAvailable ?? 0, conditions: conditions(ds?.status?.conditions) };
+}
+
+export async function observeCluster(kc: KubeConfig, expected: ClusterExpectations): Promise<ObservedCluster> {
   const core = kc.makeApiClient(CoreV1Api);
   const storage = kc.makeApiClient(StorageV1Api);
-  const [nodes, classes, namespaces] = await Promise.all([core.listNode(), storage.listStorageClass(), core.listNamespace()]);
-  const observed: ObservedCluster = {
-    nodes: nodes.items.map((n) => ({
-      name: n.metadata?.name ?? '',
-      ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-    })),
-    storageClasses: classes.items.map((c) => ({ name: c.metadata?.name ?? '', volumeBindingMode: c.volumeBindingMode })),
-    namespaces: namespaces.items.map((n) => n.metadata?.name ?? ''),
+  const apps = kc.makeApiClient(AppsV1Api);
+  const [nodes, classes, namespaces, workloads] = await Promise.all([
+    listAll((page) => core.listNode(page)),
+    listAll((page) => storage.listStorageClass(page)),
+    listAll((page) => core.listNamespace(page)),
+    Promise.all(expected.workloads.map((ref) => observeWorkload(apps, ref))),
+  ]);
+  return {
+    nodes: nodes.map((n) => {
+      const nodeConditions = conditions(n.status?.conditions);
+      return { name: n.metadata?.name ?? '', ready: nodeConditions.some((c) => c.type === 'Ready' && c.status === 'True'), conditions: nodeConditions };
+    }),
+    storageClasses: classes as unknown as ObservedCluster['storageClasses'],
+    namespaces: namespaces.map((n) => n.metadata?.name ?? ''),
+    workloads,
   };
-  const problems = clusterProblems(observed, { nodeNames: input.spec.spec.onprem?.nodes.map((n) => n.name) });
-  if (problems.length) {
-    // Retryable: a cluster that was just installed may still be settling.
-    throw ApplicationFailure.create({ type: 'VerifyFailed', message: `verify: ${problems.join('; ')}`, details: [{ phase: 'verify', problems }] });
+}
+
+export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+  const ctx = Context.current();
+  const kc = await clusterKubeConfig(config, input.spec, 'verify');
+  const expected = verifyExpectations(input.spec);
+  const settleMs = msToNumber((input.spec.spec.verify?.settleTimeout ?? DEFAULT_SETTLE_TIMEOUT) as Parameters<typeof msToNumber>[0]);
+  const until = Date.now() + settleMs;
+  let delay = FIRST_DELAY_MS;
+  for (;;) {
+    const problems = clusterProblems(await observeCluster(kc, expected), expected);
+    if (!problems.length) break;
+    if (Date.now() >= until) {
+      // The cluster had its settle window; trying again at once would only wait again.
+      throw ApplicationFailure.create({ type: 'VerifyFailed', message: `verify: after ${Math.round(settleMs / 1000)} s: ${problems.join('; ')}`, nonRetryable: true, details: [{ phase: 'verify', problems }] });
+    }
+    ctx.heartbeat({ task: `waiting for the cluster to settle: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` });
+    await ctx.sleep(Math.min(delay, Math.max(until - Date.now(), 0)));
+    delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
   return {
-    attempt: Context.current().info.attempt,
-    summary: `${observed.nodes.length} nodes Ready, storage classes kdisk and kfs, ${observed.namespaces.length} namespaces`,
+    attempt: ctx.info.attempt,
+    summary: `${expected.nodeNames?.length ?? 'all'} nodes Ready, storage classes kdisk and kfs, ${expected.namespaces.length} Katonic namespaces, ${expected.workloads.map((w) => w.name).join(', ')} Available`,
   };
 }

@@ -80,7 +80,7 @@ program
 program.command('worker').description('run a worker').action((_o, cmd: Command) => workerCommand(globals(cmd)));
 program
   .command('dev')
-  .description('the embedded default: dev server with Web UI, stand-in Kubernetes API, worker')
+  .description('the embedded default: dev server with Web UI, local Kubernetes control plane, worker')
   .option('--demo', 'and the demo install on inventories/local-demo/')
   .action((o: { demo?: boolean }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo) }));
 

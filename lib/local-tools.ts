@@ -17,6 +17,8 @@ export const localTools = {
   setpriv: () => ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)),
   playbook: (name: string) => join(REPO_ROOT, 'ansible', 'playbooks', name),
   callbackPlugins: () => join(REPO_ROOT, 'ansible', 'plugins', 'callback'),
+  /** kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok, built by scripts/setup.sh. */
+  controlPlaneBin: (name: string) => join(process.env.KATONIC_CONTROL_PLANE_BIN ?? join(REPO_ROOT, '.tools', 'control-plane', 'bin'), name),
 };
 
 /** `KATONIC_DATA_DIR`, or `.data` in the repository. */

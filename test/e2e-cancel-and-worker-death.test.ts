@@ -32,7 +32,7 @@ async function waitForNoAnsible(dir: string, ms: number): Promise<number> {
   return Date.now() - start;
 }
 
-describe('stopping an install (real dev server, real ansible-playbook, stand-in Kubernetes API over local HTTPS)', () => {
+describe('stopping an install (real dev server, real ansible-playbook, real kube-apiserver)', () => {
   it('cancelling during kubespray stops every ansible-playbook process within 10 s and says cancelled', async () => {
     const worker = await h.startWorker();
     const file = await h.writeSpec('cancel-me', (spec) => {

@@ -1,11 +1,13 @@
 // End to end on the real Temporal dev server, real ansible-playbook runs (local connection),
-// the stand-in Kubespray and Katonic role, and the stand-in Kubernetes API over local HTTPS.
-import { writeFile, mkdir } from 'node:fs/promises';
+// the stand-in Kubespray and Katonic role, and a real kube-apiserver (the local control plane,
+// kwok's simulated nodes running the pods).
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { InstallStatus } from '../lib/install/status.js';
 import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
-import { REPO_ROOT } from './support/repo.js';
+import { fixture, REPO_ROOT } from './support/repo.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,16 +19,19 @@ afterAll(() => h?.close());
 const PHASES = ['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify'];
 
 async function startAndWait(name: string, file: string): Promise<InstallStatus> {
-  const started = await h.cli('start', file, '--wait');
+  const waiting = h.cli('start', file, '--wait');
+  // Beside it, so that an install that hangs fails the test with its last status.
+  await h.waitFor(name, (s) => s.state !== 'running', 150_000);
+  const started = await waiting;
   expect(started.stderr).toBe('');
   expect(started.stdout.split('\n')[0]).toBe(`install-${name}`);
   return h.status(name);
 }
 
-describe('on-prem install (real dev server, real ansible-playbook, stand-in Kubernetes API over local HTTPS)', () => {
+describe('on-prem install (real dev server, real ansible-playbook, real kube-apiserver with kwok nodes)', () => {
   it('runs all six phases of the demo spec to completion, each stand-in task once', async () => {
     const status = await startAndWait('demo-e2e', await h.writeSpec('demo-e2e'));
-    expect(status.state).toBe('completed');
+    expect([status.state, status.error]).toEqual(['completed', undefined]);
     expect(status.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(PHASES.map((p) => [p, 'completed', 1]));
     for (const phase of status.phases) {
       expect(Date.parse(phase.startedAt!)).toBeLessThanOrEqual(Date.parse(phase.endedAt!));
@@ -37,8 +42,27 @@ describe('on-prem install (real dev server, real ansible-playbook, stand-in Kube
     expect(journal).toContain('katonic Create the Katonic namespaces localhost');
     expect([...countLines(journal).values()].every((n) => n === 1)).toBe(true);
     // verify read the cluster that the stand-in Kubespray registered and storage/katonic filled.
-    expect(status.phases.find((p) => p.name === 'verify')?.summary).toMatch(/^3 nodes Ready, storage classes kdisk and kfs/);
+    expect(status.phases.find((p) => p.name === 'verify')?.summary).toBe(
+      '3 nodes Ready, storage classes kdisk and kfs, 3 Katonic namespaces, nfs-provisioner, local-path-provisioner, calico-node Available',
+    );
     expect(await ansibleProcessesUnder(h.dataDir)).toEqual([]);
+
+    // Read back through the API: the nodes as Kubespray leaves them, kept Ready by kwok, and
+    // the provisioners and calico-node really rolled out on them.
+    const core = h.cluster.kc.makeApiClient(CoreV1Api);
+    const apps = h.cluster.kc.makeApiClient(AppsV1Api);
+    const master = await core.readNode({ name: 'master-1' });
+    expect(master.metadata?.labels).toMatchObject({ 'node-role.kubernetes.io/control-plane': '', 'kubernetes.io/hostname': 'master-1' });
+    expect(master.spec?.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+    expect(master.status?.nodeInfo).toMatchObject({ containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.33.7' });
+    expect(master.status?.addresses).toContainEqual({ type: 'InternalIP', address: '127.0.0.11' });
+    for (const name of ['nfs-provisioner', 'local-path-provisioner']) {
+      const deployment = await apps.readNamespacedDeployment({ name, namespace: 'katonic-storage' });
+      expect([name, deployment.status?.availableReplicas, deployment.status?.conditions?.find((c) => c.type === 'Available')?.status]).toEqual([name, 1, 'True']);
+    }
+    const calico = await apps.readNamespacedDaemonSet({ name: 'calico-node', namespace: 'kube-system' });
+    expect(calico.status?.numberAvailable).toBe(calico.status?.desiredNumberScheduled);
+    expect(calico.status?.desiredNumberScheduled).toBeGreaterThanOrEqual(3);
 
     if (process.env.RECORD_HISTORIES) {
       const history = await h.client.workflow.getHandle('install-demo-e2e').fetchHistory();
@@ -53,7 +77,7 @@ describe('on-prem install (real dev server, real ansible-playbook, stand-in Kube
       spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: failing, times: 1 } };
     });
     const status = await startAndWait('fail-once', file);
-    expect(status.state).toBe('completed');
+    expect([status.state, status.error]).toEqual(['completed', undefined]);
     expect(status.phases.map((p) => [p.name, p.attempts])).toEqual(PHASES.map((p) => [p, p === 'kubespray' ? 2 : 1]));
 
     const counts = countLines(await h.journal('fail-once'));
@@ -64,5 +88,18 @@ describe('on-prem install (real dev server, real ansible-playbook, stand-in Kube
       expect([line, n]).toEqual([line, beforeAndAtFailure.includes(task) ? 2 : 1]);
     }
     for (const [line, n] of counts) if (line.startsWith('katonic ')) expect([line, n]).toEqual([line, 1]);
+  });
+
+  it('a Katonic role finds the cluster as roles look for it: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG', async () => {
+    const file = await h.writeSpec('probe', (spec) => {
+      spec.spec.katonic.roleDir = fixture('roles/kubeconfig-probe');
+    });
+    const status = await startAndWait('probe', file);
+    expect([status.state, status.error]).toEqual(['completed', undefined]);
+    const probe = JSON.parse(await readFile(join(h.dataDir, 'runs', 'probe', 'kubeconfig-probe.json'), 'utf8')) as Record<string, unknown>;
+    expect(probe.env).toBe(join(h.dataDir, 'runs', 'probe', 'artifacts', 'admin.conf'));
+    expect(probe.nodesByEnv).toEqual(expect.arrayContaining(['master-1', 'worker-1', 'worker-2']));
+    expect(probe.nodesByVar).toEqual(probe.nodesByEnv);
+    expect(probe.namespacesByModule).toEqual(expect.arrayContaining(['kube-system', 'katonic-storage']));
   });
 });

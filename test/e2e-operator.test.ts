@@ -15,7 +15,7 @@ afterAll(() => h?.close());
 const waiting = (s: { state: string }) => s.state === 'waiting-for-operator';
 const completed = (s: { state: string }) => s.state === 'completed';
 
-describe('operator retry (real dev server, real ansible-playbook, stand-in Kubernetes API over local HTTPS)', () => {
+describe('operator retry (real dev server, real ansible-playbook, real kube-apiserver)', () => {
   it('kubespray failing past its retry policy waits for an operator, shows the task and host, and completes after retry', async () => {
     const file = await h.writeSpec('retry-me', (spec) => {
       spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 3 } };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDevServer, type DevServer } from '../client/dev/temporal-dev-server.js';
 import { startHarness, type Harness } from './support/e2e-harness.js';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../client/dev/free-port.js';
 
 let server: DevServer;
 let h: Harness;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   port = await freePort();
   dbFile = join(await mkdtemp(join(tmpdir(), 'katonic-restart-')), 'temporal.db');
   server = await startDevServer({ port, dbFile });
-  h = await startHarness('restart', server.address);
+  h = await startHarness('restart', { address: server.address });
   await h.startWorker();
 });
 afterAll(async () => {

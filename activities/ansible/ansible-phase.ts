@@ -17,6 +17,7 @@ export interface AnsiblePhaseRun {
   cwd?: string;
   check?: boolean;
   moreExtraVars?: string[];
+  env?: Record<string, string>;
 }
 
 export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput, phase: AnsiblePhase, run: AnsiblePhaseRun): Promise<PlaybookResult> {
@@ -39,6 +40,7 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
       check: run.check,
       become: overSsh,
       privateKeyFile,
+      env: run.env,
     }),
   );
 }

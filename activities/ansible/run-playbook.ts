@@ -25,6 +25,8 @@ export interface PlaybookRun {
   check?: boolean;
   become?: boolean;
   privateKeyFile?: string;
+  /** More environment for ansible-playbook itself (seen by lookups as well as modules). */
+  env?: Record<string, string>;
 }
 
 export interface PlaybookResult {
@@ -88,6 +90,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
       ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
       ANSIBLE_LOCAL_TEMP: join(run.phaseDir, 'tmp'),
       PYTHONUNBUFFERED: '1',
+      ...run.env,
     },
   });
   const pid = child.pid;

@@ -1,14 +1,15 @@
 // dev: the embedded default on one machine: Temporal dev server with Web UI (sqlite under
-// the data dir), the stand-in Kubernetes API, a worker, and with --demo the demo install.
+// the data dir), a local Kubernetes control plane (real kube-apiserver, simulated nodes), a
+// worker, and with --demo the demo install.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dataDir, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
-import { startStandinCluster } from '../../standins/cluster-api/server.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { CliError } from '../cli-error.js';
 import { connectClient, type ConnectionOptions } from '../connection.js';
+import { startControlPlane } from '../dev/control-plane/control-plane.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
@@ -17,7 +18,7 @@ import { startInstall } from './start.js';
 
 export const DEMO_SPEC = join(REPO_ROOT, 'inventories', 'local-demo', 'install.yaml');
 const UI_PORT = 8233;
-const STANDIN_API_PORT = 6443;
+const KUBE_API_PORT = 6443;
 
 async function runDemo(client: Client, uiBase: string): Promise<void> {
   const spec = await loadSpec(DEMO_SPEC);
@@ -49,8 +50,9 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean }): P
     server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db') });
     console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT}`);
   }
-  const cluster = await startStandinCluster({ dir: join(dataDir(), 'standin-cluster'), port: STANDIN_API_PORT });
-  console.log(`Stand-in Kubernetes API on ${cluster.url}`);
+  console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes)…');
+  const cluster = await startControlPlane({ dir: join(dataDir(), 'control-plane'), port: KUBE_API_PORT, keepState: true });
+  console.log(`Kubernetes API on ${cluster.server}, admin kubeconfig ${cluster.kubeconfig}`);
   const worker = await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir() });
   const workerDone = worker.run();
   console.log(`Worker on task queue ${taskQueue()}; Ctrl-C stops everything`);
@@ -69,6 +71,6 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean }): P
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await workerDone;
   await client.connection.close();
-  await cluster.close();
+  await cluster.stop();
   await server?.stop();
 }

@@ -1,12 +1,10 @@
 // The embedded Temporal: `temporal server start-dev` from the project's .venv, with the
 // install's search attributes and a sqlite file, so installs survive a restart.
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname, join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { execa, type ResultPromise } from 'execa';
 import { localTools } from '../../lib/local-tools.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
+import { startSupervised, waitUntilReady, type SupervisedProcess } from './supervised-process.js';
 
 export interface DevServerOptions {
   port: number;
@@ -18,7 +16,7 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
-  process: ResultPromise;
+  process: SupervisedProcess['process'];
   stop(): Promise<void>;
 }
 
@@ -41,31 +39,8 @@ export async function serverReachable(address: string): Promise<boolean> {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  await mkdir(dirname(opts.dbFile), { recursive: true });
-  const setpriv = localTools.setpriv();
-  const temporal = localTools.temporal();
-  const [file, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', temporal, ...devServerArgs(opts)]] : [temporal, devServerArgs(opts)];
-  // Its own process group: a Ctrl-C in the terminal reaches the worker, which finishes talking
-  // to the server before `stop()` ends the server.
-  const child = execa(file, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, detached: true });
+  const server = await startSupervised('the Temporal dev server', localTools.temporal(), devServerArgs(opts), { logFile: join(dirname(opts.dbFile), 'temporal-dev-server.log') });
   const address = `${opts.ip ?? '127.0.0.1'}:${opts.port}`;
-  const until = Date.now() + 60_000;
-  while (!(await serverReachable(address))) {
-    if (child.exitCode !== null || Date.now() > until) {
-      child.kill('SIGKILL');
-      const result = await child;
-      throw new Error(`the Temporal dev server did not start on ${address}: ${String(result.stderr).slice(-2000)}`);
-    }
-    await sleep(250);
-  }
-  return {
-    address,
-    process: child,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await child;
-      clearTimeout(timer);
-    },
-  };
+  await waitUntilReady(server, () => serverReachable(address), 60_000);
+  return { address, process: server.process, stop: () => server.stop() };
 }

@@ -22,7 +22,8 @@ function phaseSpecificVars(doc: Installation, layout: RunLayout, phase: AnsibleP
       };
     }
     case 'katonic':
-      return { katonic_role_dir: katonic.roleDir, katonic_kubeconfig: kubeconfigPath(doc, layout) };
+      // `kubeconfig` too: the name roles commonly take the cluster's kubeconfig by.
+      return { katonic_role_dir: katonic.roleDir, katonic_kubeconfig: kubeconfigPath(doc, layout), kubeconfig: kubeconfigPath(doc, layout) };
     default:
       return {};
   }

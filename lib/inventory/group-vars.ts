@@ -2,6 +2,9 @@
 import type { OnpremSpec } from '../spec/schema.js';
 import type { RunLayout } from '../run-layout.js';
 
+/** The CNI the product asks Kubespray for, and the DaemonSet Kubespray runs it as. */
+export const NETWORK_PLUGIN = { kubeNetworkPlugin: 'calico', daemonSet: { namespace: 'kube-system', name: 'calico-node' } } as const;
+
 export interface ClusterGroupVars {
   all: Record<string, unknown>;
   k8s_cluster: Record<string, unknown>;
@@ -19,7 +22,7 @@ export function clusterGroupVars(onprem: OnpremSpec, layout: RunLayout): Cluster
   }
   const k8sCluster: Record<string, unknown> = {
     container_manager: 'containerd',
-    kube_network_plugin: 'calico',
+    kube_network_plugin: NETWORK_PLUGIN.kubeNetworkPlugin,
   };
   // Current Kubespray wants the version without a leading "v".
   if (onprem.kubeVersion) k8sCluster.kube_version = onprem.kubeVersion.replace(/^v/, '');

@@ -41,7 +41,8 @@ const ONPREM = [
   // The node playbook takes --limit; the StorageClasses after it are cluster objects, applied whole.
   { name: 'storage', steps: [quick('prepareStorageNodes'), quick('applyStorageClasses')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
   { name: 'katonic', steps: [long('runKatonicRole')], failedHosts: refused('the Katonic role runs once against the cluster API from the controller'), onResume: 'skip-if-unchanged' },
-  { name: 'verify', steps: [quick('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
+  // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
+  { name: 'verify', steps: [long('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
 ] as const satisfies readonly Phase[];
 
 // AKS and EKS: the cluster exists; every phase talks to its API (katonic through the role, from the controller).
@@ -49,7 +50,8 @@ const MANAGED = [
   { name: 'preflight', steps: [quick('checkManagedCluster')], failedHosts: refused('the managed preflight reads the cluster through its API; it has no hosts to limit'), onResume: 'run-again' },
   { name: 'storage-classes', steps: [quick('applyStorageClasses')], failedHosts: refused('storage classes are cluster objects, not per host'), onResume: 'skip-if-unchanged' },
   { name: 'katonic', steps: [long('runKatonicRole')], failedHosts: refused('the Katonic role runs once against the cluster API from the controller'), onResume: 'skip-if-unchanged' },
-  { name: 'verify', steps: [quick('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
+  // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
+  { name: 'verify', steps: [long('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
 ] as const satisfies readonly Phase[];
 
 export const FLOW_PLANS = { onprem: ONPREM, aks: MANAGED, eks: MANAGED } as const;

@@ -76,6 +76,7 @@ const onprem = z.strictObject({
   preflight: preflight.optional(),
 });
 
+const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d');
 const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
 
 export const installationSchema = z.strictObject({
@@ -93,7 +94,9 @@ export const installationSchema = z.strictObject({
     managed: managedSchema.optional(),
     approvals: z.array(approval).optional(),
     // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
-    approvalTimeout: z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d').optional(),
+    approvalTimeout: duration.optional(),
+    // How long verify waits for a cluster that is still settling before it asks for an operator.
+    verify: z.strictObject({ settleTimeout: duration.optional() }).optional(),
     extraVars: z.record(z.string(), z.unknown()).optional(),
   }),
 });

@@ -113,7 +113,7 @@ export function storageClass(
   provisioner: string,
   accessMode: 'ReadWriteOnce' | 'ReadWriteMany',
   bindingMode: 'Immediate' | 'WaitForFirstConsumer',
-  parameters: Record<string, string> = {},
+  parameters?: Record<string, string>,
   more: { mountOptions?: string[]; allowVolumeExpansion?: boolean } = {},
 ): KubeObject {
   return {
@@ -121,7 +121,9 @@ export function storageClass(
     kind: 'StorageClass',
     metadata: { name, labels: { ...INSTALLER_LABELS }, annotations: { 'katonic.ai/access-mode': accessMode } },
     provisioner,
-    parameters,
+    // No parameters: left out, not `{}`. The API server stores none, and applying `{}` to that
+    // class again would be an "update to parameters", which it refuses.
+    ...(parameters ? { parameters } : {}),
     reclaimPolicy: 'Delete',
     allowVolumeExpansion: more.allowVolumeExpansion ?? true,
     volumeBindingMode: bindingMode,

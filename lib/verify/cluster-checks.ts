@@ -1,15 +1,93 @@
-// What `verify` expects of a finished install, judged from what the Kubernetes API returned.
-import { KATONIC_NAMESPACES, STORAGE_CLASSES } from '../katonic-platform.js';
+// What `verify` expects of a finished install, judged from what the Kubernetes API returned:
+// the nodes Ready, kdisk and kfs as the install made them, the Katonic namespaces, and the
+// workloads the install created (storage provisioners, the CNI's DaemonSet) Available.
+import { KATONIC_NAMESPACES } from '../katonic-platform.js';
+import { NETWORK_PLUGIN } from '../inventory/group-vars.js';
+import { isManagedFlow } from '../managed/clouds.js';
+import type { Installation } from '../spec/schema.js';
+import { storageObjectsFor } from '../storage/cluster-storage.js';
+import { storageClassConflicts } from '../storage/storage-class-check.js';
+import { onpremStorageObjects, type KubeObject } from '../storage/storage-objects.js';
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface WorkloadRef {
+  kind: 'Deployment' | 'DaemonSet';
+  namespace: string;
+  name: string;
+}
+
+export interface ObservedWorkload extends WorkloadRef {
+  found: boolean;
+  generation?: number;
+  observedGeneration?: number;
+  /** Replicas wanted (Deployment) or pods to schedule (DaemonSet). */
+  desired: number;
+  available: number;
+  conditions: Condition[];
+}
 
 export interface ObservedCluster {
-  nodes: { name: string; ready: boolean }[];
-  storageClasses: { name: string; volumeBindingMode?: string }[];
+  nodes: { name: string; ready: boolean; conditions?: Condition[] }[];
+  /** The StorageClasses as the API returned them (name in metadata). */
+  storageClasses: (Record<string, unknown> & { metadata?: { name?: string } })[];
   namespaces: string[];
+  workloads: ObservedWorkload[];
 }
 
 export interface ClusterExpectations {
   /** The spec's node names (on-prem); managed clusters only need one Ready node. */
   nodeNames?: string[];
+  /** kdisk and kfs as the install applies them. */
+  storageClasses: KubeObject[];
+  namespaces: readonly string[];
+  workloads: WorkloadRef[];
+}
+
+/** What an on-prem install leaves: its nodes, its storage objects, Kubespray's CNI. */
+export function onpremExpectations(doc: Installation): ClusterExpectations {
+  const onprem = doc.spec.onprem;
+  const storage = onprem ? onpremStorageObjects(onprem.storage) : [];
+  const byKind = (kind: string) => storage.filter((o) => o.kind === kind);
+  return {
+    nodeNames: onprem?.nodes.map((n) => n.name),
+    storageClasses: byKind('StorageClass'),
+    namespaces: KATONIC_NAMESPACES,
+    workloads: [
+      ...byKind('Deployment').map((d) => ({ kind: 'Deployment' as const, namespace: d.metadata.namespace ?? 'default', name: d.metadata.name })),
+      { kind: 'DaemonSet', ...NETWORK_PLUGIN.daemonSet },
+    ],
+  };
+}
+
+/** What a managed install leaves: one Ready node at least, kdisk and kfs, the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
+export function managedExpectations(doc: Installation): ClusterExpectations {
+  const objects = storageObjectsFor(doc);
+  return { storageClasses: Array.isArray(objects) ? objects : [], namespaces: KATONIC_NAMESPACES, workloads: [] };
+}
+
+export const verifyExpectations = (doc: Installation): ClusterExpectations => (isManagedFlow(doc.spec.flow) ? managedExpectations(doc) : onpremExpectations(doc));
+
+const describeConditions = (conditions: Condition[]) =>
+  conditions
+    .filter((c) => c.status !== 'True' || c.type === 'ReplicaFailure')
+    .map((c) => `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`)
+    .join('; ');
+
+function workloadProblem(w: ObservedWorkload): string | undefined {
+  const id = `${w.kind} ${w.namespace}/${w.name}`;
+  if (!w.found) return `${id} is missing`;
+  const current = (w.observedGeneration ?? 0) >= (w.generation ?? 0);
+  const availableCondition = w.conditions.find((c) => c.type === 'Available');
+  const available = w.kind === 'Deployment' ? availableCondition?.status === 'True' && w.available >= w.desired : w.desired > 0 && w.available >= w.desired;
+  if (available && current) return undefined;
+  const why = describeConditions(w.conditions);
+  return `${id} is not Available (${w.available} of ${w.desired} ${w.kind === 'Deployment' ? 'replicas' : 'pods'} available${current ? '' : ', its controller has not seen the latest change'})${why ? `: ${why}` : ''}`;
 }
 
 export function clusterProblems(observed: ObservedCluster, expected: ClusterExpectations): string[] {
@@ -18,14 +96,19 @@ export function clusterProblems(observed: ObservedCluster, expected: ClusterExpe
   for (const name of expected.nodeNames ?? []) {
     const node = nodes.get(name);
     if (!node) problems.push(`node ${name} is not registered`);
-    else if (!node.ready) problems.push(`node ${name} is not Ready`);
+    else if (!node.ready) problems.push(`node ${name} is not Ready${node.conditions?.length ? `: ${describeConditions(node.conditions.filter((c) => c.type === 'Ready'))}` : ''}`);
   }
   if (!observed.nodes.some((n) => n.ready)) problems.push('no node is Ready');
-  const classes = new Map(observed.storageClasses.map((c) => [c.name, c]));
-  if (!classes.has(STORAGE_CLASSES.rwo)) problems.push(`storage class ${STORAGE_CLASSES.rwo} is missing`);
-  const rwx = classes.get(STORAGE_CLASSES.rwx);
-  if (!rwx) problems.push(`storage class ${STORAGE_CLASSES.rwx} is missing`);
-  else if (rwx.volumeBindingMode !== 'Immediate') problems.push(`storage class ${STORAGE_CLASSES.rwx} has volumeBindingMode ${rwx.volumeBindingMode ?? '(unset)'}, expected Immediate`);
-  for (const ns of KATONIC_NAMESPACES) if (!observed.namespaces.includes(ns)) problems.push(`namespace ${ns} is missing`);
+  const classes = new Map(observed.storageClasses.map((c) => [c.metadata?.name, c]));
+  for (const wanted of expected.storageClasses) {
+    const existing = classes.get(wanted.metadata.name);
+    if (!existing) problems.push(`storage class ${wanted.metadata.name} is missing`);
+    else problems.push(...storageClassConflicts(existing, wanted).map((c) => `storage class ${c.name} has ${c.field} ${c.existing}, expected ${c.wanted}`));
+  }
+  for (const ns of expected.namespaces) if (!observed.namespaces.includes(ns)) problems.push(`namespace ${ns} is missing`);
+  for (const workload of observed.workloads) {
+    const problem = workloadProblem(workload);
+    if (problem) problems.push(problem);
+  }
   return problems;
 }

@@ -1,18 +1,22 @@
-// What an end-to-end test file runs against: the shared real Temporal dev server (see
-// global-setup), its own data directory and task queue, a real worker process
-// (`kinstall worker`), the stand-in Kubernetes API over local HTTPS, and the real CLI.
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+// What an end-to-end test file runs against: the shared real Temporal dev server and the
+// shared real Kubernetes control plane (see global-setup), or a control plane of its own,
+// its own data directory and task queue, a real worker process (`kinstall worker`), and the
+// real CLI. The stand-in Kubespray "builds" the cluster at <dataDir>/control-plane/admin.conf.
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import yaml from 'js-yaml';
+import { fetchStatus } from '../../client/install-status.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { resolveSpecPaths } from '../../lib/spec/resolve-paths.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { parseSpecText } from '../../lib/spec/validate.js';
-import { startStandinCluster, type StandinCluster } from '../../standins/cluster-api/server.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane } from '../../client/dev/control-plane/control-plane.js';
 import { CLI, DEMO_SPEC } from './repo.js';
 
 export interface CliResult {
@@ -30,7 +34,8 @@ export interface Harness {
   dataDir: string;
   env: Record<string, string>;
   client: Client;
-  cluster: StandinCluster;
+  /** The cluster the installs of this harness go into. */
+  cluster: { kubeconfig: string; kc: KubeConfig };
   cli(...args: string[]): Promise<CliResult>;
   startWorker(): Promise<WorkerProcess>;
   /** A spec file based on the demo spec, named `name`, changed by `change`. */
@@ -58,12 +63,30 @@ export async function ansibleProcessesUnder(dir: string): Promise<number[]> {
   return pids;
 }
 
-/** `address`: another Temporal server than the shared one (a test that restarts its own). */
-export async function startHarness(label: string, address = process.env.KATONIC_TEST_TEMPORAL_ADDRESS): Promise<Harness> {
-  if (!address) throw new Error('no dev server: run the e2e tests through jest (global-setup starts it)');
+export interface HarnessOptions {
+  /** Another Temporal server than the shared one (a test that restarts its own). */
+  address?: string;
+  /** A control plane of its own, for tests that change cluster-wide objects (StorageClasses, quotas). */
+  ownControlPlane?: boolean;
+}
+
+export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
+  const address = opts.address ?? process.env.KATONIC_TEST_TEMPORAL_ADDRESS;
+  const sharedKubeconfig = process.env.KATONIC_TEST_KUBECONFIG;
+  if (!address || !sharedKubeconfig) throw new Error('no dev server or control plane: run the e2e tests through jest (global-setup starts them)');
   const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };
-  const cluster = await startStandinCluster({ dir: join(dataDir, 'standin-cluster') });
+  const clusterDir = join(dataDir, 'control-plane');
+  let own: ControlPlane | undefined;
+  if (opts.ownControlPlane) {
+    own = await startControlPlane({ dir: clusterDir });
+  } else {
+    await mkdir(clusterDir);
+    await symlink(sharedKubeconfig, join(clusterDir, 'admin.conf'));
+  }
+  const kubeconfig = join(clusterDir, 'admin.conf');
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const workers: WorkerProcess[] = [];
@@ -83,11 +106,17 @@ export async function startHarness(label: string, address = process.env.KATONIC_
     dataDir,
     env,
     client,
-    cluster,
+    cluster: { kubeconfig, kc },
     cli,
     status,
     async startWorker() {
       const child = execa('node', [CLI, 'worker'], { env, reject: false, stdin: 'ignore', buffer: false });
+      // Its output goes to a log file: a pipe nobody reads fills up, and the worker then blocks
+      // on its next log line.
+      const log = createWriteStream(join(dataDir, `worker-${workers.length + 1}.log`), { flags: 'a' });
+      child.stdout!.pipe(log, { end: false });
+      child.stderr!.pipe(log, { end: false });
+      void child.finally(() => log.end());
       // Ready once it has told us where it polls.
       await new Promise<void>((resolve, reject) => {
         child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Worker on') && resolve());
@@ -116,10 +145,15 @@ export async function startHarness(label: string, address = process.env.KATONIC_
     async waitFor(name, until, timeoutMs = 240_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const s = await status(name).catch(() => undefined);
+        // In process, with the code `kinstall status` runs: a CLI process per poll would cost a
+        // Node start-up each time, on a machine busy with Ansible.
+        const s = await fetchStatus(client, `install-${name}`).catch(() => undefined);
         if (s && until(s)) return s;
-        if (Date.now() > deadline) throw new Error(`install-${name} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(s)}`);
-        await sleep(500);
+        if (Date.now() > deadline) {
+          const phases = s?.phases.map((p) => `${p.name} ${p.state} x${p.attempts}${p.task ? ` (${p.task})` : ''}`).join(', ');
+          throw new Error(`install-${name} did not reach the expected state in ${timeoutMs} ms; last: ${s?.state}: ${phases}${s?.error ? `; error ${JSON.stringify(s.error)}` : ''}`);
+        }
+        await sleep(1000);
       }
     },
     async journal(name) {
@@ -129,7 +163,7 @@ export async function startHarness(label: string, address = process.env.KATONIC_
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
       await connection.close();
-      await cluster.close();
+      await own?.stop();
     },
   };
 }

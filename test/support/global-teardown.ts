@@ -1,4 +1,4 @@
-// Stops the shared dev server.
+// Stops the shared dev server and control plane.
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.katonicTestServer?.stop();
+  await Promise.all([globalThis.katonicTestServer?.stop(), globalThis.katonicTestControlPlane?.stop()]);
 }

@@ -4,18 +4,20 @@
 #   1. appends "<phase> <task name> <inventory host>" to <data_dir>/runs/<install>/journal.log;
 #   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
 #   3. sleeps `standin_delay_seconds` (stops early if ansible-playbook goes away);
-#   4. does the step's optional work: check the inventory groups or a kubeconfig, write the
-#      admin kubeconfig, or server-side apply Nodes / Namespaces to the stand-in Kubernetes API.
+#   4. does the step's optional work: check the inventory groups or a kubeconfig, copy the
+#      cluster's admin kubeconfig, or server-side apply Nodes, Namespaces or manifests to the
+#      cluster (the local control plane: a real kube-apiserver).
 #
 # Arguments (all optional):
 #   phase: the phase written to the journal; default: the variable `standin_phase`
 #   first: true on the phase's first task (what a `standin_fail` entry without `task` targets)
 #   changed: what to report as `changed` (default true)
 #   require_groups: inventory groups that must exist and have hosts
-#   write_kubeconfig: path of the admin kubeconfig to write (empty: write nothing)
-#   register_node: true to server-side apply this host's Node
-#   cluster_dir: the stand-in API's directory (files server, ca.crt, token);
-#                default <katonic_data_dir>/standin-cluster
+#   write_kubeconfig: where to copy the cluster's admin kubeconfig (empty: nowhere)
+#   register_node: true to register this host's Node, as its kubelet would
+#   apply_manifests: YAML files whose objects are server-side applied to the cluster
+#   cluster_kubeconfig: the cluster "Kubespray built" (the kubeconfig for the three above);
+#                       default <katonic_data_dir>/control-plane/admin.conf
 #   kubeconfig: a kubeconfig to read (checked; namespaces are applied with it)
 #   namespaces: names of Namespaces to server-side apply using `kubeconfig`
 from __future__ import annotations
@@ -27,7 +29,9 @@ import json
 import os
 import platform
 import re
+import shutil
 import ssl
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -77,12 +81,20 @@ class ActionModule(ActionBase):
             for name in args.get('namespaces') or []:
                 self._apply(api, '/api/v1/namespaces/' + _q(name),
                             {'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': {'name': str(name)}})
-        if args.get('write_kubeconfig') or boolean(args.get('register_node', False)):
-            api = self._api_from_cluster_dir(str(args.get('cluster_dir') or os.path.join(self.data_dir, 'standin-cluster')))
+        if args.get('write_kubeconfig') or boolean(args.get('register_node', False)) or args.get('apply_manifests'):
+            cluster = str(args.get('cluster_kubeconfig') or os.path.join(self.data_dir, 'control-plane', 'admin.conf'))
+            if not os.path.isfile(cluster):
+                raise AnsibleActionFail('the cluster is not running: no kubeconfig at %s' % cluster)
+            api = self._api_from_kubeconfig(cluster)
             if args.get('write_kubeconfig'):
-                result['kubeconfig'] = self._write_kubeconfig(api, str(args['write_kubeconfig']))
+                result['kubeconfig'] = self._copy_kubeconfig(cluster, str(args['write_kubeconfig']))
             if boolean(args.get('register_node', False)):
-                self._apply(api, '/api/v1/nodes/' + _q(self.host), self._node())
+                self._register_node(api)
+            for manifest in args.get('apply_manifests') or []:
+                with open(str(manifest)) as f:
+                    for body in yaml.safe_load_all(f):
+                        if body:
+                            self._apply(api, _object_path(body), body)
         return result
 
     def _var(self, name):
@@ -162,20 +174,7 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('the inventory is not a Kubespray inventory: group(s) %s missing or empty'
                                     ' (Kubespray needs %s)' % (', '.join(missing), ', '.join(required)))
 
-    # the stand-in Kubernetes API
-
-    def _api_from_cluster_dir(self, cluster_dir):
-        files = {name: os.path.join(cluster_dir, name) for name in ('server', 'ca.crt', 'token')}
-        missing = [p for p in files.values() if not os.path.isfile(p)]
-        if missing:
-            raise AnsibleActionFail('the stand-in Kubernetes API is not running: missing %s' % ', '.join(missing))
-        with open(files['server']) as f:
-            server = f.read().strip()
-        with open(files['ca.crt']) as f:
-            ca_pem = f.read()
-        with open(files['token']) as f:
-            token = f.read().strip()
-        return {'server': server, 'ca_pem': ca_pem, 'token': token}
+    # the cluster's Kubernetes API
 
     def _api_from_kubeconfig(self, path):
         try:
@@ -190,82 +189,135 @@ class ActionModule(ActionBase):
             else:
                 with open(cluster['certificate-authority']) as f:
                     ca_pem = f.read()
-            return {'server': cluster['server'], 'ca_pem': ca_pem, 'token': user['token']}
+            api = {'server': cluster['server'], 'ca_pem': ca_pem}
+            if user.get('token'):
+                api['token'] = user['token']
+            else:
+                api['client_cert'] = base64.b64decode(user['client-certificate-data'])
+                api['client_key'] = base64.b64decode(user['client-key-data'])
+            return api
         except (OSError, ValueError, KeyError, IndexError, TypeError, StopIteration, yaml.YAMLError) as e:
             raise AnsibleActionFail('cannot use the kubeconfig %s: %s: %s' % (path, type(e).__name__, e))
 
-    def _write_kubeconfig(self, api, path):
-        config = {
-            'apiVersion': 'v1',
-            'kind': 'Config',
-            'clusters': [{'name': 'cluster.local', 'cluster': {
-                'server': api['server'],
-                'certificate-authority-data': base64.b64encode(api['ca_pem'].encode()).decode()}}],
-            'users': [{'name': 'kubernetes-admin', 'user': {'token': api['token']}}],
-            'contexts': [{'name': 'kubernetes-admin@cluster.local',
-                          'context': {'cluster': 'cluster.local', 'user': 'kubernetes-admin'}}],
-            'current-context': 'kubernetes-admin@cluster.local',
-            'preferences': {},
-        }
+    def _copy_kubeconfig(self, source, path):
+        """Like Kubespray with kubeconfig_localhost: the admin kubeconfig, 0600, in artifacts_dir."""
         if not self._task.check_mode:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             tmp = '%s.tmp%d' % (path, os.getpid())
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, 'w') as f:
-                yaml.safe_dump(config, f, default_flow_style=False, sort_keys=False)
+            with os.fdopen(fd, 'wb') as f, open(source, 'rb') as src:
+                f.write(src.read())
             os.replace(tmp, path)
         return path
+
+    def _register_node(self, api):
+        """The Node as a kubelet on a Kubespray node registers it: created with its status in one
+        request (kwok, the simulated kubelet, fills in only what a new node leaves empty); when it
+        exists already, its labels, taints and status are applied again."""
+        node, status = self._node()
+        if not self._request(api, 'POST', '/api/v1/nodes', dict(node, status=status['status']), accept_conflict=True):
+            path = '/api/v1/nodes/' + _q(self.host)
+            self._apply(api, path, node)
+            self._apply(api, path + '/status', status)
 
     def _node(self):
         v = self.vars
         labels = {'kubernetes.io/hostname': self.host, 'kubernetes.io/os': 'linux',
-                  'kubernetes.io/arch': 'amd64'}
-        if self.host in (v.get('groups') or {}).get('kube_control_plane', []):
+                  'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux',
+                  'beta.kubernetes.io/arch': 'amd64'}
+        taints = []
+        groups = v.get('groups') or {}
+        if self.host in groups.get('kube_control_plane', []):
             labels['node-role.kubernetes.io/control-plane'] = ''
+            # Like Kubespray: a control-plane node that is also a worker (kube_node) is not tainted.
+            if self.host not in groups.get('kube_node', []):
+                taints.append({'key': 'node-role.kubernetes.io/control-plane', 'effect': 'NoSchedule'})
         version = str(self._var('kube_version') or DEFAULT_KUBELET_VERSION)
         if not version.startswith('v'):
             version = 'v' + version
         ip = str(self._var('ip') or self._var('ansible_host') or self.host)
-        return {
-            'apiVersion': 'v1',
-            'kind': 'Node',
-            'metadata': {'name': self.host, 'labels': labels},
-            'status': {
-                'conditions': [{'type': 'Ready', 'status': 'True', 'reason': 'KubeletReady',
-                                'message': 'kubelet is posting ready status'}],
-                'addresses': [{'type': 'InternalIP', 'address': ip},
-                              {'type': 'Hostname', 'address': self.host}],
-                'nodeInfo': {'kubeletVersion': version, 'kubeProxyVersion': version,
-                             'containerRuntimeVersion': 'containerd://1.7.24',
-                             'osImage': _os_image(), 'kernelVersion': platform.release(),
-                             'operatingSystem': 'linux', 'architecture': 'amd64'},
-            },
-        }
+        meta = {'apiVersion': 'v1', 'kind': 'Node', 'metadata': {'name': self.host}}
+        resources = {'cpu': str(self._var('standin_node_cpus') or 8),
+                     'memory': '%dGi' % int(self._var('standin_node_memory_gb') or 16),
+                     'pods': '110', 'ephemeral-storage': '100Gi'}
+        node = dict(meta, metadata={'name': self.host, 'labels': labels}, spec={'taints': taints})
+        status = dict(meta, status={
+            'addresses': [{'type': 'InternalIP', 'address': ip}, {'type': 'Hostname', 'address': self.host}],
+            'capacity': resources,
+            'allocatable': resources,
+            'nodeInfo': {'kubeletVersion': version, 'kubeProxyVersion': version,
+                         'containerRuntimeVersion': 'containerd://1.7.24',
+                         'osImage': _os_image(), 'kernelVersion': platform.release(),
+                         'operatingSystem': 'linux', 'architecture': 'amd64',
+                         'machineID': '', 'systemUUID': '', 'bootID': ''},
+        })
+        return node, status
 
     def _apply(self, api, path, body):
         """Server-side apply, TLS verified against the API's CA."""
-        if self._task.check_mode:
-            return
         # fieldManager: kubespray-standin for the Kubespray stand-in, katonic-standin for the role
-        url = '%s%s?fieldManager=%s-standin&force=true' % (api['server'].rstrip('/'), path, _q(self.phase))
-        request = urllib.request.Request(url, data=json.dumps(body).encode(), method='PATCH', headers={
-            'Content-Type': 'application/apply-patch+yaml',
-            'Accept': 'application/json',
-            'Authorization': 'Bearer ' + api['token'],
-        })
-        context = ssl.create_default_context(cadata=api['ca_pem'])
+        query = '?fieldManager=%s-standin&force=true' % _q(self.phase)
+        self._request(api, 'PATCH', path + query, body, 'application/apply-patch+yaml')
+
+    def _request(self, api, method, path, body, content_type='application/json', accept_conflict=False):
+        """One API request; False when it answered 409 and `accept_conflict` allows that."""
+        if self._task.check_mode:
+            return True
+        headers = {'Content-Type': content_type, 'Accept': 'application/json'}
+        if api.get('token'):
+            headers['Authorization'] = 'Bearer ' + api['token']
+        request = urllib.request.Request(api['server'].rstrip('/') + path, data=json.dumps(body).encode(),
+                                         method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, context=context, timeout=30) as response:
+            with urllib.request.urlopen(request, context=_tls_context(api, self.run_dir), timeout=30) as response:
                 response.read()
+            return True
         except urllib.error.HTTPError as e:
+            if e.code == 409 and accept_conflict:
+                return False
             detail = e.read().decode('utf-8', 'replace')[-1000:]
-            raise AnsibleActionFail('server-side apply of %s failed: HTTP %d %s' % (path, e.code, detail))
+            raise AnsibleActionFail('%s %s failed: HTTP %d %s' % (method, path, e.code, detail))
         except (urllib.error.URLError, OSError) as e:
             raise AnsibleActionFail('cannot reach the Kubernetes API at %s: %s' % (api['server'], e))
 
 
 def _q(name):
     return urllib.parse.quote(str(name), safe='')
+
+
+# Where server-side apply sends an object of a kind the stand-ins apply.
+_RESOURCES = {
+    ('v1', 'Namespace'): 'namespaces', ('v1', 'Node'): 'nodes', ('v1', 'ServiceAccount'): 'serviceaccounts',
+    ('v1', 'ConfigMap'): 'configmaps', ('apps/v1', 'DaemonSet'): 'daemonsets', ('apps/v1', 'Deployment'): 'deployments',
+}
+_CLUSTER_SCOPED = {'Namespace', 'Node'}
+
+
+def _object_path(body):
+    key = (body.get('apiVersion'), body.get('kind'))
+    if key not in _RESOURCES:
+        raise AnsibleActionFail('standin_step cannot apply %s/%s' % key)
+    base = '/api/v1' if key[0] == 'v1' else '/apis/' + key[0]
+    meta = body.get('metadata') or {}
+    scope = '' if key[1] in _CLUSTER_SCOPED else '/namespaces/' + _q(meta.get('namespace', 'default'))
+    return '%s%s/%s/%s' % (base, scope, _RESOURCES[key], _q(meta['name']))
+
+
+def _tls_context(api, run_dir):
+    """TLS verified against the cluster's CA; a client certificate when the kubeconfig has one."""
+    context = ssl.create_default_context(cadata=api['ca_pem'])
+    if api.get('client_cert'):
+        # ssl loads a certificate chain only from files: private ones, removed at once.
+        directory = tempfile.mkdtemp(prefix='standin-tls-', dir=run_dir if os.path.isdir(run_dir) else None)
+        try:
+            cert, key = os.path.join(directory, 'client.crt'), os.path.join(directory, 'client.key')
+            for path, data in ((cert, api['client_cert']), (key, api['client_key'])):
+                with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'wb') as f:
+                    f.write(data)
+            context.load_cert_chain(cert, key)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+    return context
 
 
 def _os_image():

@@ -1,4 +1,4 @@
-// A TCP port nobody listens on right now, for servers the tests start.
+// A TCP port nobody listens on right now, for servers the tests and the embedded default start.
 import { createServer } from 'node:net';
 
 export function freePort(host = '127.0.0.1'): Promise<number> {
