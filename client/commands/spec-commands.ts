@@ -48,7 +48,7 @@ export async function planCommand(file: string, out: string | undefined, json: b
   const approvals = spec.spec.approvals ?? [];
   // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
   const manifests = isManagedFlow(flow) ? storageObjectsFor(spec) : undefined;
-  const cluster = isManagedFlow(flow) ? await previewManagedCluster(spec) : undefined;
+  const cluster = Array.isArray(manifests) ? await previewManagedCluster(spec, manifests) : undefined;
   if (out) {
     for (const [path, text] of files) {
       const target = join(out, relative(layout.runDir, path));
@@ -66,7 +66,10 @@ export async function planCommand(file: string, out: string | undefined, json: b
   const hosts = [...files].find(([path]) => path === layout.hostsFile);
   if (hosts) console.log(`\n${relative(layout.runDir, hosts[0])}:\n${hosts[1]}`);
   if (Array.isArray(manifests)) console.log(`\nStorageClasses (storage-classes phase):\n${manifests.map((m) => yaml.dump(m, { lineWidth: -1 })).join('---\n').trimEnd()}`);
-  if (cluster && 'report' in cluster) console.log(`\nPreflight, as the cluster is now (${cluster.report.passed ? 'passes' : 'would fail'}):\n${formatManagedReport(cluster.report)}`);
+  if (cluster && 'report' in cluster) {
+    console.log(`\nPreflight, as the cluster is now (${cluster.report.passed ? 'passes' : 'would fail'}):\n${formatManagedReport(cluster.report)}`);
+    console.log(`\nStorageClasses, as the cluster is now:\n${cluster.storageClasses.map((line) => `  ${line}`).join('\n')}`);
+  }
   if (cluster && 'notRead' in cluster) console.log(`\nThe cluster was not read: ${cluster.notRead}`);
   if (out) console.log(`\nWrote ${files.size} files to ${out}: ${[...files.keys()].map((p) => relative(layout.runDir, p)).join(', ')}`);
 }
