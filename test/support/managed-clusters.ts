@@ -2,7 +2,9 @@
 // labels, nodeInfo, capacity and allocatable of m5.2xlarge / Standard_D8s_v3 nodes, the
 // kube-system DaemonSets, CSIDriver objects and the StorageClasses they ship). Used by the
 // unit tests of the preflight rules and, created in the real API server, by the e2e tests.
+import { createHash } from 'node:crypto';
 import type { V1CSIDriver, V1DaemonSet, V1Node, V1StorageClass } from '@kubernetes/client-node';
+import type { Installation } from '../../lib/spec/schema.js';
 
 export type Cloud = 'eks' | 'aks';
 
@@ -18,6 +20,7 @@ export interface NodeShape {
 }
 
 const KIB = 1024;
+const uuidOf = (seed: string) => createHash('md5').update(seed).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 // What a kubelet reports of a machine's memory (MemTotal), and what the service keeps for itself.
 const reportedKi = (gib: number) => Math.round(gib * 1024 * 1024 * 0.982);
 const allocatable = (cloud: Cloud, cpus: number, memKi: number) =>
@@ -81,9 +84,10 @@ export function node(cloud: Cloud, shape: NodeShape): V1Node {
         containerRuntimeVersion: shape.runtime ?? (cloud === 'eks' ? 'containerd://1.7.22' : 'containerd://1.7.22-1'),
         kubeletVersion: shape.kubeletVersion ?? SERVER_VERSION[cloud],
         kubeProxyVersion: shape.kubeletVersion ?? SERVER_VERSION[cloud],
-        machineID: '0'.repeat(32),
-        systemUUID: '00000000-0000-0000-0000-000000000000',
-        bootID: '00000000-0000-0000-0000-000000000000',
+        // Hex with a letter up front: kwok templates these into YAML, where all digits would be a number.
+        machineID: `${cloud === 'eks' ? 'ec2' : 'a2f'}${createHash('md5').update(shape.name).digest('hex').slice(3)}`,
+        systemUUID: uuidOf(shape.name),
+        bootID: uuidOf(`boot-${shape.name}`),
       },
     },
   };
@@ -166,3 +170,15 @@ export function clusterObjects(cloud: Cloud, perPool = 2, change: { nodes?: V1No
   const nodes = change.nodes ?? ['platform', 'compute'].flatMap((pool) => Array.from({ length: perPool }, (_, i) => node(cloud, { name: prefix(pool, i), pool })));
   return { nodes, daemonSets: systemDaemonSets(cloud, change.networkPolicy ?? true), csiDrivers: csiDrivers(cloud), storageClasses: shippedStorageClasses(cloud) };
 }
+
+/** Turns the demo spec into a managed install of `cloud` through `kubeconfig` (a file). */
+export const asManagedSpec =
+  (cloud: Cloud, kubeconfig: string) =>
+  (spec: Installation): void => {
+    spec.spec.flow = cloud;
+    delete spec.spec.onprem;
+    spec.spec.managed =
+      cloud === 'eks'
+        ? { kubeconfigRef: `file:${kubeconfig}`, blobStore: { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' }, registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } } }
+        : { kubeconfigRef: `file:${kubeconfig}`, blobStore: { kind: 'azureBlob', account: 'acmekatonic', container: 'backups' }, registry: 'acme.azurecr.io' };
+  };
