@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
-import { checkManagedCluster as judge, formatManagedReport, managedRequirements } from '../lib/preflight/managed-rules.js';
+import { formatManagedReport, managedPreflightReport, managedRequirements } from '../lib/preflight/managed-rules.js';
 import type { ActivityConfig } from './activity-config.js';
 import { rethrowAccessDenied } from './kubernetes/api-errors.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
@@ -14,7 +14,7 @@ export async function checkManagedCluster(config: ActivityConfig, input: PhaseIn
   const { spec } = input;
   const kc = await clusterKubeConfig(config, spec, 'preflight');
   const observed = await readManagedCluster(kc).catch((err: unknown) => rethrowAccessDenied(err, 'preflight', spec.spec.managed?.kubeconfigRef ?? ''));
-  const report = judge(observed, managedRequirements(spec));
+  const report = managedPreflightReport(observed, managedRequirements(spec));
   if (!report.passed) {
     throw ApplicationFailure.create({
       type: 'PreflightFailed',

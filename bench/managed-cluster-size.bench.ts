@@ -13,7 +13,7 @@ import { readManagedCluster } from '../activities/kubernetes/read-managed-cluste
 import { observeCluster } from '../activities/verify.js';
 import { startControlPlane } from '../client/dev/control-plane/control-plane.js';
 import { table } from '../lib/format/table.js';
-import { checkManagedCluster, managedRequirements } from '../lib/preflight/managed-rules.js';
+import { managedPreflightReport, managedRequirements } from '../lib/preflight/managed-rules.js';
 import type { Installation } from '../lib/spec/schema.js';
 import { clusterProblems, verifyExpectations } from '../lib/verify/cluster-checks.js';
 import { createClusterObjects, registerNodes } from '../test/support/managed-cluster-setup.js';
@@ -61,7 +61,7 @@ export default async function bench(): Promise<void> {
 
     const measure = async () => ({
       preflight: await timed(async () => {
-        const report = checkManagedCluster(await readManagedCluster(kc), managedRequirements(spec));
+        const report = managedPreflightReport(await readManagedCluster(kc), managedRequirements(spec));
         if (!report.passed) throw new Error(`the benchmark cluster should pass preflight: ${JSON.stringify(report.findings.filter((f) => f.result === 'failed'))}`);
       }),
       verify: await timed(async () => clusterProblems(await observeCluster(kc, expectations), expectations)),

@@ -5,7 +5,7 @@
 import { managedKubeconfig, kubeConfigFrom } from '../activities/kubernetes/cluster-kubeconfig.js';
 import { readManagedCluster } from '../activities/kubernetes/read-managed-cluster.js';
 import { storageClassDecisions } from '../activities/kubernetes/storage-classes.js';
-import { checkManagedCluster, managedRequirements, type ManagedPreflightReport } from '../lib/preflight/managed-rules.js';
+import { managedPreflightReport, managedRequirements, type ManagedPreflightReport } from '../lib/preflight/managed-rules.js';
 import type { Installation } from '../lib/spec/schema.js';
 import { describeDecision } from '../lib/storage/storage-class-check.js';
 import type { KubeObject } from '../lib/storage/storage-objects.js';
@@ -16,7 +16,7 @@ export async function previewManagedCluster(spec: Installation, manifests: KubeO
   try {
     const kc = kubeConfigFrom(await managedKubeconfig(spec, 'plan'));
     const [observed, decisions] = await Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]);
-    return { report: checkManagedCluster(observed, managedRequirements(spec)), storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)) };
+    return { report: managedPreflightReport(observed, managedRequirements(spec)), storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)) };
   } catch (err) {
     // The messages are the worker's; here the reference is read on this machine.
     return { notRead: (err as Error).message.replace(/^plan: /, '').replace(/\bthe worker\b/g, 'this machine') };

@@ -257,7 +257,7 @@ function ingressRule(req: ManagedRequirements): Finding[] {
   return [{ rule: 'ingress-fqdn', object: 'spec.katonic.fqdn', observed: req.fqdn, expected: 'the FQDN Katonic serves; its DNS must point at an SSL-terminating load balancer (not checked from here)', result: 'ok' }];
 }
 
-export function checkManagedCluster(observed: ObservedManagedCluster, req: ManagedRequirements): ManagedPreflightReport {
+export function managedPreflightReport(observed: ObservedManagedCluster, req: ManagedRequirements): ManagedPreflightReport {
   const findings = [
     ...serverVersionRule(observed, req),
     ...runtimeRule(observed),
