@@ -46,7 +46,8 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
     target: 'nodes',
     inventory: join(inventoryDir, 'hosts.yaml'),
   });
-  const report = checkNodes(onprem, await readFacts(factsDir));
+  const facts = await readFacts(factsDir);
+  const report = checkNodes(onprem, facts);
   if (!report.passed || kubesprayProblem) {
     const sections = [...(kubesprayProblem ? [`Kubespray: ${kubesprayProblem}`] : []), ...(report.passed ? [] : [`nodes do not meet the requirements:\n${describeReport(report)}`])];
     throw ApplicationFailure.create({
@@ -56,6 +57,8 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
       details: [{ phase: 'preflight', failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host), report, kubespray: kubesprayProblem }],
     });
   }
+  // Each node as it answered: its own name and address, so a wrong address in the spec shows.
+  const answered = [...facts.values()].map((f) => `${f.host} (${f.hostname ?? '?'} at ${f.address ?? '?'})`).join(', ');
   const installs = 'problem' in checkout ? '' : `; Kubespray ${checkout.release} installs ${onprem.kubeVersion?.replace(/^v/, '') ?? `its default ${checkout.defaultVersion}`} (${checkout.minVersion} to ${checkout.versions[0]})`;
-  return phaseResult(run, `${report.hosts.length} nodes meet the requirements${installs}`);
+  return phaseResult(run, `${report.hosts.length} nodes meet the requirements: ${answered}${installs}`);
 }

@@ -12,6 +12,8 @@ export interface RunLayout {
   katonicVarsFile: string;
   artifactsDir: string;
   adminConf: string;
+  /** The nodes' SSH host keys as this install first saw them. */
+  knownHosts: string;
   phaseDir(phase: string): string;
   extraVarsFile(phase: string): string;
 }
@@ -30,6 +32,7 @@ export function runLayout(dataDir: string, name: string): RunLayout {
     katonicVarsFile: join(inventoryDir, 'katonic-vars.json'),
     artifactsDir,
     adminConf: join(artifactsDir, 'admin.conf'),
+    knownHosts: join(runDir, 'known_hosts'),
     phaseDir: (phase) => join(runDir, phase),
     extraVarsFile: (phase) => join(runDir, phase, 'extra-vars.json'),
   };

@@ -62,6 +62,24 @@ describe('ansible-playbook exit classification (pure)', () => {
     expect(f.message).toBe('hosts unreachable: worker-2: Failed to connect to the host via ssh');
   });
 
+  const unreachableWith = (messages: Record<string, string>) =>
+    progress({
+      unreachableHosts: Object.keys(messages),
+      failures: Object.entries(messages).map(([host, message]) => ({ host, task: 'Gathering Facts', message, output: '', unreachable: true })),
+    });
+
+  it('reports a refused SSH login as not retryable (another try uses the same key), naming the hosts', () => {
+    const f = failure(
+      classifyExit(4, undefined, unreachableWith({ 'node-1': 'Failed to connect to the host via ssh: ubuntu@10.0.0.11: Permission denied (publickey).', 'node-2': 'Failed to connect to the host via ssh: ssh: connect to host 10.0.0.12 port 22: Connection timed out' }), ''),
+    );
+    expect(f).toEqual({ ok: false, type: 'AnsibleAuthRefused', retryable: false, message: 'SSH login refused by node-1: Failed to connect to the host via ssh: ubuntu@10.0.0.11: Permission denied (publickey).' });
+  });
+
+  it('reports a host key that changed since the install recorded it as not retryable', () => {
+    const f = failure(classifyExit(4, undefined, unreachableWith({ 'node-3': 'Failed to connect to the host via ssh: @@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@ ... Host key verification failed.' }), ''));
+    expect(f).toEqual({ ok: false, type: 'AnsibleHostKeyChanged', retryable: false, message: 'the SSH host key of node-3 is not the one this install recorded for it' });
+  });
+
   it('reports exit 4 without unreachable or failed hosts as an unparseable playbook, not retryable', () => {
     const f = failure(classifyExit(4, undefined, progress({ tasksDone: 0 }), 'ERROR! conflicting action statements: shell, command\n\nThe error appears to be in site.yml'));
     expect(f).toMatchObject({ type: ANSIBLE_FAILURE.invalidPlaybook, retryable: false });

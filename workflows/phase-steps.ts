@@ -7,23 +7,6 @@ import type { PlannedStep } from '../lib/plan/phases.js';
 
 export const MAXIMUM_ATTEMPTS = 3;
 
-// Types that say "trying again will not help"; activities also mark them non-retryable.
-const NON_RETRYABLE = [
-  'InvalidSpec',
-  'PreflightFailed',
-  'AnsiblePlaybookInvalid',
-  'AnsibleBadOptions',
-  'AnsibleError',
-  'SecretMissing',
-  'KubesprayNotFound',
-  'KatonicRoleNotFound',
-  'KubeconfigMissing',
-  'KubeconfigInvalid',
-  'KubeconfigCredentialFailed',
-  'KubernetesAccessDenied',
-  'StorageClassConflict',
-];
-
 function options(startToCloseTimeout: ActivityOptions['startToCloseTimeout']): ActivityOptions {
   return {
     startToCloseTimeout,
@@ -31,7 +14,9 @@ function options(startToCloseTimeout: ActivityOptions['startToCloseTimeout']): A
     heartbeatTimeout: '30s',
     // The workflow waits until Ansible has really stopped before it records a cancellation.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: MAXIMUM_ATTEMPTS, nonRetryableErrorTypes: NON_RETRYABLE },
+    // Whether trying again can help is decided once, where the failure is made (the activity
+    // marks it non-retryable), not in a second list here.
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: MAXIMUM_ATTEMPTS },
   };
 }
 

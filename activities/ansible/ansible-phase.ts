@@ -6,7 +6,8 @@ import type { AnsiblePhase } from '../../lib/inventory/extra-vars.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
 import { withSecretFile } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
-import { runPlaybook, type PlaybookResult } from './run-playbook.js';
+import { runPlaybook, type PlaybookResult, type SshAccess } from './run-playbook.js';
+import { withSshControlDir } from './ssh-control.js';
 
 export interface AnsiblePhaseRun {
   playbook: string;
@@ -20,28 +21,31 @@ export interface AnsiblePhaseRun {
   env?: Record<string, string>;
 }
 
-export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput, phase: AnsiblePhase, run: AnsiblePhaseRun): Promise<PlaybookResult> {
+export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput, phase: AnsiblePhase, how: AnsiblePhaseRun): Promise<PlaybookResult> {
   const { spec } = input;
   const layout = layoutOf(config, spec);
   const phaseDir = layout.phaseDir(phase);
   const extraVarsFile = layout.extraVarsFile(phase);
   await writeFilesAtomically(new Map([[extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars)]]));
-  const onNodes = run.target === 'nodes';
-  const overSsh = onNodes && spec.spec.onprem?.connection !== 'local';
-  return withSecretFile(overSsh ? spec.spec.onprem?.ssh?.privateKeyRef : undefined, phaseDir, 'ssh-key', (privateKeyFile) =>
+  const onNodes = how.target === 'nodes';
+  const play = (ssh?: SshAccess) =>
     runPlaybook({
       phase,
       phaseDir,
-      cwd: run.cwd,
-      playbook: run.playbook,
-      inventory: run.inventory ?? (onNodes ? layout.hostsFile : layout.localhostInventory),
-      extraVarsFiles: [...(run.moreExtraVars ?? []), extraVarsFile],
+      cwd: how.cwd,
+      playbook: how.playbook,
+      inventory: how.inventory ?? (onNodes ? layout.hostsFile : layout.localhostInventory),
+      extraVarsFiles: [...(how.moreExtraVars ?? []), extraVarsFile],
       limit: input.limitHosts,
-      check: run.check,
-      become: overSsh,
-      privateKeyFile,
-      env: run.env,
-    }),
+      check: how.check,
+      ssh,
+      env: how.env,
+    });
+  const keyRef = onNodes && spec.spec.onprem?.connection !== 'local' ? spec.spec.onprem?.ssh?.privateKeyRef : undefined;
+  if (!keyRef) return play();
+  // Over SSH: the key in a private file and a connection-sharing directory, for this run only.
+  return withSecretFile(keyRef, phaseDir, 'ssh-key', (privateKeyFile) =>
+    withSshControlDir((controlDir) => play({ privateKeyFile: privateKeyFile!, keyRef, knownHosts: layout.knownHosts, controlDir })),
   );
 }
 

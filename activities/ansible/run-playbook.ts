@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { ProgressTracker, parseEventLine, type AnsibleProgress } from '../../lib/ansible/events.js';
-import { classifyExit } from '../../lib/ansible/outcome.js';
+import { ANSIBLE_FAILURE, classifyExit } from '../../lib/ansible/outcome.js';
 import { localTools } from '../../lib/local-tools.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
 
@@ -23,10 +23,21 @@ export interface PlaybookRun {
   extraVarsFiles: string[];
   limit?: string[];
   check?: boolean;
-  become?: boolean;
-  privateKeyFile?: string;
+  /** Over SSH, with become: the key for this run, the install's own known hosts. */
+  ssh?: SshAccess;
   /** More environment for ansible-playbook itself (seen by lookups as well as modules). */
   env?: Record<string, string>;
+}
+
+export interface SshAccess {
+  /** The private key, written for this run only. */
+  privateKeyFile: string;
+  /** The spec's reference to it, for messages (never the key). */
+  keyRef: string;
+  /** Host keys seen by this install: new hosts are added, a changed key is refused. */
+  knownHosts: string;
+  /** This run's own directory for shared connections' sockets. */
+  controlDir: string;
 }
 
 export interface PlaybookResult {
@@ -51,10 +62,21 @@ function playbookArgs(run: PlaybookRun): string[] {
   for (const file of run.extraVarsFiles) args.push('-e', `@${file}`);
   if (run.limit?.length) args.push('--limit', run.limit.join(','));
   if (run.check) args.push('--check');
-  if (run.become) args.push('--become');
-  if (run.privateKeyFile) args.push('--private-key', run.privateKeyFile);
+  if (run.ssh) args.push('--become', '--private-key', run.ssh.privateKeyFile);
   args.push(run.playbook);
   return args;
+}
+
+/**
+ * SSH as an operator wants it, whatever ansible.cfg the playbook's directory has (Kubespray's
+ * turns host key checking off): host keys checked against the install's own known_hosts,
+ * trusted on first use (`accept-new`) and refused when they change; a dead link noticed within
+ * seconds (server alive probes), not after TCP gives up.
+ */
+function sshEnvironment(ssh: SshAccess | undefined): Record<string, string> {
+  if (!ssh) return { ANSIBLE_HOST_KEY_CHECKING: 'False' };
+  const options = ['ControlMaster=auto', 'ControlPersist=15s', 'StrictHostKeyChecking=accept-new', `UserKnownHostsFile=${ssh.knownHosts}`, 'ServerAliveInterval=5', 'ServerAliveCountMax=2', 'ConnectTimeout=10'];
+  return { ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_SSH_ARGS: options.map((o) => `-o ${o}`).join(' '), ANSIBLE_SSH_CONTROL_PATH_DIR: ssh.controlDir, ANSIBLE_TIMEOUT: '10' };
 }
 
 function commandLine(run: PlaybookRun): [string, string[]] {
@@ -85,7 +107,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
       ANSIBLE_NOCOLOR: '1',
       ANSIBLE_FORCE_COLOR: '0',
       ANSIBLE_RETRY_FILES_ENABLED: '0',
-      ANSIBLE_HOST_KEY_CHECKING: '0',
+      ...sshEnvironment(run.ssh),
       // A missing or broken inventory is otherwise only a warning, and the run "succeeds" on no host.
       ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
       ANSIBLE_LOCAL_TEMP: join(run.phaseDir, 'tmp'),
@@ -143,7 +165,9 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
       unreachableHosts: progress.unreachableHosts,
       failures: progress.failures,
     };
-    throw ApplicationFailure.create({ type: outcome.type, message: `${run.phase}: ${outcome.message}`, nonRetryable: !outcome.retryable, details: [details] });
+    // A refused login is about the key the spec names: say which (the reference, never the key).
+    const key = outcome.type === ANSIBLE_FAILURE.authRefused && run.ssh ? ` (the key of spec.onprem.ssh.privateKeyRef, ${run.ssh.keyRef})` : '';
+    throw ApplicationFailure.create({ type: outcome.type, message: `${run.phase}: ${outcome.message}${key}`, nonRetryable: !outcome.retryable, details: [details] });
   } finally {
     clearInterval(ticker);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);

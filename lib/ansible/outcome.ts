@@ -7,6 +7,8 @@ import type { AnsibleProgress } from './events.js';
 export const ANSIBLE_FAILURE = {
   taskFailed: 'AnsibleTaskFailed',
   unreachable: 'AnsibleHostUnreachable',
+  authRefused: 'AnsibleAuthRefused',
+  hostKeyChanged: 'AnsibleHostKeyChanged',
   invalidPlaybook: 'AnsiblePlaybookInvalid',
   badOptions: 'AnsibleBadOptions',
   error: 'AnsibleError',
@@ -23,6 +25,20 @@ function describeFailures(progress: AnsibleProgress): string {
   return `task "${first.task}" failed on ${hosts}: ${first.message}`;
 }
 
+// What ssh says when trying again cannot help: the key is refused, or the host's key is not the
+// one recorded for this install (a different machine answers at that address, or it was rebuilt).
+const AUTH_REFUSED = /Permission denied \((publickey|password|keyboard-interactive)/;
+const HOST_KEY_CHANGED = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/;
+
+function unreachableOutcome(progress: AnsibleProgress): AnsibleOutcome {
+  const unreachable = progress.failures.filter((f) => f.unreachable);
+  const hosts = (pattern: RegExp) => unreachable.filter((f) => pattern.test(f.message)).map((f) => f.host);
+  const [refused, changed] = [hosts(AUTH_REFUSED), hosts(HOST_KEY_CHANGED)];
+  if (changed.length) return { ok: false, type: ANSIBLE_FAILURE.hostKeyChanged, retryable: false, message: `the SSH host key of ${changed.join(', ')} is not the one this install recorded for it` };
+  if (refused.length) return { ok: false, type: ANSIBLE_FAILURE.authRefused, retryable: false, message: `SSH login refused by ${refused.join(', ')}: ${unreachable.find((f) => refused.includes(f.host))?.message ?? ''}`.trim() };
+  return { ok: false, type: ANSIBLE_FAILURE.unreachable, retryable: true, message: `hosts unreachable: ${progress.unreachableHosts.join(', ')}: ${progress.failures[0]?.message ?? ''}`.trim() };
+}
+
 export function classifyExit(exitCode: number | undefined, signal: string | undefined, progress: AnsibleProgress, stderrTail: string): AnsibleOutcome {
   if (exitCode === 0) return { ok: true };
   const lastError = stderrTail.trim().split('\n').slice(-3).join(' ').trim();
@@ -36,7 +52,7 @@ export function classifyExit(exitCode: number | undefined, signal: string | unde
       if (!progress.playbook) return { ok: false, type: ANSIBLE_FAILURE.badOptions, retryable: false, message: `ansible-playbook refused its options: ${lastError}` };
       return { ok: false, type: ANSIBLE_FAILURE.taskFailed, retryable: true, message: describeFailures(progress) || `a task failed (exit 2) ${lastError}` };
     case 4:
-      if (hadHostFailures) return { ok: false, type: ANSIBLE_FAILURE.unreachable, retryable: true, message: `hosts unreachable: ${progress.unreachableHosts.join(', ')}: ${progress.failures[0]?.message ?? ''}`.trim() };
+      if (hadHostFailures) return unreachableOutcome(progress);
       return { ok: false, type: ANSIBLE_FAILURE.invalidPlaybook, retryable: false, message: `the playbook or inventory could not be parsed: ${lastError}` };
     case 5:
       return { ok: false, type: ANSIBLE_FAILURE.badOptions, retryable: false, message: `ansible-playbook refused its options: ${lastError}` };

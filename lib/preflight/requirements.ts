@@ -34,6 +34,10 @@ export function requirementsFor(onprem: OnpremSpec): Requirements {
 /** The facts preflight.yml writes per host (a raw subset of Ansible's). */
 export interface HostFacts {
   host: string;
+  /** What the node says of itself: its host name, its default IPv4 address, the user tasks run as. */
+  hostname?: string | null;
+  address?: string | null;
+  user?: string | null;
   processor_vcpus: number;
   memtotal_mb: number;
   distribution: string;

@@ -1,6 +1,7 @@
 # One step of a stand-in (the Kubespray stand-in's playbooks and the Katonic role stand-in).
 #
 # Runs on the controller. For every run of a task, on every host, it:
+#   0. over SSH, runs `ping` on the host (so the host's reachability matters, as for Kubespray);
 #   1. appends "<phase> <task name> <inventory host>" to <data_dir>/runs/<install>/journal.log;
 #   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
 #   3. sleeps `standin_delay_seconds` (stops early if ansible-playbook goes away);
@@ -41,7 +42,7 @@ import urllib.request
 
 import yaml
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
@@ -69,6 +70,8 @@ class ActionModule(ActionBase):
         self.data_dir = str(data_dir)
         self.run_dir = str(self._var('katonic_run_dir') or os.path.join(self.data_dir, 'runs', str(install)))
 
+        if self._connection.transport != 'local':
+            self._reach_host(task_vars)
         self._journal(os.path.join(self.data_dir, 'runs', str(install), 'journal.log'))
         self._maybe_fail(boolean(args.get('first', False)))
         self._sleep(float(self._var('standin_delay_seconds') or 0))
@@ -98,6 +101,16 @@ class ActionModule(ActionBase):
                         if body:
                             self._apply(api, _object_path(body), body)
         return result
+
+    def _reach_host(self, task_vars):
+        """Over SSH the step runs `ping` on its host (with become when the play asks for it), as
+        Kubespray's tasks reach theirs: an unreachable host, a refused key or a full disk there
+        fails the step the way it would fail Kubespray."""
+        result = self._execute_module(module_name='ansible.builtin.ping', module_args={}, task_vars=task_vars)
+        if result.get('unreachable'):
+            raise AnsibleConnectionFailure(result.get('msg', 'unreachable'))
+        if result.get('failed'):
+            raise AnsibleActionFail('the host did not answer ping: %s' % result.get('msg', ''))
 
     def _var(self, name):
         value = self.vars.get(name)
