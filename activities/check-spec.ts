@@ -22,8 +22,5 @@ export async function checkSpec(specJson: string): Promise<CheckedSpec> {
     const lines = result.errors.map((e) => `${e.path}: ${e.message}`);
     throw ApplicationFailure.create({ type: 'InvalidSpec', message: `the install spec is invalid:\n${lines.join('\n')}`, nonRetryable: true, details: [result.errors] });
   }
-  if (result.spec.spec.flow !== 'onprem') {
-    throw ApplicationFailure.nonRetryable(`the ${result.spec.spec.flow} flow is not built yet; only onprem installs run`, 'FlowNotSupported');
-  }
   return { spec: result.spec, inputHashes: phaseInputHashes(result.spec) };
 }

@@ -4,11 +4,11 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
-import { kubeconfigPath } from '../lib/inventory/extra-vars.js';
 import { renderKatonicFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { withClusterKubeconfigFile } from './kubernetes/cluster-kubeconfig.js';
 import { writeFilesAtomically } from './write-files.js';
 
 export async function runKatonicRole(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
@@ -18,13 +18,15 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
   });
   const layout = layoutOf(config, input.spec);
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
-  const kubeconfig = kubeconfigPath(input.spec, layout);
-  const run = await runAnsiblePhase(config, input, 'katonic', {
-    playbook: localTools.playbook('katonic.yml'),
-    target: 'controller',
-    moreExtraVars: [layout.katonicVarsFile],
-    // Where roles look for the cluster: kubectl, lookups and the kubernetes.core modules.
-    env: { KUBECONFIG: kubeconfig, K8S_AUTH_KUBECONFIG: kubeconfig },
-  });
+  // The cluster's kubeconfig as the playbook reads it (a managed one exists only for this run).
+  const run = await withClusterKubeconfigFile(config, input.spec, 'katonic', (kubeconfig) =>
+    runAnsiblePhase(config, input, 'katonic', {
+      playbook: localTools.playbook('katonic.yml'),
+      target: 'controller',
+      moreExtraVars: [layout.katonicVarsFile],
+      // Where roles look for the cluster: kubectl, lookups and the kubernetes.core modules.
+      env: { KUBECONFIG: kubeconfig, K8S_AUTH_KUBECONFIG: kubeconfig },
+    }),
+  );
   return phaseResult(run, `Katonic ${input.spec.spec.katonic.version} applied`);
 }

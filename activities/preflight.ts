@@ -1,14 +1,17 @@
-// Phase preflight: gather facts from every node with Ansible and compare them with the
-// node requirements. A node that falls short is a fact, not a glitch: not retried.
+// Phase preflight (on-prem): gather facts from every node with Ansible and compare them with
+// the node requirements, and check that the Kubespray checkout installs the spec's
+// kubeVersion. A node that falls short is a fact, not a glitch: not retried.
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { renderInventoryFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
+import { kubeVersionRefusal, readCheckout } from '../lib/preflight/kubespray-checkout.js';
 import { checkNodes, describeReport, type HostFacts } from '../lib/preflight/requirements.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { checkoutFiles } from './kubespray-checkout.js';
 import { writeFilesAtomically } from './write-files.js';
 
 async function readFacts(dir: string): Promise<Map<string, HostFacts>> {
@@ -34,6 +37,10 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
   const factsDir = join(phaseDir, 'facts');
   await rm(factsDir, { recursive: true, force: true });
 
+  // The Kubespray checkout is read first: a kubeVersion it refuses is reported together with the nodes.
+  const checkout = readCheckout(await checkoutFiles(onprem.kubespray.dir));
+  const kubesprayProblem = 'problem' in checkout ? checkout.problem : onprem.kubeVersion ? kubeVersionRefusal(checkout, onprem.kubeVersion) : undefined;
+
   const run = await runAnsiblePhase(config, input, 'preflight', {
     playbook: localTools.playbook('preflight.yml'),
     target: 'nodes',
@@ -41,15 +48,17 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
   });
   const facts = await readFacts(factsDir);
   const report = checkNodes(onprem, facts);
-  if (!report.passed) {
+  if (!report.passed || kubesprayProblem) {
+    const sections = [...(kubesprayProblem ? [`Kubespray: ${kubesprayProblem}`] : []), ...(report.passed ? [] : [`nodes do not meet the requirements:\n${describeReport(report)}`])];
     throw ApplicationFailure.create({
       type: 'PreflightFailed',
-      message: `preflight: nodes do not meet the requirements:\n${describeReport(report)}`,
+      message: `preflight: ${sections.join('\n')}`,
       nonRetryable: true,
-      details: [{ phase: 'preflight', failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host), report }],
+      details: [{ phase: 'preflight', failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host), report, kubespray: kubesprayProblem }],
     });
   }
   // Each node as it answered: its own name and address, so a wrong address in the spec shows.
   const answered = [...facts.values()].map((f) => `${f.host} (${f.hostname ?? '?'} at ${f.address ?? '?'})`).join(', ');
-  return phaseResult(run, `${report.hosts.length} nodes meet the requirements: ${answered}`);
+  const installs = 'problem' in checkout ? '' : `; Kubespray ${checkout.release} installs ${onprem.kubeVersion?.replace(/^v/, '') ?? `its default ${checkout.defaultVersion}`} (${checkout.minVersion} to ${checkout.versions[0]})`;
+  return phaseResult(run, `${report.hosts.length} nodes meet the requirements: ${answered}${installs}`);
 }

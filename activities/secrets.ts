@@ -6,13 +6,16 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { writeFilesAtomically } from './write-files.js';
 
+/** The file a `file:` reference names, with a leading ~ as the worker's home directory. */
+export const secretFilePath = (ref: string): string => ref.slice(5).replace(/^~(?=\/)/, homedir());
+
 export async function readSecret(ref: string): Promise<string> {
   if (ref.startsWith('env:')) {
     const value = process.env[ref.slice(4)];
     if (!value) throw ApplicationFailure.nonRetryable(`secret ${ref}: the worker has no environment variable ${ref.slice(4)}`, 'SecretMissing');
     return value;
   }
-  const path = ref.slice(5).replace(/^~(?=\/)/, homedir());
+  const path = secretFilePath(ref);
   try {
     return await readFile(path, 'utf8');
   } catch (err) {

@@ -1,14 +1,17 @@
 // Phase storage (on-prem), a short chain: the product's playbook prepares the nodes
 // (NFS client, host-volume directories), then the provisioners and the kdisk / kfs
-// StorageClasses are applied through the Kubernetes API.
+// StorageClasses are applied through the Kubernetes API. Phase storage-classes (AKS, EKS)
+// is that second step alone, with the same code.
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { localTools } from '../lib/local-tools.js';
-import { onpremStorageObjects } from '../lib/storage/storage-objects.js';
+import { isManagedFlow } from '../lib/managed/clouds.js';
+import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { layoutOf, type ActivityConfig } from './activity-config.js';
+import type { ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
-import { applyObjects, loadKubeConfig } from './kubernetes/kube-client.js';
+import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
+import { applyObjects } from './kubernetes/kube-client.js';
 import { refuseStorageClassConflicts } from './kubernetes/storage-classes.js';
 
 export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
@@ -18,11 +21,14 @@ export async function prepareStorageNodes(config: ActivityConfig, input: PhaseIn
 }
 
 export async function applyStorageClasses(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
-  const storage = input.spec.spec.onprem?.storage;
-  if (!storage) throw ApplicationFailure.nonRetryable('storage: the spec has no onprem.storage', 'InvalidSpec');
-  const kc = await loadKubeConfig(layoutOf(config, input.spec).adminConf, 'storage');
-  const objects = onpremStorageObjects(storage);
-  await refuseStorageClassConflicts(kc, objects, 'storage');
-  await applyObjects(kc, objects, 'storage');
-  return { attempt: Context.current().info.attempt, summary: `applied ${objects.length} objects (provisioners, StorageClasses kdisk and kfs)` };
+  const phase = isManagedFlow(input.spec.spec.flow) ? 'storage-classes' : 'storage';
+  const objects = storageObjectsFor(input.spec);
+  if (!Array.isArray(objects)) throw ApplicationFailure.nonRetryable(`${phase}: the spec has no ${objects.missing}`, 'InvalidSpec');
+  const kc = await clusterKubeConfig(config, input.spec, phase);
+  const toApply = await refuseStorageClassConflicts(kc, objects, phase);
+  await applyObjects(kc, toApply, phase);
+  const classes = objects.filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);
+  const leftAlone = classes.filter((name) => !toApply.some((o) => o.kind === 'StorageClass' && o.metadata.name === name));
+  const kept = leftAlone.length ? `; ${leftAlone.join(' and ')} existed as wanted, not created by the installer: left as they are` : '';
+  return { attempt: Context.current().info.attempt, summary: `applied ${toApply.length} objects (StorageClasses ${classes.join(' and ')}${objects.length > classes.length ? ' and their provisioners' : ''})${kept}` };
 }

@@ -7,9 +7,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { AppsV1Api, CoreV1Api, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
-import { clusterProblems, onpremExpectations, type ClusterExpectations, type Condition, type ObservedCluster, type ObservedWorkload, type WorkloadRef } from '../lib/verify/cluster-checks.js';
-import { layoutOf, type ActivityConfig } from './activity-config.js';
-import { listAll, loadKubeConfig, readIfExists } from './kubernetes/kube-client.js';
+import { clusterProblems, verifyExpectations, type ClusterExpectations, type Condition, type ObservedCluster, type ObservedWorkload, type WorkloadRef } from '../lib/verify/cluster-checks.js';
+import type { ActivityConfig } from './activity-config.js';
+import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
+import { listAll, readIfExists } from './kubernetes/kube-client.js';
 
 export const DEFAULT_SETTLE_TIMEOUT = '5m';
 const FIRST_DELAY_MS = 1000;
@@ -51,8 +52,8 @@ export async function observeCluster(kc: KubeConfig, expected: ClusterExpectatio
 
 export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const ctx = Context.current();
-  const kc = await loadKubeConfig(layoutOf(config, input.spec).adminConf, 'verify');
-  const expected = onpremExpectations(input.spec);
+  const kc = await clusterKubeConfig(config, input.spec, 'verify');
+  const expected = verifyExpectations(input.spec);
   const settleMs = msToNumber((input.spec.spec.verify?.settleTimeout ?? DEFAULT_SETTLE_TIMEOUT) as Parameters<typeof msToNumber>[0]);
   const until = Date.now() + settleMs;
   let delay = FIRST_DELAY_MS;

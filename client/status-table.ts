@@ -1,14 +1,9 @@
 // `kinstall status` for people: a phase table, then what the install waits for or why it failed.
+import { table } from '../lib/format/table.js';
 import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
 
 const time = (iso?: string) => (iso ? iso.slice(11, 19) : '');
 const hosts = (p: PhaseStatus) => (p.hosts ? `${p.hosts.ok + p.hosts.changed}/${p.hosts.failed + p.hosts.unreachable}` : '');
-
-/** Rows as aligned columns, two spaces apart. */
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
 
 export function formatStatus(status: InstallStatus): string {
   const lines = [`${status.id}  cluster ${status.cluster}  flow ${status.flow}  state ${status.state}${status.ticket ? `  ticket ${status.ticket}` : ''}`, ''];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Installation } from '../lib/spec/schema.js';
 import { parseSpecText } from '../lib/spec/validate.js';
 import { phaseInputHashes, stableHash } from '../lib/plan/phase-inputs.js';
-import { FLOW_PHASES } from '../lib/plan/phases.js';
+import { phasesOf } from '../lib/plan/phases.js';
 import { fixture } from './support/repo.js';
 
 const ACME_TEXT = readFileSync(fixture('acme-prod.yaml'), 'utf8');
@@ -70,8 +70,8 @@ describe('phase input hashes (pure)', () => {
     const acme = parse(ACME_TEXT);
 
     it('hashes every phase of the flow', () => {
-      expect(Object.keys(phaseInputHashes(acme))).toEqual([...FLOW_PHASES.onprem]);
-      const managed = { ...acme, spec: { ...acme.spec, flow: 'aks' as const, onprem: undefined, managed: { kubeconfigRef: 'env:KUBECONFIG_AKS' } } };
+      expect(Object.keys(phaseInputHashes(acme))).toEqual(phasesOf('onprem'));
+      const managed = { ...acme, spec: { ...acme.spec, flow: 'aks' as const, onprem: undefined, managed: { kubeconfigRef: 'env:KUBECONFIG_AKS', blobStore: { kind: 'azureBlob' as const, account: 'acmekatonic', container: 'backups' } } } };
       expect(Object.keys(phaseInputHashes(managed))).toEqual(['preflight', 'storage-classes', 'katonic', 'verify']);
     });
 

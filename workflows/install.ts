@@ -15,7 +15,7 @@ import {
 import { RetryState } from '@temporalio/common';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
-import { ALWAYS_RERUN, FLOW_PHASES, phasesOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
+import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import {
   abortSignal,
@@ -27,7 +27,7 @@ import {
   type InstallOptions,
   type RetryRequest,
 } from './definitions.js';
-import { checkSpec, MAXIMUM_ATTEMPTS, NO_PARTIAL_RETRY, PHASE_STEPS } from './phase-steps.js';
+import { checkSpec, MAXIMUM_ATTEMPTS, runStep } from './phase-steps.js';
 
 const now = () => new Date().toISOString();
 
@@ -38,7 +38,7 @@ const hostsToRetry = (phase?: PhaseStatus): string[] => [...(phase?.error?.faile
 function sketch(specJson: string): { name: string; flow: Flow; ticket?: string } {
   try {
     const doc = JSON.parse(specJson) as { metadata?: { name?: string; ticket?: string }; spec?: { flow?: Flow } };
-    const flow = doc.spec?.flow && doc.spec.flow in FLOW_PHASES ? doc.spec.flow : 'onprem';
+    const flow = isFlow(doc.spec?.flow) ? doc.spec.flow : 'onprem';
     return { name: doc.metadata?.name ?? '', flow, ticket: doc.metadata?.ticket };
   } catch {
     return { name: '', flow: 'onprem' };
@@ -71,7 +71,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     ticket,
     flow,
     state: 'running',
-    phases: phasesOf(flow).map((phase) => ({ name: phase, state: 'pending', attempts: 0 })),
+    phases: planOf(flow).map((phase) => ({ name: phase.name, state: 'pending', attempts: 0 })),
     operatorActions: [],
   };
   let retryRequest: RetryRequest | undefined;
@@ -90,8 +90,8 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     if (status.state !== 'waiting-for-operator') throw new Error(`${status.id} is not waiting for an operator (state: ${status.state})`);
     const phase = current();
     if (request.failedHostsOnly) {
-      const refusal = phase && NO_PARTIAL_RETRY[phase.name];
-      if (refusal) throw new Error(`retry --failed-hosts is refused for the ${phase.name} phase: ${refusal}`);
+      const failedHosts = phase && phasePlan(flow, phase.name)?.failedHosts;
+      if (typeof failedHosts === 'object') throw new Error(`retry --failed-hosts is refused for the ${phase?.name} phase: ${failedHosts.refused}`);
       if (!hostsToRetry(phase).length) throw new Error(`retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`);
     }
   };
@@ -124,6 +124,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
   });
 
   async function runPhase(phase: PhaseStatus, spec: Installation): Promise<void> {
+    const steps = phasePlan(flow, phase.name)?.steps ?? [];
     let request: RetryRequest = {};
     for (;;) {
       const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
@@ -133,8 +134,8 @@ export async function install(specJson: string, options: InstallOptions = {}): P
         let result: PhaseResult | undefined;
         // A chain's attempts are those of its most retried step (the node playbook of storage, say).
         let attempts = 1;
-        for (const step of PHASE_STEPS[phase.name]) {
-          result = await step(input);
+        for (const step of steps) {
+          result = await runStep(step, input);
           attempts = Math.max(attempts, result.attempt);
         }
         Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + attempts, summary: result?.summary, hosts: result?.hosts });
@@ -183,7 +184,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
         phase.inputHash = inputHashes[phase.name];
         const before = earlier.get(phase.name);
         const finished = before && (before.state === 'completed' || before.state === 'skipped') && before.inputHash === phase.inputHash;
-        if (finished && !ALWAYS_RERUN.includes(phase.name)) {
+        if (finished && phasePlan(flow, phase.name)?.onResume === 'skip-if-unchanged') {
           Object.assign(phase, { state: 'skipped', attempts: before.attempts, summary: `completed in an earlier run (inputs unchanged)` });
           continue;
         }

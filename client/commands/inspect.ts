@@ -4,7 +4,8 @@ import type { Client } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
 import { INSTALL_WORKFLOW, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 import { fetchStatus } from '../install-status.js';
-import { formatStatus, table } from '../status-table.js';
+import { table } from '../../lib/format/table.js';
+import { formatStatus } from '../status-table.js';
 
 export async function statusCommand(client: Client, id: string, json: boolean): Promise<void> {
   const status = await fetchStatus(client, id);

@@ -2,10 +2,16 @@
 import { join, relative } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import yaml from 'js-yaml';
+import { table } from '../../lib/format/table.js';
 import { renderRunFiles } from '../../lib/inventory/render.js';
 import { dataDir } from '../../lib/local-tools.js';
-import { phasesOf } from '../../lib/plan/phases.js';
+import { isManagedFlow } from '../../lib/managed/clouds.js';
+import { planOf, type PhasePlan } from '../../lib/plan/phases.js';
+import { formatManagedReport } from '../../lib/preflight/managed-rules.js';
+import { storageObjectsFor } from '../../lib/storage/cluster-storage.js';
 import { runLayout } from '../../lib/run-layout.js';
+import { previewManagedCluster } from '../cluster-preview.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
 
 export async function validateCommand(file: string, json: boolean): Promise<void> {
@@ -22,11 +28,27 @@ export async function validateCommand(file: string, json: boolean): Promise<void
   }
 }
 
+/** The flow's plan as a table: each phase, its activities, and how retry and resume treat it. */
+function planTable(plan: readonly PhasePlan[], approvals: string[]): string {
+  const rows = plan.map((p) => [
+    approvals.includes(`before-${p.name}`) ? `${p.name} [approval]` : p.name,
+    p.steps.map((s) => s.activity).join(', '),
+    p.failedHosts === 'limit' ? '--limit' : `refused: ${p.failedHosts.refused}`,
+    p.onResume === 'run-again' ? 'runs again' : 'skipped if inputs unchanged',
+  ]);
+  return table([['PHASE', 'ACTIVITIES', 'RETRY --FAILED-HOSTS', 'ON RESUME'], ...rows]);
+}
+
 export async function planCommand(file: string, out: string | undefined, json: boolean): Promise<void> {
   const spec = await loadSpec(file);
+  const flow = spec.spec.flow;
   const layout = runLayout(dataDir(), spec.metadata.name);
   const files = renderRunFiles(spec, layout);
-  const phases = phasesOf(spec.spec.flow);
+  const plan = planOf(flow);
+  const approvals = spec.spec.approvals ?? [];
+  // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
+  const manifests = isManagedFlow(flow) ? storageObjectsFor(spec) : undefined;
+  const cluster = Array.isArray(manifests) ? await previewManagedCluster(spec, manifests) : undefined;
   if (out) {
     for (const [path, text] of files) {
       const target = join(out, relative(layout.runDir, path));
@@ -35,12 +57,19 @@ export async function planCommand(file: string, out: string | undefined, json: b
     }
   }
   if (json) {
-    console.log(JSON.stringify({ phases, approvals: spec.spec.approvals ?? [], files: Object.fromEntries([...files].map(([p, t]) => [relative(layout.runDir, p), t])) }, null, 2));
+    const phases = plan.map((p) => p.name);
+    console.log(JSON.stringify({ phases, plan, approvals, files: Object.fromEntries([...files].map(([p, t]) => [relative(layout.runDir, p), t])), manifests, cluster }, null, 2));
     return;
   }
-  console.log(`Install "${spec.metadata.name}" (${spec.spec.flow}), run directory ${layout.runDir}`);
-  console.log(`Phases: ${phases.map((p) => (spec.spec.approvals?.includes(`before-${p}`) ? `[approval] ${p}` : p)).join(' -> ')}`);
+  console.log(`Install "${spec.metadata.name}" (${flow}), run directory ${layout.runDir}\n`);
+  console.log(planTable(plan, approvals));
   const hosts = [...files].find(([path]) => path === layout.hostsFile);
   if (hosts) console.log(`\n${relative(layout.runDir, hosts[0])}:\n${hosts[1]}`);
-  if (out) console.log(`Wrote ${files.size} files to ${out}: ${[...files.keys()].map((p) => relative(layout.runDir, p)).join(', ')}`);
+  if (Array.isArray(manifests)) console.log(`\nStorageClasses (storage-classes phase):\n${manifests.map((m) => yaml.dump(m, { lineWidth: -1 })).join('---\n').trimEnd()}`);
+  if (cluster && 'report' in cluster) {
+    console.log(`\nPreflight, as the cluster is now (${cluster.report.passed ? 'passes' : 'would fail'}):\n${formatManagedReport(cluster.report)}`);
+    console.log(`\nStorageClasses, as the cluster is now:\n${cluster.storageClasses.map((line) => `  ${line}`).join('\n')}`);
+  }
+  if (cluster && 'notRead' in cluster) console.log(`\nThe cluster was not read: ${cluster.notRead}`);
+  if (out) console.log(`\nWrote ${files.size} files to ${out}: ${[...files.keys()].map((p) => relative(layout.runDir, p)).join(', ')}`);
 }

@@ -8,7 +8,6 @@ import { CliError } from '../cli-error.js';
 
 export async function startInstall(client: Client, spec: Installation, options?: InstallOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof install>> {
   const workflowId = installWorkflowId(spec.metadata.name);
-  if (spec.spec.flow !== 'onprem') throw new CliError(`the ${spec.spec.flow} flow is not built yet; only onprem installs run`);
   try {
     return await client.workflow.start<typeof install>(INSTALL_WORKFLOW, {
       workflowId,

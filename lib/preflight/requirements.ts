@@ -48,7 +48,7 @@ export interface HostFacts {
 
 const GIB = 1024 ** 3;
 // A machine sold as 8 GB reports a little less (kernel and firmware reservations).
-const MEMORY_TOLERANCE = 0.95;
+export const MEMORY_TOLERANCE = 0.95;
 const NOT_DISKS = /^(loop|ram|sr|zram|dm-|md|nbd)/;
 
 function minimumsForRoles(roles: NodeRole[], req: Requirements): NodeMinimums {

@@ -1,8 +1,9 @@
 // The install spec (YAML, Kubernetes style): its shape and the cross-field rules.
 // Every message says what was expected, because `kinstall validate` prints them as they are.
 import { z } from 'zod';
-import { FLOW_PHASES, type Flow } from '../plan/phases.js';
+import { isFlow, phasesOf } from '../plan/phases.js';
 import { kubeVersionProblem } from './kubespray-releases.js';
+import { managedIssues, managedSchema } from './managed-schema.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
@@ -75,13 +76,6 @@ const onprem = z.strictObject({
   preflight: preflight.optional(),
 });
 
-const managed = z.strictObject({
-  kubeconfigRef: secretRef,
-  blobStore: z
-    .strictObject({ kind: z.enum(['s3', 'azureBlob'], { error: 'expected s3 or azureBlob' }), bucket: z.string().min(1), region: z.string().optional() })
-    .optional(),
-});
-
 const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d');
 const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
 
@@ -97,7 +91,7 @@ export const installationSchema = z.strictObject({
       roleDir: path,
     }),
     onprem: onprem.optional(),
-    managed: managed.optional(),
+    managed: managedSchema.optional(),
     approvals: z.array(approval).optional(),
     // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
     approvalTimeout: duration.optional(),
@@ -165,15 +159,19 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   if (!spec) return [];
   const issues: SpecIssue[] = [];
   const flow = spec.flow;
+  const onpremSpec = obj(spec.onprem);
+  const managedSpec = obj(spec.managed);
   if (flow === 'onprem') {
-    const onpremSpec = obj(spec.onprem);
     if (onpremSpec) issues.push(...onpremIssues(onpremSpec));
-    else issues.push({ path: ['spec', 'onprem'], message: 'expected onprem settings when flow is onprem' });
-  } else if ((flow === 'aks' || flow === 'eks') && spec.managed === undefined) {
-    issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef) when flow is ${flow}` });
+    else issues.push({ path: ['spec', 'onprem'], message: 'expected onprem settings when spec.flow is onprem' });
+    if (spec.managed !== undefined) issues.push({ path: ['spec', 'managed'], message: 'expected no managed settings when spec.flow is onprem (they are for the aks and eks flows)' });
+  } else if (flow === 'aks' || flow === 'eks') {
+    if (managedSpec) issues.push(...managedIssues(flow, managedSpec));
+    else issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef, blobStore) when spec.flow is ${flow}` });
+    if (spec.onprem !== undefined) issues.push({ path: ['spec', 'onprem'], message: `expected no onprem settings when spec.flow is ${flow} (they are for the onprem flow)` });
   }
-  if (typeof flow === 'string' && flow in FLOW_PHASES) {
-    const gates = FLOW_PHASES[flow as Flow].map((p) => `before-${p}`);
+  if (isFlow(flow)) {
+    const gates = phasesOf(flow).map((p) => `before-${p}`);
     arr(spec.approvals).forEach((gate, i) => {
       if (typeof gate === 'string' && !gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
     });

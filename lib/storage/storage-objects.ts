@@ -14,7 +14,9 @@ export interface KubeObject {
 export const STORAGE_NAMESPACE = 'katonic-storage';
 const NFS_PROVISIONER = 'katonic.ai/nfs';
 const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
-const labels = { 'app.kubernetes.io/managed-by': 'katonic-installer' };
+/** The mark of every object the installer creates. */
+export const INSTALLER_LABELS = { 'app.kubernetes.io/managed-by': 'katonic-installer' } as const;
+const labels = INSTALLER_LABELS;
 
 function provisionerRbac(name: string, rules: unknown[]): KubeObject[] {
   return [
@@ -105,18 +107,27 @@ function localPathProvisioner(root: string): KubeObject[] {
   ];
 }
 
-function storageClass(name: string, provisioner: string, accessMode: string, bindingMode: 'Immediate' | 'WaitForFirstConsumer', parameters?: Record<string, string>): KubeObject {
+/** A StorageClass of the installer's, marked as created by it (the label says so; only such classes are ever changed). */
+export function storageClass(
+  name: string,
+  provisioner: string,
+  accessMode: 'ReadWriteOnce' | 'ReadWriteMany',
+  bindingMode: 'Immediate' | 'WaitForFirstConsumer',
+  parameters?: Record<string, string>,
+  more: { mountOptions?: string[]; allowVolumeExpansion?: boolean } = {},
+): KubeObject {
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
-    metadata: { name, labels, annotations: { 'katonic.ai/access-mode': accessMode } },
+    metadata: { name, labels: { ...INSTALLER_LABELS }, annotations: { 'katonic.ai/access-mode': accessMode } },
     provisioner,
     // No parameters: left out, not `{}`. The API server stores none, and applying `{}` to that
     // class again would be an "update to parameters", which it refuses.
     ...(parameters ? { parameters } : {}),
     reclaimPolicy: 'Delete',
-    allowVolumeExpansion: true,
+    allowVolumeExpansion: more.allowVolumeExpansion ?? true,
     volumeBindingMode: bindingMode,
+    ...(more.mountOptions ? { mountOptions: more.mountOptions } : {}),
   };
 }
 

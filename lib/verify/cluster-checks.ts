@@ -3,7 +3,9 @@
 // workloads the install created (storage provisioners, the CNI's DaemonSet) Available.
 import { KATONIC_NAMESPACES } from '../katonic-platform.js';
 import { NETWORK_PLUGIN } from '../inventory/group-vars.js';
+import { isManagedFlow } from '../managed/clouds.js';
 import type { Installation } from '../spec/schema.js';
+import { storageObjectsFor } from '../storage/cluster-storage.js';
 import { storageClassConflicts } from '../storage/storage-class-check.js';
 import { onpremStorageObjects, type KubeObject } from '../storage/storage-objects.js';
 
@@ -62,6 +64,14 @@ export function onpremExpectations(doc: Installation): ClusterExpectations {
     ],
   };
 }
+
+/** What a managed install leaves: one Ready node at least, kdisk and kfs, the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
+export function managedExpectations(doc: Installation): ClusterExpectations {
+  const objects = storageObjectsFor(doc);
+  return { storageClasses: Array.isArray(objects) ? objects : [], namespaces: KATONIC_NAMESPACES, workloads: [] };
+}
+
+export const verifyExpectations = (doc: Installation): ClusterExpectations => (isManagedFlow(doc.spec.flow) ? managedExpectations(doc) : onpremExpectations(doc));
 
 const describeConditions = (conditions: Condition[]) =>
   conditions

@@ -19,7 +19,8 @@
 #   apply_manifests: YAML files whose objects are server-side applied to the cluster
 #   cluster_kubeconfig: the cluster "Kubespray built" (the kubeconfig for the three above);
 #                       default <katonic_data_dir>/control-plane/admin.conf
-#   kubeconfig: a kubeconfig to read (checked; namespaces are applied with it)
+#   kubeconfig: a kubeconfig to read (checked; namespaces are applied with it); its user may
+#               have a token, a client certificate or an exec credential plugin
 #   namespaces: names of Namespaces to server-side apply using `kubeconfig`
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import platform
 import re
 import shutil
 import ssl
+import subprocess
 import tempfile
 import time
 import urllib.error
@@ -216,6 +218,8 @@ class ActionModule(ActionBase):
             api = {'server': cluster['server'], 'ca_pem': ca_pem}
             if user.get('token'):
                 api['token'] = user['token']
+            elif user.get('exec'):
+                api['token'] = _exec_credential_token(user['exec'], os.path.dirname(path))
             else:
                 api['client_cert'] = base64.b64decode(user['client-certificate-data'])
                 api['client_key'] = base64.b64decode(user['client-key-data'])
@@ -303,6 +307,26 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('%s %s failed: HTTP %d %s' % (method, path, e.code, detail))
         except (urllib.error.URLError, OSError) as e:
             raise AnsibleActionFail('cannot reach the Kubernetes API at %s: %s' % (api['server'], e))
+
+
+def _exec_credential_token(exec_config, base_dir):
+    """The token an exec credential plugin prints (aws eks get-token, kubelogin), run as kubectl runs it."""
+    command = str(exec_config['command'])
+    if os.sep in command and not os.path.isabs(command):
+        command = os.path.join(base_dir, command)
+    env = dict(os.environ)
+    for entry in exec_config.get('env') or []:
+        env[str(entry['name'])] = str(entry.get('value', ''))
+    env.setdefault('KUBERNETES_EXEC_INFO', json.dumps({'apiVersion': exec_config.get('apiVersion'), 'kind': 'ExecCredential', 'spec': {'interactive': False}}))
+    try:
+        done = subprocess.run([command] + [str(a) for a in exec_config.get('args') or []], env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise AnsibleActionFail('the exec credential plugin %s could not run: %s' % (os.path.basename(command), e))
+    if done.returncode != 0:
+        raise AnsibleActionFail('the exec credential plugin %s failed (exit %d): %s'
+                                % (os.path.basename(command), done.returncode, done.stderr.decode('utf-8', 'replace')[-300:]))
+    return json.loads(done.stdout)['status']['token']
 
 
 def _q(name):

@@ -1,0 +1,89 @@
+// The cluster's kubeconfig, from one place for every phase: Kubespray's admin.conf in the run
+// directory (on-prem), or spec.managed.kubeconfigRef read on the worker (AKS, EKS). A managed
+// kubeconfig lives in memory, or for a playbook in a 0600 file of the phase directory that is
+// removed when the run ends; it never enters the workflow history.
+//
+// Exec credential plugins (`aws eks get-token`, `kubelogin`): @kubernetes/client-node 1.4 runs
+// them itself on each request (spawn, no timeout, stdin left open, the plugin's stderr as the
+// error). So the plugin is run once here first, under control: stdin closed, a time limit, and
+// a clear non-retryable error that names the reference and never the kubeconfig's content.
+import { rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import type { Installation } from '../../lib/spec/schema.js';
+import { kubeconfigPath } from '../../lib/inventory/extra-vars.js';
+import { isManagedFlow } from '../../lib/managed/clouds.js';
+import { execCredentialProblem, KubeconfigProblem, prepareKubeconfig, type ExecPlugin, type PreparedKubeconfig } from '../../lib/managed/kubeconfig.js';
+import { layoutOf, type ActivityConfig } from '../activity-config.js';
+import { readSecret, secretFilePath } from '../secrets.js';
+import { writeFilesAtomically } from '../write-files.js';
+import { loadKubeConfig } from './kube-client.js';
+
+const PLUGIN_TIMEOUT_MS = 60_000;
+const STDERR_SHOWN = 300;
+
+async function checkExecPlugin(exec: ExecPlugin, ref: string, phase: string): Promise<void> {
+  const plugin = `${phase}: the exec credential plugin of the kubeconfig ${ref} (user "${exec.user}", command ${basename(exec.command)})`;
+  const run = await execa(exec.command, exec.args, { env: exec.env, stdin: 'ignore', timeout: PLUGIN_TIMEOUT_MS, reject: false });
+  if (run.failed) {
+    const stderr = String(run.stderr).trim().split('\n').slice(-3).join(' ').slice(-STDERR_SHOWN);
+    const why = run.timedOut ? `did not answer within ${PLUGIN_TIMEOUT_MS / 1000} s` : run.code === 'ENOENT' ? 'could not be started: no such command' : `failed (exit ${run.exitCode ?? run.signal})${stderr ? `: ${stderr}` : ''}`;
+    throw ApplicationFailure.nonRetryable(`${plugin} ${why}`, 'KubeconfigCredentialFailed');
+  }
+  const problem = execCredentialProblem(String(run.stdout), exec.apiVersion);
+  if (problem) throw ApplicationFailure.nonRetryable(`${plugin} gave no credential: ${problem}`, 'KubeconfigCredentialFailed');
+}
+
+/** spec.managed.kubeconfigRef, read and prepared; its exec plugin, if any, has given a credential. */
+export async function managedKubeconfig(spec: Installation, phase: string): Promise<PreparedKubeconfig> {
+  const managed = spec.spec.managed;
+  if (!managed) throw ApplicationFailure.nonRetryable(`${phase}: the spec has no managed section`, 'InvalidSpec');
+  const ref = managed.kubeconfigRef;
+  const text = await readSecret(ref);
+  let prepared: PreparedKubeconfig;
+  try {
+    prepared = prepareKubeconfig(text, { baseDir: ref.startsWith('file:') ? dirname(secretFilePath(ref)) : undefined, context: managed.context });
+  } catch (err) {
+    if (err instanceof KubeconfigProblem) throw ApplicationFailure.nonRetryable(`${phase}: the kubeconfig ${ref} ${err.message}`, 'KubeconfigInvalid');
+    throw err;
+  }
+  if (prepared.exec) await checkExecPlugin(prepared.exec, ref, phase);
+  return prepared;
+}
+
+/** A request to a managed cluster ends within this time: a silent API server is an error (retried), never a hang. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+class BoundedKubeConfig extends KubeConfig {
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+  }
+}
+
+export function kubeConfigFrom(prepared: PreparedKubeconfig): KubeConfig {
+  const kc = new BoundedKubeConfig();
+  kc.loadFromString(prepared.text);
+  return kc;
+}
+
+/** The cluster's API client configuration for a phase. */
+export async function clusterKubeConfig(config: ActivityConfig, spec: Installation, phase: string): Promise<KubeConfig> {
+  if (!isManagedFlow(spec.spec.flow)) return loadKubeConfig(layoutOf(config, spec).adminConf, phase);
+  return kubeConfigFrom(await managedKubeconfig(spec, phase));
+}
+
+/** The cluster's kubeconfig as a file for a playbook, at the path its extra vars name. */
+export async function withClusterKubeconfigFile<T>(config: ActivityConfig, spec: Installation, phase: string, use: (file: string) => Promise<T>): Promise<T> {
+  const file = kubeconfigPath(spec, layoutOf(config, spec));
+  if (!isManagedFlow(spec.spec.flow)) return use(file);
+  const prepared = await managedKubeconfig(spec, phase);
+  await writeFilesAtomically(new Map([[file, prepared.text]]), 0o600);
+  try {
+    return await use(file);
+  } finally {
+    await rm(file, { force: true });
+  }
+}

@@ -1,0 +1,56 @@
+// The on-prem preflight reads the Kubespray checkout in spec.onprem.kubespray.dir (the stand-in
+// carries Kubespray v2.31.0's defaults and checksums): a kubeVersion it does not install is
+// refused before cluster.yml runs; a release our code has never heard of is accepted when its
+// checkout lists the version.
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './support/e2e-harness.js';
+import { REPO_ROOT } from './support/repo.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('kubespraycheckout');
+  await h.startWorker();
+});
+afterAll(() => h?.close());
+
+const STANDIN = join(REPO_ROOT, 'standins', 'kubespray');
+
+describe('Kubespray checkout checks in the on-prem preflight (real ansible-playbook)', () => {
+  it('refuses a kubeVersion the checkout does not install, naming the release it found and its range, before kubespray runs', async () => {
+    // No kubespray.version in the spec: validate has nothing to go by, the checkout decides.
+    const file = await h.writeSpec('ksold', (spec) => {
+      delete spec.spec.onprem!.kubespray.version;
+      spec.spec.onprem!.kubeVersion = '1.32.5';
+    });
+    expect((await h.cli('validate', file)).exitCode).toBe(0);
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const stuck = await h.waitFor('ksold', (s) => s.state === 'waiting-for-operator');
+    expect(stuck.phases.find((p) => p.name === 'preflight')).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(stuck.error?.type).toBe('PreflightFailed');
+    expect(stuck.error?.message).toBe(
+      `preflight: Kubespray: spec.onprem.kubeVersion 1.32.5: Kubespray v2.31.0 (galaxy.yml) at ${STANDIN} does not install it (it is outside the versions it supports, 1.33.0 to 1.35.4, listed in roles/kubespray_defaults/vars/main/checksums.yml)`,
+    );
+    expect((await h.journal('ksold')).filter((l) => l.startsWith('kubespray '))).toEqual([]);
+    expect((await h.cli('cancel', 'install-ksold')).exitCode).toBe(0);
+  });
+
+  it('accepts a Kubespray release our code has never heard of, when its checkout lists the version', async () => {
+    const checkout = await mkdtemp(join(h.dataDir, 'kubespray-v2.40-'));
+    await cp(STANDIN, checkout, { recursive: true });
+    await writeFile(join(checkout, 'galaxy.yml'), (await readFile(join(STANDIN, 'galaxy.yml'), 'utf8')).replace('version: 2.31.0', 'version: 2.40.0'));
+    // v2.40 installs Kubernetes 1.38: checksums of kubelet, kubeadm and kubectl 1.38.1 first, as Kubespray lists its newest.
+    const checksumsFile = join(checkout, 'roles/kubespray_defaults/vars/main/checksums.yml');
+    const checksums = await readFile(checksumsFile, 'utf8');
+    await writeFile(checksumsFile, checksums.replace(/^( {2}(amd64|arm64):\n)/gm, `$1    1.38.1: sha256:${'a'.repeat(64)}\n`));
+    const file = await h.writeSpec('ksnew', (spec) => {
+      spec.spec.onprem!.kubespray = { dir: checkout, version: 'v2.40.0' };
+      spec.spec.onprem!.kubeVersion = '1.38.1';
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const done = await h.waitFor('ksnew', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
+    expect(done.error).toBeUndefined();
+    expect(done.phases.find((p) => p.name === 'preflight')?.summary).toMatch(/^3 nodes meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\)$/);
+    expect(done.phases.find((p) => p.name === 'kubespray')?.state).toBe('completed');
+  });
+});

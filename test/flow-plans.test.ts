@@ -1,0 +1,45 @@
+import { FLOW_PLANS, phasePlan, phasesOf, planOf } from '../lib/plan/phases.js';
+
+describe('one plan per flow (pure)', () => {
+  it("has the contract's phases, in order", () => {
+    expect(phasesOf('onprem')).toEqual(['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify']);
+    expect(phasesOf('aks')).toEqual(['preflight', 'storage-classes', 'katonic', 'verify']);
+    expect(phasesOf('eks')).toEqual(['preflight', 'storage-classes', 'katonic', 'verify']);
+  });
+
+  it('gives a managed preflight the API check, not the on-prem Ansible fact gathering', () => {
+    expect(phasePlan('onprem', 'preflight')?.steps.map((s) => s.activity)).toEqual(['preflight']);
+    expect(phasePlan('eks', 'preflight')?.steps.map((s) => s.activity)).toEqual(['checkManagedCluster']);
+    expect(phasePlan('aks', 'preflight')?.steps.map((s) => s.activity)).toEqual(['checkManagedCluster']);
+  });
+
+  it('shares the storage-class step between storage (after the node playbook) and storage-classes', () => {
+    expect(phasePlan('onprem', 'storage')?.steps.map((s) => s.activity)).toEqual(['prepareStorageNodes', 'applyStorageClasses']);
+    expect(phasePlan('eks', 'storage-classes')?.steps.map((s) => s.activity)).toEqual(['applyStorageClasses']);
+  });
+
+  it('allows --failed-hosts only where a playbook runs on hosts, and says why elsewhere', () => {
+    const limited = (flow: keyof typeof FLOW_PLANS) => planOf(flow).filter((p) => p.failedHosts === 'limit').map((p) => p.name);
+    expect(limited('onprem')).toEqual(['preflight', 'kubespray', 'storage']);
+    expect(limited('eks')).toEqual([]);
+    const refusals = planOf('aks').map((p) => [p.name, p.failedHosts === 'limit' ? 'limit' : p.failedHosts.refused]);
+    expect(refusals).toEqual([
+      ['preflight', 'the managed preflight reads the cluster through its API; it has no hosts to limit'],
+      ['storage-classes', 'storage classes are cluster objects, not per host'],
+      ['katonic', 'the Katonic role runs once against the cluster API from the controller'],
+      ['verify', 'verify reads the whole cluster through its API'],
+    ]);
+  });
+
+  it('runs again on resume only the phases that read a cluster that may have changed', () => {
+    const again = (flow: keyof typeof FLOW_PLANS) => planOf(flow).filter((p) => p.onResume === 'run-again').map((p) => p.name);
+    expect(again('onprem')).toEqual(['verify']);
+    expect(again('aks')).toEqual(['preflight', 'verify']);
+  });
+
+  it('gives Ansible runs against a whole cluster hours, API calls minutes', () => {
+    expect(phasePlan('onprem', 'kubespray')?.steps[0]?.timeout).toBe('4h');
+    expect(phasePlan('aks', 'katonic')?.steps[0]?.timeout).toBe('4h');
+    expect(phasePlan('aks', 'storage-classes')?.steps[0]?.timeout).toBe('10m');
+  });
+});
