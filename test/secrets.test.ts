@@ -21,7 +21,7 @@ describe('secret references (local files only)', () => {
     delete process.env.KATONIC_TEST_MISSING;
     const err = await readSecret('env:KATONIC_TEST_MISSING').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ type: 'SecretMissing', nonRetryable: true, message: 'secret env:KATONIC_TEST_MISSING: the worker has no environment variable KATONIC_TEST_MISSING' });
+    expect(err).toMatchObject({ type: 'SecretMissing', nonRetryable: true, message: 'secret env:KATONIC_TEST_MISSING: there is no environment variable KATONIC_TEST_MISSING on the worker' });
   });
 
   it('gives a run a 0600 file that is gone afterwards, also when the run fails', async () => {

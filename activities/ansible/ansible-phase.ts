@@ -1,10 +1,10 @@
-// The common shape of every Ansible phase: its extra vars written to its directory,
-// the SSH key (a reference) made available for the run only, then one playbook run.
+// The common shape of every Ansible phase: its extra vars written to its directory, the SSH
+// key and the secret variables (references) resolved for the run only, then one playbook run.
 import type { PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
 import { renderExtraVars } from '../../lib/inventory/render.js';
-import type { AnsiblePhase } from '../../lib/inventory/extra-vars.js';
+import { secretExtraVars, type AnsiblePhase } from '../../lib/inventory/extra-vars.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
-import { withSecretFile } from '../secrets.js';
+import { withSecretFile, withSecretVars } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
 import { runPlaybook, type PlaybookResult } from './run-playbook.js';
 
@@ -28,18 +28,22 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
   const onNodes = run.target === 'nodes';
   const overSsh = onNodes && spec.spec.onprem?.connection !== 'local';
   return withSecretFile(overSsh ? spec.spec.onprem?.ssh?.privateKeyRef : undefined, phaseDir, 'ssh-key', (privateKeyFile) =>
-    runPlaybook({
-      phase,
-      phaseDir,
-      cwd: run.cwd,
-      playbook: run.playbook,
-      inventory: run.inventory ?? (onNodes ? layout.hostsFile : layout.localhostInventory),
-      extraVarsFiles: [...(run.moreExtraVars ?? []), extraVarsFile],
-      limit: input.limitHosts,
-      check: run.check,
-      become: overSsh,
-      privateKeyFile,
-    }),
+    withSecretVars(secretExtraVars(spec, input.operatorVars), layout.secretVarsFile(phase), (secretVarsFile, secrets) =>
+      runPlaybook({
+        phase,
+        phaseDir,
+        cwd: run.cwd,
+        playbook: run.playbook,
+        inventory: run.inventory ?? (onNodes ? layout.hostsFile : layout.localhostInventory),
+        // The secret variables last: they are the user's own, and nothing else sets them.
+        extraVarsFiles: [...(run.moreExtraVars ?? []), extraVarsFile, ...(secretVarsFile ? [secretVarsFile] : [])],
+        limit: input.limitHosts,
+        check: run.check,
+        become: overSsh,
+        privateKeyFile,
+        secrets,
+      }),
+    ),
   );
 }
 

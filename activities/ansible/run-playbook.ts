@@ -10,21 +10,16 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { ProgressTracker, parseEventLine, type AnsibleProgress } from '../../lib/ansible/events.js';
 import { classifyExit } from '../../lib/ansible/outcome.js';
-import { localTools } from '../../lib/local-tools.js';
+import { redactor } from '../../lib/ansible/redact.js';
+import { playbookCommand, type PlaybookCommandRun } from './playbook-command.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
 
-export interface PlaybookRun {
+export interface PlaybookRun extends PlaybookCommandRun {
   phase: string;
-  phaseDir: string;
   /** Where ansible-playbook runs; Kubespray needs its own directory for its ansible.cfg. */
   cwd?: string;
-  playbook: string;
-  inventory: string;
-  extraVarsFiles: string[];
-  limit?: string[];
-  check?: boolean;
-  become?: boolean;
-  privateKeyFile?: string;
+  /** Secret values the run was given: cut out of everything kept from its output. */
+  secrets?: string[];
 }
 
 export interface PlaybookResult {
@@ -44,24 +39,6 @@ export interface PlaybookFailureDetails {
 const HEARTBEAT_EVERY_MS = 5000;
 const STDERR_TAIL_LINES = 40;
 
-function playbookArgs(run: PlaybookRun): string[] {
-  const args = ['-i', run.inventory];
-  for (const file of run.extraVarsFiles) args.push('-e', `@${file}`);
-  if (run.limit?.length) args.push('--limit', run.limit.join(','));
-  if (run.check) args.push('--check');
-  if (run.become) args.push('--become');
-  if (run.privateKeyFile) args.push('--private-key', run.privateKeyFile);
-  args.push(run.playbook);
-  return args;
-}
-
-function commandLine(run: PlaybookRun): [string, string[]] {
-  const ansible = localTools.ansiblePlaybook();
-  const setpriv = localTools.setpriv();
-  // --pdeathsig: if the worker dies, the kernel sends ansible-playbook SIGTERM.
-  return setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', ansible, ...playbookArgs(run)]] : [ansible, playbookArgs(run)];
-}
-
 export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const ctx = Context.current();
   const attempt = ctx.info.attempt;
@@ -70,25 +47,15 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const leftover = await stopLeftover(pidFile);
   if (leftover) ctx.log.warn('Stopped the Ansible a previous attempt left running', { phase: run.phase, pgid: leftover });
 
-  const [file, args] = commandLine(run);
+  const { file, args, env } = playbookCommand(run);
+  const redact = redactor(run.secrets ?? []);
   const child = execa(file, args, {
     cwd: run.cwd ?? run.phaseDir,
     detached: true, // its own process group, so a stop reaches every fork
     reject: false,
     buffer: false,
     stdin: 'ignore',
-    env: {
-      ANSIBLE_STDOUT_CALLBACK: 'katonic_events',
-      ANSIBLE_CALLBACK_PLUGINS: localTools.callbackPlugins(),
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_FORCE_COLOR: '0',
-      ANSIBLE_RETRY_FILES_ENABLED: '0',
-      ANSIBLE_HOST_KEY_CHECKING: '0',
-      // A missing or broken inventory is otherwise only a warning, and the run "succeeds" on no host.
-      ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
-      ANSIBLE_LOCAL_TEMP: join(run.phaseDir, 'tmp'),
-      PYTHONUNBUFFERED: '1',
-    },
+    env,
   });
   const pid = child.pid;
   if (pid === undefined) throw ApplicationFailure.nonRetryable(`could not start ${file}`, 'AnsibleNotStarted');
@@ -108,7 +75,8 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const ticker = setInterval(beat, HEARTBEAT_EVERY_MS);
 
   const readStdout = (async () => {
-    for await (const line of createInterface({ input: child.stdout! })) {
+    for await (const raw of createInterface({ input: child.stdout! })) {
+      const line = redact(raw);
       events.write(`${line}\n`);
       const event = parseEventLine(line);
       if (!event) continue;
@@ -118,7 +86,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   })();
   const readStderr = (async () => {
     for await (const line of createInterface({ input: child.stderr! })) {
-      stderrTail.push(line);
+      stderrTail.push(redact(line));
       if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
     }
   })();

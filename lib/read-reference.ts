@@ -1,0 +1,21 @@
+// Reads what a secret reference names: `env:NAME` (this process's environment) or
+// `file:PATH` (a file here; "~/" is the home directory). Errors name the reference, never a value.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+
+export class ReferenceUnreadable extends Error {}
+
+export async function readReference(ref: string): Promise<string> {
+  if (ref.startsWith('env:')) {
+    const value = process.env[ref.slice(4)];
+    if (!value) throw new ReferenceUnreadable(`secret ${ref}: there is no environment variable ${ref.slice(4)}`);
+    return value;
+  }
+  if (!ref.startsWith('file:')) throw new ReferenceUnreadable('expected a secret reference "env:NAME" or "file:PATH"');
+  const path = ref.slice(5).replace(/^~(?=\/)/, homedir());
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ReferenceUnreadable(`secret ${ref}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
