@@ -2,7 +2,7 @@
 // kinstall: the installer's command line. Exit 0 ok, 1 failure, 2 bad input.
 import { Command, Option } from 'commander';
 import type { Client } from '@temporalio/client';
-import { CliError } from './cli-error.js';
+import { reportFailure } from './cli-error.js';
 import { withClient, type ConnectionOptions } from './connection.js';
 import { devCommand } from './commands/dev.js';
 import { listCommand, statusCommand, watchCommand, watchInstall } from './commands/inspect.js';
@@ -13,13 +13,15 @@ import { workerCommand } from './commands/worker.js';
 import { loadSpec } from './load-spec.js';
 import { formatStatus } from './status-table.js';
 
-type GlobalOptions = ConnectionOptions & { json?: boolean };
+type GlobalOptions = ConnectionOptions & { json?: boolean; debug?: boolean };
+
 
 const program = new Command('kinstall')
   .description('A durable installer for the Katonic MLOps platform, on Temporal and Ansible')
   .addOption(new Option('--address <host:port>', 'Temporal server').env('TEMPORAL_ADDRESS').default('localhost:7233'))
   .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
   .option('--json', 'print data as JSON')
+  .option('--debug', 'print the full trace of an unexpected failure')
   .showHelpAfterError()
   .exitOverride();
 
@@ -35,7 +37,8 @@ program
   .command('plan <file>')
   .description('the phases that would run and the generated inventory; --out writes the files the playbooks get')
   .option('--out <dir>', 'write the inventory, group_vars and extra-vars files here')
-  .action((file: string, o: { out?: string }, cmd: Command) => planCommand(file, o.out, Boolean(globals(cmd).json)));
+  .option('--force', 'write into --out even if it is not empty and was not written by plan')
+  .action((file: string, o: { out?: string; force?: boolean }, cmd: Command) => planCommand(file, o, Boolean(globals(cmd).json)));
 
 program
   .command('start <file>')
@@ -91,7 +94,6 @@ try {
   if (code?.startsWith('commander.')) {
     process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
   } else {
-    console.error(err instanceof CliError ? err.message : `kinstall: ${(err as Error).stack ?? String(err)}`);
-    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+    process.exitCode = await reportFailure(err, Boolean(program.opts<GlobalOptions>().debug));
   }
 }

@@ -7,12 +7,22 @@ export interface ConnectionOptions {
   namespace: string;
 }
 
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/** `host:port`, or exit 2 naming the option. */
+export function checkAddress(address: string): void {
+  const m = HOST_PORT.exec(address);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) throw new CliError(`--address ${address}: expected host:port, such as localhost:7233`, 2);
+}
+
 export async function connectClient(opts: ConnectionOptions): Promise<Client> {
+  checkAddress(opts.address);
   try {
     const connection = await Connection.connect({ address: opts.address, connectTimeout: '5s' });
     return new Client({ connection, namespace: opts.namespace });
   } catch (err) {
-    throw new CliError(`cannot reach the Temporal server at ${opts.address}: ${(err as Error).message} (start one with "npx kinstall dev")`);
+    throw new CliError(`cannot reach the Temporal server at ${opts.address}: ${(err as Error).message.split('\n')[0]} (start one with "npx kinstall dev")`);
   }
 }
 
