@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // kinstall: the installer's command line. Exit 0 ok, 1 failure, 2 bad input.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { reportFailure } from './cli-error.js';
 import { withClient, type ConnectionOptions } from './connection.js';
+import { CODEC_SERVER_PORT, codecServerCommand, DEFAULT_UI_ORIGINS } from './commands/codec-server.js';
 import { devCommand } from './commands/dev.js';
 import { listCommand, statusCommand, watchCommand, watchInstall } from './commands/inspect.js';
 import { approveCommand, cancelCommand, resumeCommand, retryCommand } from './commands/operate.js';
@@ -15,6 +16,11 @@ import { formatStatus } from './status-table.js';
 
 type GlobalOptions = ConnectionOptions & { json?: boolean; debug?: boolean };
 
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535');
+  return port;
+}
 
 const program = new Command('kinstall')
   .description('A durable installer for the Katonic MLOps platform, on Temporal and Ansible')
@@ -86,6 +92,14 @@ program
   .description('the embedded default: dev server with Web UI, stand-in Kubernetes API, worker')
   .option('--demo', 'and the demo install on inventories/local-demo/')
   .action((o: { demo?: boolean }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo) }));
+
+program
+  .command('codec-server')
+  .description('the payload codec over HTTP (/encode, /decode) for the Web UI and temporal --codec-endpoint')
+  .option('--port <port>', 'port to listen on', portNumber, CODEC_SERVER_PORT)
+  .option('--host <ip>', 'address to listen on', '127.0.0.1')
+  .option('--ui-origin <url...>', 'origins of the Web UI pages allowed to call it', DEFAULT_UI_ORIGINS)
+  .action((o: { port: number; host: string; uiOrigin: string[] }) => codecServerCommand({ port: o.port, host: o.host, origins: o.uiOrigin }));
 
 try {
   await program.parseAsync(process.argv);

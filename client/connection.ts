@@ -1,6 +1,8 @@
-// The Temporal client every verb uses, from --address / --namespace (or TEMPORAL_ADDRESS).
+// The Temporal client every verb uses, from --address / --namespace (or TEMPORAL_ADDRESS),
+// with the sealing data converter, so what it sends is ciphertext and what it reads is clear.
 import { Client, Connection } from '@temporalio/client';
 import { CliError } from './cli-error.js';
+import { clientDataConverter } from './codec-keys.js';
 
 export interface ConnectionOptions {
   address: string;
@@ -18,9 +20,10 @@ export function checkAddress(address: string): void {
 
 export async function connectClient(opts: ConnectionOptions): Promise<Client> {
   checkAddress(opts.address);
+  const dataConverter = await clientDataConverter();
   try {
     const connection = await Connection.connect({ address: opts.address, connectTimeout: '5s' });
-    return new Client({ connection, namespace: opts.namespace });
+    return new Client({ connection, namespace: opts.namespace, dataConverter });
   } catch (err) {
     throw new CliError(`cannot reach the Temporal server at ${opts.address}: ${(err as Error).message.split('\n')[0]} (start one with "npx kinstall dev")`);
   }

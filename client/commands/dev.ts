@@ -1,5 +1,7 @@
 // dev: the embedded default on one machine: Temporal dev server with Web UI (sqlite under
-// the data dir), the stand-in Kubernetes API, a worker, and with --demo the demo install.
+// the data dir), the codec server the UI decodes with, the stand-in Kubernetes API, a
+// worker, and with --demo the demo install. The first run makes this machine's codec key
+// and codec server token (<dataDir>/codec-keys, <dataDir>/codec-server-token, mode 0600).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -8,7 +10,9 @@ import { startStandinCluster } from '../../standins/cluster-api/server.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { CliError } from '../cli-error.js';
+import { ensureDevKeyRing, workerDataConverter } from '../codec-keys.js';
 import { connectClient, type ConnectionOptions } from '../connection.js';
+import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS, ensureDevToken, startInstallCodecServer } from './codec-server.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
@@ -41,17 +45,19 @@ async function runDemo(client: Client, uiBase: string): Promise<void> {
 
 export async function devCommand(opts: ConnectionOptions & { demo: boolean }): Promise<void> {
   const port = Number(opts.address.split(':').at(-1));
+  await Promise.all([ensureDevKeyRing(), ensureDevToken()]);
+  const codecServer = await startInstallCodecServer({ port: CODEC_SERVER_PORT, host: '127.0.0.1', origins: DEFAULT_UI_ORIGINS });
   let server: DevServer | undefined;
   if (await serverReachable(opts.address)) {
-    console.log(`Using the Temporal server already at ${opts.address}`);
+    console.log(`Using the Temporal server already at ${opts.address} (point its Web UI's codec server at ${codecServer.url}/<token>)`);
   } else {
     if (!Number.isInteger(port)) throw new CliError(`--address ${opts.address}: expected host:port`, 2);
-    server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db') });
-    console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT}`);
+    server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db'), uiCodecEndpoint: codecServer.uiEndpoint });
+    console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
   }
   const cluster = await startStandinCluster({ dir: join(dataDir(), 'standin-cluster'), port: STANDIN_API_PORT });
   console.log(`Stand-in Kubernetes API on ${cluster.url}`);
-  const worker = await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir() });
+  const worker = await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir(), dataConverter: await workerDataConverter() });
   const workerDone = worker.run();
   console.log(`Worker on task queue ${taskQueue()}; Ctrl-C stops everything`);
   const client = await connectClient(opts);
@@ -70,5 +76,6 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean }): P
   await workerDone;
   await client.connection.close();
   await cluster.close();
+  await codecServer.close();
   await server?.stop();
 }

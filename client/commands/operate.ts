@@ -2,7 +2,6 @@
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { formatPath } from '../../lib/spec/format-path.js';
 import { parseYaml } from '../../lib/spec/parse-yaml.js';
 import { absoluteVarRefs } from '../../lib/spec/resolve-paths.js';
@@ -11,6 +10,7 @@ import { varsIssues } from '../../lib/vars/vars-issues.js';
 import { FINAL_STATES } from '../../lib/install/status.js';
 import { abortSignal, approveSignal, retryUpdate, type RetryRequest } from '../../workflows/definitions.js';
 import { CliError } from '../cli-error.js';
+import { decodePayload } from '../decode-payload.js';
 import { fetchStatus } from '../install-status.js';
 import { loadSpec } from '../load-spec.js';
 import { readInputFile } from '../read-input-file.js';
@@ -88,5 +88,5 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
   if (!payload) throw new CliError(`${id}: the first run's spec could not be read from its history; pass --spec FILE`);
-  return JSON.parse(defaultPayloadConverter.fromPayload<string>(payload)) as Installation;
+  return JSON.parse(await decodePayload<string>(client, payload)) as Installation;
 }

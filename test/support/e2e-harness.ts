@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import yaml from 'js-yaml';
+import { devKeyRingFile, ensureDevKeyRing, loadKeyRing } from '../../client/codec-keys.js';
+import { sealingClientDataConverter } from '../../lib/codec/data-converter.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { resolveSpecPaths } from '../../lib/spec/resolve-paths.js';
 import type { Installation } from '../../lib/spec/schema.js';
@@ -64,8 +66,10 @@ export async function startHarness(label: string, address = process.env.KATONIC_
   const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };
   const cluster = await startStandinCluster({ dir: join(dataDir, 'standin-cluster') });
+  // The codec key the worker, the CLI (both find <dataDir>/codec-keys) and this client share.
+  await ensureDevKeyRing(dataDir);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: sealingClientDataConverter(await loadKeyRing(`file:${devKeyRingFile(dataDir)}`)) });
   const workers: WorkerProcess[] = [];
   const specDir = join(dataDir, 'specs');
 
