@@ -5,12 +5,10 @@ import type { Client } from '@temporalio/client';
 import { reportFailure } from './cli-error.js';
 import { withClient, type ConnectionOptions } from './connection.js';
 import { CODEC_SERVER_PORT, codecServerCommand, DEFAULT_UI_ORIGINS } from './commands/codec-server.js';
-import { devCommand } from './commands/dev.js';
 import { listCommand, statusCommand, watchCommand, watchInstall } from './commands/inspect.js';
-import { approveCommand, cancelCommand, resumeCommand, retryCommand } from './commands/operate.js';
+import { approveCommand, cancelCommand, readRetryVars, resumeCommand, retryCommand } from './commands/operate.js';
 import { planCommand, validateCommand } from './commands/spec-commands.js';
 import { startInstall } from './commands/start.js';
-import { workerCommand } from './commands/worker.js';
 import { loadSpec } from './load-spec.js';
 import { formatStatus } from './status-table.js';
 
@@ -71,7 +69,11 @@ program
   .description('run the failed phase again')
   .option('--failed-hosts', 'only on the hosts that failed or were unreachable (--limit)')
   .option('--vars <file>', 'with these extra vars changed (YAML or JSON mapping)')
-  .action((id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => withServer(cmd, (c) => retryCommand(c, id, o)));
+  .action(async (id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => {
+    // Bad input is refused before anything talks to the server.
+    const vars = o.vars ? await readRetryVars(o.vars) : undefined;
+    await withServer(cmd, (c) => retryCommand(c, id, { failedHosts: o.failedHosts, vars }));
+  });
 
 program
   .command('resume <id>')
@@ -86,12 +88,16 @@ program
   .option('--reason <text>', 'recorded in the status')
   .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, (c) => cancelCommand(c, id, o.reason)));
 
-program.command('worker').description('run a worker').action((_o, cmd: Command) => workerCommand(globals(cmd)));
+// The worker's modules (the SDK's native worker) take seconds to load: only for these verbs.
+program
+  .command('worker')
+  .description('run a worker')
+  .action(async (_o, cmd: Command) => (await import('./commands/worker.js')).workerCommand(globals(cmd)));
 program
   .command('dev')
   .description('the embedded default: dev server with Web UI, stand-in Kubernetes API, worker')
   .option('--demo', 'and the demo install on inventories/local-demo/')
-  .action((o: { demo?: boolean }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo) }));
+  .action(async (o: { demo?: boolean }, cmd: Command) => (await import('./commands/dev.js')).devCommand({ ...globals(cmd), demo: Boolean(o.demo) }));
 
 program
   .command('codec-server')

@@ -4,7 +4,7 @@
 // unless every file can be: each goes to a temporary file first (O_CREAT|O_EXCL|O_NOFOLLOW),
 // and only when all are written are they renamed into place.
 import { constants, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CliError } from './cli-error.js';
 
 export const PLAN_MARKER = '.kinstall-plan';
@@ -50,6 +50,22 @@ async function checkTarget(out: string, rel: string): Promise<void> {
   }
 }
 
+/**
+ * Creates `dir` and its missing parents one level at a time. (Node's recursive mkdir spins
+ * forever where a parent refuses creation with ENOENT, as /proc does.)
+ */
+async function makeDirs(dir: string): Promise<void> {
+  const parts = resolve(dir).split(sep);
+  for (let i = 2; i <= parts.length; i++) {
+    const path = parts.slice(0, i).join(sep);
+    try {
+      await mkdir(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 async function writeTemp(path: string, text: string): Promise<string> {
   const tmp = `${path}.kinstall-${process.pid}.tmp`;
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
@@ -76,7 +92,7 @@ export async function writePlanFiles(out: string, files: Map<string, string>, fo
   try {
     for (const [rel, text] of all) {
       const path = join(out, rel);
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirs(dirname(path));
       temps.push([await writeTemp(path, text), path]);
     }
   } catch (err) {

@@ -17,7 +17,7 @@ import { readInputFile } from '../read-input-file.js';
 import { startInstall } from './start.js';
 
 /** `retry --vars FILE`: checked by the same rules as spec.extraVars (the workflow checks them again). */
-async function readVars(file: string): Promise<Record<string, unknown>> {
+export async function readRetryVars(file: string): Promise<Record<string, unknown>> {
   const label = `--vars ${file}`;
   const parsed = parseYaml(await readInputFile(file, label));
   if (!parsed.ok) throw new CliError(`${label}: ${parsed.message}`, 2);
@@ -33,9 +33,9 @@ async function requireRunning(client: Client, id: string): Promise<void> {
   if (FINAL_STATES.includes(description.state)) throw new CliError(`${id} has ended (${description.state}); "kinstall resume ${id}" starts a new run from where it stopped`, 2);
 }
 
-export async function retryCommand(client: Client, id: string, opts: { failedHosts?: boolean; vars?: string }): Promise<void> {
+export async function retryCommand(client: Client, id: string, opts: { failedHosts?: boolean; vars?: Record<string, unknown> }): Promise<void> {
   await requireRunning(client, id);
-  const request: RetryRequest = { failedHostsOnly: opts.failedHosts, ...(opts.vars ? { vars: await readVars(opts.vars) } : {}) };
+  const request: RetryRequest = { failedHostsOnly: opts.failedHosts, ...(opts.vars ? { vars: opts.vars } : {}) };
   try {
     const accepted = await client.workflow.getHandle(id).executeUpdate(retryUpdate, { args: [request] });
     console.log(`Retrying the ${accepted.phase} phase of ${id}${accepted.limitHosts ? ` on ${accepted.limitHosts.join(', ')}` : ''}`);
