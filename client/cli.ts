@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 // kinstall: the installer's command line. Exit 0 ok, 1 failure, 2 bad input.
+// Only the offline verbs' modules load up front: the Temporal client and worker take a
+// second or more to load, which validate and plan do not need.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { reportFailure } from './cli-error.js';
-import { withClient, type ConnectionOptions } from './connection.js';
-import { CODEC_SERVER_PORT, codecServerCommand, DEFAULT_UI_ORIGINS } from './commands/codec-server.js';
-import { listCommand, statusCommand, watchCommand, watchInstall } from './commands/inspect.js';
-import { approveCommand, cancelCommand, readRetryVars, resumeCommand, retryCommand } from './commands/operate.js';
+import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from './codec-server-defaults.js';
+import type { ConnectionOptions } from './connection.js';
 import { planCommand, validateCommand } from './commands/spec-commands.js';
-import { startInstall } from './commands/start.js';
 import { loadSpec } from './load-spec.js';
-import { formatStatus } from './status-table.js';
+import { readRetryVars } from './retry-vars.js';
 
 type GlobalOptions = ConnectionOptions & { json?: boolean; debug?: boolean };
 
@@ -30,7 +29,10 @@ const program = new Command('kinstall')
   .exitOverride();
 
 const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
-const withServer = (cmd: Command, use: (client: Client, opts: GlobalOptions) => Promise<void>) => withClient(globals(cmd), (client) => use(client, globals(cmd)));
+const withServer = async (cmd: Command, use: (client: Client, opts: GlobalOptions) => Promise<void>) =>
+  (await import('./connection.js')).withClient(globals(cmd), (client) => use(client, globals(cmd)));
+const inspect = () => import('./commands/inspect.js');
+const operate = () => import('./commands/operate.js');
 
 program
   .command('validate <file>')
@@ -50,6 +52,7 @@ program
   .option('--wait', 'follow it until it ends or waits for an operator')
   .action(async (file: string, o: { wait?: boolean }, cmd: Command) => {
     const spec = await loadSpec(file);
+    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./commands/start.js'), inspect(), import('./status-table.js')]);
     await withServer(cmd, async (client) => {
       const handle = await startInstall(client, spec);
       console.log(handle.workflowId);
@@ -60,9 +63,18 @@ program
     });
   });
 
-program.command('status <id>').description('phase table of an install').action((id: string, _o, cmd: Command) => withServer(cmd, (c, g) => statusCommand(c, id, Boolean(g.json))));
-program.command('list').description('installs known to the server').action((_o, cmd: Command) => withServer(cmd, (c, g) => listCommand(c, Boolean(g.json))));
-program.command('watch <id>').description('live progress until the install ends or waits for an operator').action((id: string, _o, cmd: Command) => withServer(cmd, (c) => watchCommand(c, id)));
+program
+  .command('status <id>')
+  .description('phase table of an install')
+  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await inspect()).statusCommand(c, id, Boolean(g.json))));
+program
+  .command('list')
+  .description('installs known to the server')
+  .action((_o, cmd: Command) => withServer(cmd, async (c, g) => (await inspect()).listCommand(c, Boolean(g.json))));
+program
+  .command('watch <id>')
+  .description('live progress until the install ends or waits for an operator')
+  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c) => (await inspect()).watchCommand(c, id)));
 
 program
   .command('retry <id>')
@@ -72,23 +84,25 @@ program
   .action(async (id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => {
     // Bad input is refused before anything talks to the server.
     const vars = o.vars ? await readRetryVars(o.vars) : undefined;
-    await withServer(cmd, (c) => retryCommand(c, id, { failedHosts: o.failedHosts, vars }));
+    await withServer(cmd, async (c) => (await operate()).retryCommand(c, id, { failedHosts: o.failedHosts, vars }));
   });
 
 program
   .command('resume <id>')
   .description('a new run of an ended install that skips the phases that finished')
   .option('--spec <file>', 'a changed spec (phases whose inputs changed run again)')
-  .action((id: string, o: { spec?: string }, cmd: Command) => withServer(cmd, (c) => resumeCommand(c, id, o.spec)));
+  .action((id: string, o: { spec?: string }, cmd: Command) => withServer(cmd, async (c) => (await operate()).resumeCommand(c, id, o.spec)));
 
-program.command('approve <id>').description('pass the approval gate the install waits at').action((id: string, _o, cmd: Command) => withServer(cmd, (c) => approveCommand(c, id)));
+program
+  .command('approve <id>')
+  .description('pass the approval gate the install waits at')
+  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c) => (await operate()).approveCommand(c, id)));
 program
   .command('cancel <id>')
   .description('cancel the install; its running Ansible is stopped')
   .option('--reason <text>', 'recorded in the status')
-  .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, (c) => cancelCommand(c, id, o.reason)));
+  .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, async (c) => (await operate()).cancelCommand(c, id, o.reason)));
 
-// The worker's modules (the SDK's native worker) take seconds to load: only for these verbs.
 program
   .command('worker')
   .description('run a worker')
@@ -105,7 +119,9 @@ program
   .option('--port <port>', 'port to listen on', portNumber, CODEC_SERVER_PORT)
   .option('--host <ip>', 'address to listen on', '127.0.0.1')
   .option('--ui-origin <url...>', 'origins of the Web UI pages allowed to call it', DEFAULT_UI_ORIGINS)
-  .action((o: { port: number; host: string; uiOrigin: string[] }) => codecServerCommand({ port: o.port, host: o.host, origins: o.uiOrigin }));
+  .action(async (o: { port: number; host: string; uiOrigin: string[] }) =>
+    (await import('./commands/codec-server.js')).codecServerCommand({ port: o.port, host: o.host, origins: o.uiOrigin }),
+  );
 
 try {
   await program.parseAsync(process.argv);

@@ -12,8 +12,6 @@ import { createPrivateFileOnce, loadKeyRing } from '../codec-keys.js';
 import { startCodecServer, type CodecServer } from '../codec-server.js';
 
 export const CODEC_SERVER_TOKEN_ENV = 'KATONIC_CODEC_SERVER_TOKEN';
-export const CODEC_SERVER_PORT = 8888;
-export const DEFAULT_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 const MIN_TOKEN_LENGTH = 16;
 
 const devTokenFile = (dir = dataDir()) => join(dir, 'codec-server-token');

@@ -1,32 +1,14 @@
 // retry, resume, approve, cancel: the operator in the loop.
-import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { formatPath } from '../../lib/spec/format-path.js';
-import { parseYaml } from '../../lib/spec/parse-yaml.js';
-import { absoluteVarRefs } from '../../lib/spec/resolve-paths.js';
 import type { Installation } from '../../lib/spec/schema.js';
-import { varsIssues } from '../../lib/vars/vars-issues.js';
 import { FINAL_STATES } from '../../lib/install/status.js';
 import { abortSignal, approveSignal, retryUpdate, type RetryRequest } from '../../workflows/definitions.js';
 import { CliError } from '../cli-error.js';
 import { decodePayload } from '../decode-payload.js';
 import { fetchStatus } from '../install-status.js';
 import { loadSpec } from '../load-spec.js';
-import { readInputFile } from '../read-input-file.js';
 import { startInstall } from './start.js';
-
-/** `retry --vars FILE`: checked by the same rules as spec.extraVars (the workflow checks them again). */
-export async function readRetryVars(file: string): Promise<Record<string, unknown>> {
-  const label = `--vars ${file}`;
-  const parsed = parseYaml(await readInputFile(file, label));
-  if (!parsed.ok) throw new CliError(`${label}: ${parsed.message}`, 2);
-  const issues = varsIssues(parsed.value, []);
-  if (issues.length) {
-    throw new CliError(`${label}: ${issues.length} error${issues.length > 1 ? 's' : ''}\n${issues.map((i) => `  ${i.path.length ? formatPath(i.path) : '(document)'}: ${i.message}`).join('\n')}`, 2);
-  }
-  return absoluteVarRefs(dirname(resolve(file)), parsed.value as Record<string, unknown>);
-}
 
 async function requireRunning(client: Client, id: string): Promise<void> {
   const description = await fetchStatus(client, id);
