@@ -15,7 +15,6 @@ import { devKeyRingFile, loadKeyRing } from '../client/codec-keys.js';
 import { AesGcmCodec } from '../lib/codec/aes-gcm-codec.js';
 import { REDACTED } from '../lib/ansible/redact.js';
 import { startHarness, type Harness } from './support/e2e-harness.js';
-import { freePort } from './support/free-port.js';
 import { CLI, REPO_ROOT } from './support/repo.js';
 
 const TEMPORAL = join(REPO_ROOT, '.venv', 'bin', 'temporal');
@@ -180,7 +179,8 @@ describe('canary secrets (real dev server, real worker, real ansible-playbook)',
     const keyFile = join(h.dataDir, 'operator', 'id_canary');
     await mkdir(join(h.dataDir, 'operator'), { recursive: true });
     await writeFile(keyFile, `-----BEGIN OPENSSH PRIVATE KEY-----\n${SSH_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
-    const closedPort = await freePort();
+    // Port 1 (tcpmux): nothing listens there, so every node refuses the connection at once.
+    const closedPort = 1;
     const file = await h.writeSpec('canary-ssh', (spec) => {
       spec.spec.onprem!.connection = 'ssh';
       spec.spec.onprem!.ssh = { user: 'katonic', privateKeyRef: `file:${keyFile}`, port: closedPort };
