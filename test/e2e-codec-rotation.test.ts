@@ -3,7 +3,7 @@
 // encrypts, any decrypts) and the worker restarted. The install still reads (status), goes
 // on and completes, its later payloads sealed with the new key; new installs use the new
 // key; the codec server opens both; without the old key its start does not open.
-import { appendFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { AesGcmCodec, KEY_ID_METADATA } from '../lib/codec/aes-gcm-codec.js';
@@ -11,7 +11,7 @@ import { newKeyLine, parseKeyRing } from '../lib/codec/key-ring.js';
 import { devKeyRingFile, loadKeyRing } from '../client/codec-keys.js';
 import { startCodecServer } from '../client/codec-server.js';
 import { startHarness, type Harness } from './support/e2e-harness.js';
-import { REPO_ROOT } from './support/repo.js';
+import { CLI, REPO_ROOT } from './support/repo.js';
 
 const TEMPORAL = join(REPO_ROOT, '.venv', 'bin', 'temporal');
 
@@ -80,5 +80,16 @@ describe('codec key rotation (real dev server, real workers)', () => {
     }
     const newOnly = new AesGcmCodec(parseKeyRing(newKey, 'new key only'));
     await expect(newOnly.decode([fromJson(oldInput)])).rejects.toThrow('which is not in this key ring');
+    // A CLI given some other key says so in one line.
+    const stranger = join(h.dataDir, 'stranger-keys');
+    await writeFile(stranger, `${newKeyLine()}\n`, { mode: 0o600 });
+    const strangerEnv = { ...h.env, KATONIC_CODEC_KEYS: `file:${stranger}` };
+    const r = await execa('node', [CLI, 'status', 'install-rot-old'], { env: strangerEnv, reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^cannot read what the server holds: a payload is sealed with codec key "k-[0-9a-f]{16}", which is not in this key ring \(KATONIC_CODEC_KEYS\)$/);
+    // Listing needs no payload: installs it cannot open are still listed.
+    const listed = await execa('node', [CLI, 'list', '--json'], { env: strangerEnv, reject: false });
+    expect(listed.exitCode).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'install-rot-old', cluster: 'rot-old', flow: '', state: 'completed' })]));
   });
 });

@@ -18,6 +18,9 @@ const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** A payload this key ring cannot open. */
+export class CodecError extends ValueError {}
+
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
 export class AesGcmCodec implements PayloadCodec {
@@ -41,9 +44,9 @@ export class AesGcmCodec implements PayloadCodec {
       if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
       const id = text(payload.metadata?.[KEY_ID_METADATA]) ?? '';
       const key = this.ring.byId.get(id);
-      if (!key) throw new ValueError(`a payload is sealed with codec key ${JSON.stringify(id)}, which is not in this key ring (KATONIC_CODEC_KEYS)`);
+      if (!key) throw new CodecError(`a payload is sealed with codec key ${JSON.stringify(id)}, which is not in this key ring (KATONIC_CODEC_KEYS)`);
       const data = Buffer.from(payload.data ?? []);
-      if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError('a sealed payload is too short to be one');
+      if (data.length < IV_BYTES + TAG_BYTES) throw new CodecError('a sealed payload is too short to be one');
       const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(id));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
@@ -51,7 +54,7 @@ export class AesGcmCodec implements PayloadCodec {
       try {
         plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
       } catch {
-        throw new ValueError(`a payload sealed with codec key ${id} does not open: it was altered, or the key is not the one it was sealed with`);
+        throw new CodecError(`a payload sealed with codec key ${id} does not open: it was altered, or the key is not the one it was sealed with`);
       }
       return PayloadMessage.decode(plain);
     });
