@@ -1,8 +1,8 @@
 // Codec key rotation on a real dev server with real workers: an install started with the old
 // key waits at an approval gate while a new key is added to the key ring (the newest
-// encrypts, any decrypts) and the worker restarted. The install still reads (status), goes
-// on and completes, its later payloads sealed with the new key; new installs use the new
-// key; the codec server opens both; without the old key its start does not open.
+// encrypts, any decrypts) and the worker restarted. The install still reads (status) and
+// goes on (its next phase runs, sealed with the new key) until it is cancelled; new installs
+// use the new key; the codec server opens both; without the old key its start does not open.
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -28,7 +28,7 @@ interface JsonPayload {
 
 interface HistoryEvent {
   workflowExecutionStartedEventAttributes?: { input: { payloads: JsonPayload[] } };
-  workflowExecutionCompletedEventAttributes?: { result: { payloads: JsonPayload[] } };
+  activityTaskCompletedEventAttributes?: { result: { payloads: JsonPayload[] } };
 }
 
 async function history(id: string): Promise<HistoryEvent[]> {
@@ -40,7 +40,7 @@ const keyIdOf = (p: JsonPayload) => Buffer.from(p.metadata[KEY_ID_METADATA]!, 'b
 const fromJson = (p: JsonPayload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') });
 
 describe('codec key rotation (real dev server, real workers)', () => {
-  it('an install started with the old key reads and completes after a new key is added; new ones use the new key', async () => {
+  it('an install started with the old key reads and goes on after a new key is added; new ones use the new key', async () => {
     const ringFile = devKeyRingFile(h.dataDir);
     const oldRing = await loadKeyRing(`file:${ringFile}`);
     const gated = (name: string) => h.writeSpec(name, (spec) => (spec.spec.approvals = ['before-preflight']));
@@ -58,14 +58,16 @@ describe('codec key rotation (real dev server, real workers)', () => {
     // The new worker replays a history sealed with the old key, answers, and carries on.
     expect((await h.status('rot-old')).state).toBe('waiting-for-approval');
     expect((await h.cli('approve', 'install-rot-old')).exitCode).toBe(0);
-    expect((await h.waitFor('rot-old', (s) => s.state !== 'running' && s.state !== 'waiting-for-approval')).state).toBe('completed');
+    await h.waitFor('rot-old', (s) => s.phases[0]?.state === 'completed');
+    expect((await h.cli('cancel', 'install-rot-old')).exitCode).toBe(0);
     expect((await h.cli('start', await gated('rot-new'))).exitCode).toBe(0);
     await h.waitFor('rot-new', (s) => s.state === 'waiting-for-approval');
     expect((await h.cli('cancel', 'install-rot-new')).exitCode).toBe(0);
 
     const oldEvents = await history('install-rot-old');
     const oldInput = oldEvents[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
-    const oldResult = oldEvents.at(-1)!.workflowExecutionCompletedEventAttributes!.result.payloads[0]!;
+    // The preflight activity ran after the rotation: its result is sealed with the new key.
+    const oldResult = oldEvents.filter((e) => e.activityTaskCompletedEventAttributes).at(-1)!.activityTaskCompletedEventAttributes!.result.payloads[0]!;
     const newInput = await startInput('install-rot-new');
     expect([keyIdOf(oldInput), keyIdOf(oldResult), keyIdOf(newInput)]).toEqual([oldRing.current.id, rotated.current.id, rotated.current.id]);
 
@@ -90,6 +92,6 @@ describe('codec key rotation (real dev server, real workers)', () => {
     // Listing needs no payload: installs it cannot open are still listed.
     const listed = await execa('node', [CLI, 'list', '--json'], { env: strangerEnv, reject: false });
     expect(listed.exitCode).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'install-rot-old', cluster: 'rot-old', flow: '', state: 'completed' })]));
+    expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'install-rot-old', cluster: 'rot-old', flow: '', state: 'cancelled' })]));
   });
 });

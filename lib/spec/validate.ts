@@ -53,7 +53,7 @@ export function validateSpec(doc: unknown): SpecResult {
   const issues: SpecIssue[] = [...(result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) }))), ...crossFieldIssues(doc)];
   const text: SpecIssue[] = [];
   textIssues(doc, [], text);
-  const errors = [...issues.map((i) => ({ path: formatPath(i.path), message: i.message }))];
+  const errors = issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
   const seen = new Set(errors.map((e) => e.path));
   for (const issue of text) if (!seen.has(formatPath(issue.path))) errors.push({ path: formatPath(issue.path), message: issue.message });
   if (result.success && errors.length === 0) return { ok: true, spec: result.data };
