@@ -12,12 +12,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import yaml from 'js-yaml';
+import { devKeyRingFile, ensureDevKeyRing, loadKeyRing } from '../client/codec-keys.js';
 import { startControlPlane } from '../client/dev/control-plane/control-plane.js';
 import { freePort } from '../client/dev/free-port.js';
 import { startSshNodes, type SshNodes } from '../client/dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../client/dev/ssh-nodes/ssh-spec.js';
 import { startDevServer, type DevServer } from '../client/dev/temporal-dev-server.js';
 import { fetchStatus } from '../client/install-status.js';
+import { sealingClientDataConverter } from '../lib/codec/data-converter.js';
 import { table } from '../lib/format/table.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { ansibleProcessesUnder, countLines, loadDemoSpec } from '../test/support/e2e-harness.js';
@@ -87,10 +89,13 @@ function startWorker(rig: Rig, index: number): void {
   rig.workers[index] = execa('node', [CLI, 'worker'], { env: rig.env, reject: false, stdin: 'ignore', stdout: log, stderr: log });
 }
 
-async function connect(address: string): Promise<Client> {
+/** A client that reads what the workers seal with the key ring in `dataDir`. */
+async function connect(address: string, dataDir: string): Promise<Client> {
+  await ensureDevKeyRing(dataDir);
+  const dataConverter = sealingClientDataConverter(await loadKeyRing(`file:${devKeyRingFile(dataDir)}`));
   for (;;) {
     try {
-      return new Client({ connection: await Connection.connect({ address, connectTimeout: '2s' }) });
+      return new Client({ connection: await Connection.connect({ address, connectTimeout: '2s' }), dataConverter });
     } catch {
       await sleep(500);
     }
@@ -187,7 +192,7 @@ export default async function bench(): Promise<void> {
   const cluster = await startControlPlane({ dir: join(dataDir, 'control-plane') });
   const nodes = await startSshNodes({ count: 3, dir: join(dataDir, 'ssh-nodes'), names: ['bench-node-1', 'bench-node-2', 'bench-node-3'] });
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-bench-faults-${process.pid}`, TEMPORAL_ADDRESS: server.address };
-  const rig: Rig = { dataDir, env, server, serverPort, dbFile, client: await connect(server.address), workers: [], nodes };
+  const rig: Rig = { dataDir, env, server, serverPort, dbFile, client: await connect(server.address, dataDir), workers: [], nodes };
   startWorker(rig, 0);
   startWorker(rig, 1);
   const outcomes: Outcome[] = [];

@@ -1,4 +1,12 @@
-// A failure the CLI reports in one line with its exit code: 1 failure, 2 bad input.
+// How the CLI fails: an expected failure (CliError) is one line naming what is wrong, with
+// its exit code (1 failure, 2 bad input); an unexpected one is one line too, plus where its
+// full trace was written (or the trace itself with --debug). Everything printed is escaped:
+// file names, keys and messages can carry terminal control characters.
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { terminalSafe } from '../lib/safe-text.js';
+
 export class CliError extends Error {
   constructor(
     message: string,
@@ -6,4 +14,26 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Prints the failure and returns the exit code. */
+export async function reportFailure(err: unknown, debug: boolean): Promise<number> {
+  if (err instanceof CliError) {
+    console.error(terminalSafe(err.message));
+    return err.exitCode;
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  const summary = `kinstall: unexpected error: ${error.message.split('\n')[0]}`;
+  if (debug) {
+    console.error(terminalSafe(error.stack ?? summary));
+    return 1;
+  }
+  const file = join(tmpdir(), `kinstall-error-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+  try {
+    await writeFile(file, `${error.stack ?? summary}\n`, { mode: 0o600 });
+    console.error(terminalSafe(`${summary} (full trace in ${file}; --debug prints it)`));
+  } catch {
+    console.error(terminalSafe(`${summary} (run again with --debug for the full trace)`));
+  }
+  return 1;
 }

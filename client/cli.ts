@@ -1,30 +1,44 @@
 #!/usr/bin/env node
 // kinstall: the installer's command line. Exit 0 ok, 1 failure, 2 bad input.
-import { Command, Option } from 'commander';
+// Only the offline verbs' modules load up front: the Temporal client and worker take a
+// second or more to load, which validate and plan do not need.
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
-import { CliError } from './cli-error.js';
-import { withClient, type ConnectionOptions } from './connection.js';
-import { devCommand } from './commands/dev.js';
-import { listCommand, statusCommand, watchCommand, watchInstall } from './commands/inspect.js';
-import { approveCommand, cancelCommand, resumeCommand, retryCommand } from './commands/operate.js';
+import { reportFailure } from './cli-error.js';
+import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from './codec-server-defaults.js';
+import type { ConnectionOptions } from './connection.js';
 import { planCommand, validateCommand } from './commands/spec-commands.js';
-import { startInstall } from './commands/start.js';
-import { workerCommand } from './commands/worker.js';
 import { loadSpec } from './load-spec.js';
-import { formatStatus } from './status-table.js';
+import { readRetryVars } from './retry-vars.js';
 
-type GlobalOptions = ConnectionOptions & { json?: boolean };
+type GlobalOptions = ConnectionOptions & { json?: boolean; debug?: boolean };
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535');
+  return port;
+}
+
+function nodeCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 20) throw new InvalidArgumentError('expected a whole number from 1 to 20');
+  return n;
+}
 
 const program = new Command('kinstall')
   .description('A durable installer for the Katonic MLOps platform, on Temporal and Ansible')
   .addOption(new Option('--address <host:port>', 'Temporal server').env('TEMPORAL_ADDRESS').default('localhost:7233'))
   .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
   .option('--json', 'print data as JSON')
+  .option('--debug', 'print the full trace of an unexpected failure')
   .showHelpAfterError()
   .exitOverride();
 
 const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
-const withServer = (cmd: Command, use: (client: Client, opts: GlobalOptions) => Promise<void>) => withClient(globals(cmd), (client) => use(client, globals(cmd)));
+const withServer = async (cmd: Command, use: (client: Client, opts: GlobalOptions) => Promise<void>) =>
+  (await import('./connection.js')).withClient(globals(cmd), (client) => use(client, globals(cmd)));
+const inspect = () => import('./commands/inspect.js');
+const operate = () => import('./commands/operate.js');
 
 program
   .command('validate <file>')
@@ -35,7 +49,8 @@ program
   .command('plan <file>')
   .description('the phases that would run and the generated inventory; --out writes the files the playbooks get')
   .option('--out <dir>', 'write the inventory, group_vars and extra-vars files here')
-  .action((file: string, o: { out?: string }, cmd: Command) => planCommand(file, o.out, Boolean(globals(cmd).json)));
+  .option('--force', 'write into --out even if it is not empty and was not written by plan')
+  .action((file: string, o: { out?: string; force?: boolean }, cmd: Command) => planCommand(file, o, Boolean(globals(cmd).json)));
 
 program
   .command('start <file>')
@@ -43,6 +58,7 @@ program
   .option('--wait', 'follow it until it ends or waits for an operator')
   .action(async (file: string, o: { wait?: boolean }, cmd: Command) => {
     const spec = await loadSpec(file);
+    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./commands/start.js'), inspect(), import('./status-table.js')]);
     await withServer(cmd, async (client) => {
       const handle = await startInstall(client, spec);
       console.log(handle.workflowId);
@@ -53,42 +69,69 @@ program
     });
   });
 
-program.command('status <id>').description('phase table of an install').action((id: string, _o, cmd: Command) => withServer(cmd, (c, g) => statusCommand(c, id, Boolean(g.json))));
-program.command('list').description('installs known to the server').action((_o, cmd: Command) => withServer(cmd, (c, g) => listCommand(c, Boolean(g.json))));
-program.command('watch <id>').description('live progress until the install ends or waits for an operator').action((id: string, _o, cmd: Command) => withServer(cmd, (c) => watchCommand(c, id)));
+program
+  .command('status <id>')
+  .description('phase table of an install')
+  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await inspect()).statusCommand(c, id, Boolean(g.json))));
+program
+  .command('list')
+  .description('installs known to the server')
+  .action((_o, cmd: Command) => withServer(cmd, async (c, g) => (await inspect()).listCommand(c, Boolean(g.json))));
+program
+  .command('watch <id>')
+  .description('live progress until the install ends or waits for an operator')
+  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c) => (await inspect()).watchCommand(c, id)));
 
 program
   .command('retry <id>')
   .description('run the failed phase again')
   .option('--failed-hosts', 'only on the hosts that failed or were unreachable (--limit)')
   .option('--vars <file>', 'with these extra vars changed (YAML or JSON mapping)')
-  .action((id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => withServer(cmd, (c) => retryCommand(c, id, o)));
+  .action(async (id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => {
+    // Bad input is refused before anything talks to the server.
+    const vars = o.vars ? await readRetryVars(o.vars) : undefined;
+    await withServer(cmd, async (c) => (await operate()).retryCommand(c, id, { failedHosts: o.failedHosts, vars }));
+  });
 
 program
   .command('resume <id>')
   .description('a new run of an ended install that skips the phases that finished')
   .option('--spec <file>', 'a changed spec (phases whose inputs changed run again)')
-  .action((id: string, o: { spec?: string }, cmd: Command) => withServer(cmd, (c) => resumeCommand(c, id, o.spec)));
+  .action((id: string, o: { spec?: string }, cmd: Command) => withServer(cmd, async (c) => (await operate()).resumeCommand(c, id, o.spec)));
 
-program.command('approve <id>').description('pass the approval gate the install waits at').action((id: string, _o, cmd: Command) => withServer(cmd, (c) => approveCommand(c, id)));
+program
+  .command('approve <id>')
+  .description('pass the approval gate the install waits at')
+  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c) => (await operate()).approveCommand(c, id)));
 program
   .command('cancel <id>')
   .description('cancel the install; its running Ansible is stopped')
   .option('--reason <text>', 'recorded in the status')
-  .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, (c) => cancelCommand(c, id, o.reason)));
+  .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, async (c) => (await operate()).cancelCommand(c, id, o.reason)));
 
-program.command('worker').description('run a worker').action((_o, cmd: Command) => workerCommand(globals(cmd)));
+program
+  .command('worker')
+  .description('run a worker')
+  .action(async (_o, cmd: Command) => (await import('./commands/worker.js')).workerCommand(globals(cmd)));
 program
   .command('dev')
   .description('the embedded default: dev server with Web UI, local Kubernetes control plane, worker')
   .option('--demo', 'and the demo install on inventories/local-demo/')
   .option('--no-worker', 'without a worker (run "kinstall worker" yourself)')
-  .option('--ssh-nodes <n>', 'and N SSH test nodes, with a spec for them in <dataDir>/ssh-nodes/install.yaml', (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 20) throw new CliError(`--ssh-nodes ${v}: expected a whole number from 1 to 20`, 2);
-    return n;
-  })
-  .action((o: { demo?: boolean; worker: boolean; sshNodes?: number }, cmd: Command) => devCommand({ ...globals(cmd), demo: Boolean(o.demo), worker: o.worker, sshNodes: o.sshNodes }));
+  .option('--ssh-nodes <n>', 'and N SSH test nodes, with a spec for them in <dataDir>/ssh-nodes/install.yaml', nodeCount)
+  .action(async (o: { demo?: boolean; worker: boolean; sshNodes?: number }, cmd: Command) =>
+    (await import('./commands/dev.js')).devCommand({ ...globals(cmd), demo: Boolean(o.demo), worker: o.worker, sshNodes: o.sshNodes }),
+  );
+
+program
+  .command('codec-server')
+  .description('the payload codec over HTTP (/encode, /decode) for the Web UI and temporal --codec-endpoint')
+  .option('--port <port>', 'port to listen on', portNumber, CODEC_SERVER_PORT)
+  .option('--host <ip>', 'address to listen on', '127.0.0.1')
+  .option('--ui-origin <url...>', 'origins of the Web UI pages allowed to call it', DEFAULT_UI_ORIGINS)
+  .action(async (o: { port: number; host: string; uiOrigin: string[] }) =>
+    (await import('./commands/codec-server.js')).codecServerCommand({ port: o.port, host: o.host, origins: o.uiOrigin }),
+  );
 
 try {
   await program.parseAsync(process.argv);
@@ -97,7 +140,6 @@ try {
   if (code?.startsWith('commander.')) {
     process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
   } else {
-    console.error(err instanceof CliError ? err.message : `kinstall: ${(err as Error).stack ?? String(err)}`);
-    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+    process.exitCode = await reportFailure(err, Boolean(program.opts<GlobalOptions>().debug));
   }
 }

@@ -2,17 +2,17 @@
 // progress (current task, host counts, attempt) taken from its activity's last heartbeat.
 // Progress stays out of the workflow history; heartbeats carry it.
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { AnsibleProgress } from '../lib/ansible/events.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { statusQuery } from '../workflows/definitions.js';
 import { CliError } from './cli-error.js';
+import { decodePayload } from './decode-payload.js';
 
-function liveProgress(description: WorkflowExecutionDescription): { progress?: AnsibleProgress; attempt: number } | undefined {
+async function liveProgress(client: Client, description: WorkflowExecutionDescription): Promise<{ progress?: AnsibleProgress; attempt: number } | undefined> {
   const pending = description.raw.pendingActivities?.[0];
   if (!pending) return undefined;
   const payload = pending.heartbeatDetails?.payloads?.[0];
-  const progress = payload ? defaultPayloadConverter.fromPayload<AnsibleProgress>(payload) : undefined;
+  const progress = payload ? await decodePayload<AnsibleProgress>(client, payload) : undefined;
   return { progress, attempt: pending.attempt ?? 1 };
 }
 
@@ -33,7 +33,7 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
   }
   const status = await handle.query(statusQuery);
   const running = status.phases.find((p) => p.state === 'running');
-  const live = liveProgress(description);
+  const live = await liveProgress(client, description);
   if (running && live && description.status.name === 'RUNNING') {
     running.attempts += live.attempt;
     running.task = live.progress?.task;

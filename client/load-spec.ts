@@ -1,10 +1,10 @@
 // Reads an install spec file: validated, relative paths made absolute. Exit 2 on bad input.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Installation } from '../lib/spec/schema.js';
 import { resolveSpecPaths } from '../lib/spec/resolve-paths.js';
 import { parseSpecText, type SpecError } from '../lib/spec/validate.js';
 import { CliError } from './cli-error.js';
+import { readInputFile } from './read-input-file.js';
 
 export class SpecInvalidError extends CliError {
   constructor(
@@ -16,10 +16,7 @@ export class SpecInvalidError extends CliError {
 }
 
 export async function loadSpec(file: string): Promise<Installation> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${file}: ${err.code ?? err.message}`, 2);
-  });
-  const result = parseSpecText(text);
+  const result = parseSpecText(await readInputFile(file));
   if (!result.ok) throw new SpecInvalidError(file, result.errors);
   return resolveSpecPaths(result.spec, dirname(resolve(file)));
 }

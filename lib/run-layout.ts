@@ -16,6 +16,8 @@ export interface RunLayout {
   knownHosts: string;
   phaseDir(phase: string): string;
   extraVarsFile(phase: string): string;
+  /** The phase's secret variables, resolved: a 0600 file that exists only while Ansible runs. */
+  secretVarsFile(phase: string): string;
 }
 
 export function runLayout(dataDir: string, name: string): RunLayout {
@@ -29,11 +31,12 @@ export function runLayout(dataDir: string, name: string): RunLayout {
     inventoryDir,
     hostsFile: join(inventoryDir, 'hosts.yaml'),
     localhostInventory: join(inventoryDir, 'localhost.yaml'),
-    katonicVarsFile: join(inventoryDir, 'katonic-vars.json'),
+    katonicVarsFile: join(inventoryDir, 'katonic-vars.yml'),
     artifactsDir,
     adminConf: join(artifactsDir, 'admin.conf'),
     knownHosts: join(runDir, 'known_hosts'),
     phaseDir: (phase) => join(runDir, phase),
-    extraVarsFile: (phase) => join(runDir, phase, 'extra-vars.json'),
+    extraVarsFile: (phase) => join(runDir, phase, 'extra-vars.yml'),
+    secretVarsFile: (phase) => join(runDir, phase, 'secret-vars.yml'),
   };
 }

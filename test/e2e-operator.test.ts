@@ -3,6 +3,7 @@
 // vars) and the install completes.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { retryUpdate } from '../workflows/definitions.js';
 import { countLines, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
@@ -67,7 +68,7 @@ describe('operator retry (real dev server, real ansible-playbook, real kube-apis
     expect(done.operatorActions[0]).toMatchObject({ action: 'retry', phase: 'kubespray', failedHostsOnly: true, limitHosts: ['worker-2'] });
   });
 
-  it('refuses --failed-hosts where a partial run is unsafe, retries with changed vars, and records them', async () => {
+  it('refuses --failed-hosts where a partial run is unsafe and reserved --vars (also sent past the CLI), retries with changed vars, and records them', async () => {
     const file = await h.writeSpec('katonic-vars', (spec) => {
       spec.spec.extraVars = { standin_fail: { phase: 'katonic', times: 3 } };
     });
@@ -77,11 +78,21 @@ describe('operator retry (real dev server, real ansible-playbook, real kube-apis
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller');
 
+    const reserved = join(h.dataDir, 'reserved.yaml');
+    await writeFile(reserved, 'standin_fail: []\nansible_host: 10.9.9.9\nkatonic_role_dir: /tmp/evil\n');
+    const byCli = await h.cli('retry', 'install-katonic-vars', '--vars', reserved);
+    expect(byCli.exitCode).toBe(2);
+    expect(byCli.stderr).toContain('ansible_host: expected no ansible_host: ansible_* variables (connection, privilege, interpreter) are set by the installer only');
+    expect(byCli.stderr).toContain('katonic_role_dir: expected no katonic_role_dir');
+    // A webhook or any other client sends the Update itself: the workflow's validator refuses it too.
+    const direct = h.client.workflow.getHandle('install-katonic-vars').executeUpdate(retryUpdate, { args: [{ vars: { ansible_become_exe: 'sh -c id' } }] });
+    await expect(direct).rejects.toMatchObject({ cause: { message: expect.stringContaining('vars.ansible_become_exe: expected no ansible_become_exe') } });
+
     const vars = join(h.dataDir, 'fix.yaml');
-    await writeFile(vars, 'standin_fail: []\nkatonic_ingress_replicas: 2\n');
+    await writeFile(vars, 'standin_fail: []\ningress_replicas: 2\n');
     expect((await h.cli('retry', 'install-katonic-vars', '--vars', vars)).exitCode).toBe(0);
     const done = await h.waitFor('katonic-vars', completed);
-    expect(done.operatorActions).toEqual([expect.objectContaining({ action: 'retry', phase: 'katonic', vars: { standin_fail: [], katonic_ingress_replicas: 2 } })]);
+    expect(done.operatorActions).toEqual([expect.objectContaining({ action: 'retry', phase: 'katonic', vars: { standin_fail: [], ingress_replicas: 2 } })]);
     const katonicLines = [...countLines(await h.journal('katonic-vars'))].filter(([l]) => l.startsWith('katonic Check the cluster'));
     expect(katonicLines).toEqual([['katonic Check the cluster localhost', 4]]);
   });

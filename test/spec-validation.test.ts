@@ -73,7 +73,7 @@ describe('install spec validation (pure)', () => {
       'spec.onprem.storage.nfs: expected nfs settings (server, path) when kind is nfs',
       'spec.onprem.storage.hostVolumes: expected no hostVolumes settings when kind is nfs',
       'spec.approvals[0]: expected one of before-preflight, before-inventory, before-kubespray, before-storage, before-katonic, before-verify',
-      'spec.extraVars.katonic_version: expected no katonic_* variables: the installer sets those itself',
+      'spec.extraVars.katonic_version: expected no katonic_version: katonic_* variables are set by the installer only',
     ]);
   });
 

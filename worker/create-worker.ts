@@ -1,5 +1,6 @@
 // A worker for the install task queue: the bundled workflows and the activities bound to
-// this machine's data directory.
+// this machine's data directory, sealing every payload with the codec's keys.
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { WORKFLOW_BUNDLE } from './paths.js';
@@ -9,6 +10,8 @@ export interface WorkerSettings {
   namespace: string;
   taskQueue: string;
   dataDir: string;
+  /** The sealing data converter (client/codec-keys.ts): the same keys as every client. */
+  dataConverter: DataConverter;
 }
 
 let runtimeInstalled = false;
@@ -24,7 +27,9 @@ export async function createInstallWorker(settings: WorkerSettings): Promise<Wor
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
+    // The bundle was built with the same failure converter (worker/bundle-workflows.ts).
     workflowBundle: { codePath: WORKFLOW_BUNDLE },
+    dataConverter: settings.dataConverter,
     activities: createActivities({ dataDir: settings.dataDir }),
     // Ansible runs are long and heavy: a few at a time per worker.
     maxConcurrentActivityTaskExecutions: 4,

@@ -17,6 +17,8 @@ import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
 import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
+import { formatPath } from '../lib/spec/format-path.js';
+import { varsIssues } from '../lib/vars/vars-issues.js';
 import {
   abortSignal,
   approveSignal,
@@ -88,6 +90,11 @@ export async function install(specJson: string, options: InstallOptions = {}): P
 
   const validateRetry = (request: RetryRequest) => {
     if (status.state !== 'waiting-for-operator') throw new Error(`${status.id} is not waiting for an operator (state: ${status.state})`);
+    // The same rules as spec.extraVars, here too, so that no client (a webhook, the Web UI) skips them.
+    if (request.vars !== undefined) {
+      const issues = varsIssues(request.vars, ['vars']);
+      if (issues.length) throw new Error(`--vars: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
+    }
     const phase = current();
     if (request.failedHostsOnly) {
       const failedHosts = phase && phasePlan(flow, phase.name)?.failedHosts;

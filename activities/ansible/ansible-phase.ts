@@ -1,12 +1,13 @@
-// The common shape of every Ansible phase: its extra vars written to its directory,
-// the SSH key (a reference) made available for the run only, then one playbook run.
+// The common shape of every Ansible phase: its extra vars written to its directory, the SSH
+// key and the secret variables (references) resolved for the run only, then one playbook run.
 import type { PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
 import { renderExtraVars } from '../../lib/inventory/render.js';
-import type { AnsiblePhase } from '../../lib/inventory/extra-vars.js';
+import { secretExtraVars, type AnsiblePhase } from '../../lib/inventory/extra-vars.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
-import { withSecretFile } from '../secrets.js';
+import { withSecretFile, withSecretVars } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
-import { runPlaybook, type PlaybookResult, type SshAccess } from './run-playbook.js';
+import type { SshAccess } from './playbook-command.js';
+import { runPlaybook, type PlaybookResult } from './run-playbook.js';
 import { withSshControlDir } from './ssh-control.js';
 
 export interface AnsiblePhaseRun {
@@ -28,25 +29,29 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
   const extraVarsFile = layout.extraVarsFile(phase);
   await writeFilesAtomically(new Map([[extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars)]]));
   const onNodes = how.target === 'nodes';
-  const play = (ssh?: SshAccess) =>
+  const play = (secretVarsFile: string | undefined, secrets: string[], ssh?: SshAccess) =>
     runPlaybook({
       phase,
       phaseDir,
       cwd: how.cwd,
       playbook: how.playbook,
       inventory: how.inventory ?? (onNodes ? layout.hostsFile : layout.localhostInventory),
-      extraVarsFiles: [...(how.moreExtraVars ?? []), extraVarsFile],
+      // The secret variables last: they are the user's own, and nothing else sets them.
+      extraVarsFiles: [...(how.moreExtraVars ?? []), extraVarsFile, ...(secretVarsFile ? [secretVarsFile] : [])],
       limit: input.limitHosts,
       check: how.check,
       ssh,
       env: how.env,
+      secrets,
     });
   const keyRef = onNodes && spec.spec.onprem?.connection !== 'local' ? spec.spec.onprem?.ssh?.privateKeyRef : undefined;
-  if (!keyRef) return play();
-  // Over SSH: the key in a private file and a connection-sharing directory, for this run only.
-  return withSecretFile(keyRef, phaseDir, 'ssh-key', (privateKeyFile) =>
-    withSshControlDir((controlDir) => play({ privateKeyFile: privateKeyFile!, keyRef, knownHosts: layout.knownHosts, controlDir })),
-  );
+  return withSecretVars(secretExtraVars(spec, input.operatorVars), layout.secretVarsFile(phase), (secretVarsFile, secrets) => {
+    if (!keyRef) return play(secretVarsFile, secrets);
+    // Over SSH: the key in a private file and a connection-sharing directory, for this run only.
+    return withSecretFile(keyRef, phaseDir, 'ssh-key', (privateKeyFile) =>
+      withSshControlDir((controlDir) => play(secretVarsFile, secrets, { privateKeyFile: privateKeyFile!, keyRef, knownHosts: layout.knownHosts, controlDir })),
+    );
+  });
 }
 
 export function phaseResult({ attempt, progress }: PlaybookResult, summary: string): PhaseResult {

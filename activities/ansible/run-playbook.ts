@@ -10,34 +10,16 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { ProgressTracker, parseEventLine, type AnsibleProgress } from '../../lib/ansible/events.js';
 import { ANSIBLE_FAILURE, classifyExit } from '../../lib/ansible/outcome.js';
-import { localTools } from '../../lib/local-tools.js';
+import { redactor } from '../../lib/ansible/redact.js';
+import { playbookCommand, type PlaybookCommandRun } from './playbook-command.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
 
-export interface PlaybookRun {
+export interface PlaybookRun extends PlaybookCommandRun {
   phase: string;
-  phaseDir: string;
   /** Where ansible-playbook runs; Kubespray needs its own directory for its ansible.cfg. */
   cwd?: string;
-  playbook: string;
-  inventory: string;
-  extraVarsFiles: string[];
-  limit?: string[];
-  check?: boolean;
-  /** Over SSH, with become: the key for this run, the install's own known hosts. */
-  ssh?: SshAccess;
-  /** More environment for ansible-playbook itself (seen by lookups as well as modules). */
-  env?: Record<string, string>;
-}
-
-export interface SshAccess {
-  /** The private key, written for this run only. */
-  privateKeyFile: string;
-  /** The spec's reference to it, for messages (never the key). */
-  keyRef: string;
-  /** Host keys seen by this install: new hosts are added, a changed key is refused. */
-  knownHosts: string;
-  /** This run's own directory for shared connections' sockets. */
-  controlDir: string;
+  /** Secret values the run was given: cut out of everything kept from its output. */
+  secrets?: string[];
 }
 
 export interface PlaybookResult {
@@ -57,36 +39,6 @@ export interface PlaybookFailureDetails {
 const HEARTBEAT_EVERY_MS = 5000;
 const STDERR_TAIL_LINES = 40;
 
-function playbookArgs(run: PlaybookRun): string[] {
-  const args = ['-i', run.inventory];
-  for (const file of run.extraVarsFiles) args.push('-e', `@${file}`);
-  if (run.limit?.length) args.push('--limit', run.limit.join(','));
-  if (run.check) args.push('--check');
-  if (run.ssh) args.push('--become', '--private-key', run.ssh.privateKeyFile);
-  args.push(run.playbook);
-  return args;
-}
-
-/**
- * SSH as an operator wants it, whatever ansible.cfg the playbook's directory has (Kubespray's
- * turns host key checking off): host keys checked against the install's own known_hosts,
- * trusted on first use (`accept-new`) and refused when they change; a dead link noticed within
- * seconds (server alive probes), not after TCP gives up.
- */
-function sshEnvironment(ssh: SshAccess | undefined): Record<string, string> {
-  if (!ssh) return { ANSIBLE_HOST_KEY_CHECKING: 'False' };
-  const options = ['ControlMaster=auto', 'ControlPersist=15s', 'StrictHostKeyChecking=accept-new', `UserKnownHostsFile=${ssh.knownHosts}`, 'ServerAliveInterval=5', 'ServerAliveCountMax=2', 'ConnectTimeout=10'];
-  return { ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_SSH_ARGS: options.map((o) => `-o ${o}`).join(' '), ANSIBLE_SSH_CONTROL_PATH_DIR: ssh.controlDir, ANSIBLE_TIMEOUT: '10' };
-}
-
-function commandLine(run: PlaybookRun): [string, string[]] {
-  const ansible = localTools.ansiblePlaybook();
-  const setpriv = localTools.setpriv();
-  // --pdeathsig: if the worker dies, the kernel interrupts ansible-playbook. SIGINT, not SIGTERM:
-  // on an interrupt Ansible stops its own forks, also one stuck on an unreachable host.
-  return setpriv ? [setpriv, ['--pdeathsig', 'SIGINT', '--', ansible, ...playbookArgs(run)]] : [ansible, playbookArgs(run)];
-}
-
 export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const ctx = Context.current();
   const attempt = ctx.info.attempt;
@@ -95,26 +47,15 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const leftover = await stopLeftover(pidFile);
   if (leftover) ctx.log.warn('Stopped the Ansible a previous attempt left running', { phase: run.phase, pgid: leftover });
 
-  const [file, args] = commandLine(run);
+  const { file, args, env } = playbookCommand(run);
+  const redact = redactor(run.secrets ?? []);
   const child = execa(file, args, {
     cwd: run.cwd ?? run.phaseDir,
     detached: true, // its own process group, so a stop reaches every fork
     reject: false,
     buffer: false,
     stdin: 'ignore',
-    env: {
-      ANSIBLE_STDOUT_CALLBACK: 'katonic_events',
-      ANSIBLE_CALLBACK_PLUGINS: localTools.callbackPlugins(),
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_FORCE_COLOR: '0',
-      ANSIBLE_RETRY_FILES_ENABLED: '0',
-      ...sshEnvironment(run.ssh),
-      // A missing or broken inventory is otherwise only a warning, and the run "succeeds" on no host.
-      ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
-      ANSIBLE_LOCAL_TEMP: join(run.phaseDir, 'tmp'),
-      PYTHONUNBUFFERED: '1',
-      ...run.env,
-    },
+    env,
   });
   const pid = child.pid;
   if (pid === undefined) throw ApplicationFailure.nonRetryable(`could not start ${file}`, 'AnsibleNotStarted');
@@ -134,7 +75,8 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const ticker = setInterval(beat, HEARTBEAT_EVERY_MS);
 
   const readStdout = (async () => {
-    for await (const line of createInterface({ input: child.stdout! })) {
+    for await (const raw of createInterface({ input: child.stdout! })) {
+      const line = redact(raw);
       events.write(`${line}\n`);
       const event = parseEventLine(line);
       if (!event) continue;
@@ -144,7 +86,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   })();
   const readStderr = (async () => {
     for await (const line of createInterface({ input: child.stderr! })) {
-      stderrTail.push(line);
+      stderrTail.push(redact(line));
       if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
     }
   })();

@@ -17,7 +17,8 @@ import { kubeconfigPath } from '../../lib/inventory/extra-vars.js';
 import { isManagedFlow } from '../../lib/managed/clouds.js';
 import { execCredentialProblem, KubeconfigProblem, prepareKubeconfig, type ExecPlugin, type PreparedKubeconfig } from '../../lib/managed/kubeconfig.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
-import { readSecret, secretFilePath } from '../secrets.js';
+import { referencePath } from '../../lib/read-reference.js';
+import { readSecret } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
 import { loadKubeConfig } from './kube-client.js';
 
@@ -44,7 +45,7 @@ export async function managedKubeconfig(spec: Installation, phase: string): Prom
   const text = await readSecret(ref);
   let prepared: PreparedKubeconfig;
   try {
-    prepared = prepareKubeconfig(text, { baseDir: ref.startsWith('file:') ? dirname(secretFilePath(ref)) : undefined, context: managed.context });
+    prepared = prepareKubeconfig(text, { baseDir: ref.startsWith('file:') ? dirname(referencePath(ref)) : undefined, context: managed.context });
   } catch (err) {
     if (err instanceof KubeconfigProblem) throw ApplicationFailure.nonRetryable(`${phase}: the kubeconfig ${ref} ${err.message}`, 'KubeconfigInvalid');
     throw err;

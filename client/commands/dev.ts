@@ -1,6 +1,8 @@
 // dev: the embedded default on one machine: Temporal dev server with Web UI (sqlite under
-// the data dir), a local Kubernetes control plane (real kube-apiserver, simulated nodes), a
-// worker, and with --demo the demo install.
+// the data dir), the codec server the UI decodes with, a local Kubernetes control plane (real
+// kube-apiserver, simulated nodes), a worker, and with --demo the demo install. The first run
+// makes this machine's codec key and codec server token (<dataDir>/codec-keys,
+// <dataDir>/codec-server-token, mode 0600).
 import { rm, writeFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { join } from 'node:path';
@@ -9,10 +11,13 @@ import { dataDir, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { CliError } from '../cli-error.js';
+import { ensureDevKeyRing, workerDataConverter } from '../codec-keys.js';
 import { connectClient, type ConnectionOptions } from '../connection.js';
+import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from '../codec-server-defaults.js';
 import { startControlPlane } from '../dev/control-plane/control-plane.js';
 import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../dev/ssh-nodes/ssh-spec.js';
+import { ensureDevToken, startInstallCodecServer } from './codec-server.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
@@ -58,19 +63,21 @@ async function startSshDemo(count: number): Promise<SshNodes> {
 
 export async function devCommand(opts: ConnectionOptions & { demo: boolean; worker: boolean; sshNodes?: number }): Promise<void> {
   const port = Number(opts.address.split(':').at(-1));
+  await Promise.all([ensureDevKeyRing(), ensureDevToken()]);
+  const codecServer = await startInstallCodecServer({ port: CODEC_SERVER_PORT, host: '127.0.0.1', origins: DEFAULT_UI_ORIGINS });
   let server: DevServer | undefined;
   if (await serverReachable(opts.address)) {
-    console.log(`Using the Temporal server already at ${opts.address}`);
+    console.log(`Using the Temporal server already at ${opts.address} (point its Web UI's codec server at ${codecServer.url}/<token>)`);
   } else {
     if (!Number.isInteger(port)) throw new CliError(`--address ${opts.address}: expected host:port`, 2);
-    server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db') });
-    console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT}`);
+    server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db'), uiCodecEndpoint: codecServer.uiEndpoint });
+    console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
   }
   console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes)…');
   const cluster = await startControlPlane({ dir: join(dataDir(), 'control-plane'), port: KUBE_API_PORT, keepState: true });
   console.log(`Kubernetes API on ${cluster.server}, admin kubeconfig ${cluster.kubeconfig}`);
   const sshNodes = opts.sshNodes ? await startSshDemo(opts.sshNodes) : undefined;
-  const worker = opts.worker ? await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir() }) : undefined;
+  const worker = opts.worker ? await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir(), dataConverter: await workerDataConverter() }) : undefined;
   const workerDone = worker?.run();
   console.log(worker ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything` : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`);
   const client = await connectClient(opts);
@@ -90,5 +97,6 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean; work
   await client.connection.close();
   await sshNodes?.close();
   await cluster.stop();
+  await codecServer.close();
   await server?.stop();
 }

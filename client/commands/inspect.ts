@@ -1,6 +1,8 @@
 // status, list, watch: reading installs.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { CodecError } from '../../lib/codec/aes-gcm-codec.js';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
 import { INSTALL_WORKFLOW, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 import { fetchStatus } from '../install-status.js';
@@ -12,9 +14,28 @@ export async function statusCommand(client: Client, id: string, json: boolean): 
   console.log(json ? JSON.stringify(status, null, 2) : formatStatus(status));
 }
 
+/** A codec for listing: a memo sealed with a key this client lacks reads as empty, instead of ending the list. */
+const lenient = (codec: PayloadCodec): PayloadCodec => ({
+  encode: (payloads) => codec.encode(payloads),
+  decode: (payloads) =>
+    Promise.all(
+      payloads.map((p) =>
+        codec.decode([p]).then(
+          ([decoded]) => decoded as Payload,
+          (err: unknown) => {
+            if (err instanceof CodecError) return defaultPayloadConverter.toPayload(null)!;
+            throw err;
+          },
+        ),
+      ),
+    ),
+});
+
 export async function listCommand(client: Client, json: boolean): Promise<void> {
+  const loaded = client.options.loadedDataConverter;
+  const lister = new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter: { ...loaded, payloadCodecs: loaded.payloadCodecs.map(lenient) } });
   const rows: Record<string, string>[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
+  for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
     const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
     rows.push({
       id: wf.workflowId,

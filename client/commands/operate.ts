@@ -1,34 +1,23 @@
 // retry, resume, approve, cancel: the operator in the loop.
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import yaml from 'js-yaml';
 import type { Installation } from '../../lib/spec/schema.js';
 import { FINAL_STATES } from '../../lib/install/status.js';
 import { abortSignal, approveSignal, retryUpdate, type RetryRequest } from '../../workflows/definitions.js';
 import { CliError } from '../cli-error.js';
+import { decodePayload } from '../decode-payload.js';
 import { fetchStatus } from '../install-status.js';
 import { loadSpec } from '../load-spec.js';
 import { startInstall } from './start.js';
-
-async function readVars(file: string): Promise<Record<string, unknown>> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`--vars ${file}: cannot read it (${err.code})`, 2);
-  });
-  const vars = yaml.load(text);
-  if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw new CliError(`--vars ${file}: expected a YAML or JSON mapping of variable names to values`, 2);
-  return vars as Record<string, unknown>;
-}
 
 async function requireRunning(client: Client, id: string): Promise<void> {
   const description = await fetchStatus(client, id);
   if (FINAL_STATES.includes(description.state)) throw new CliError(`${id} has ended (${description.state}); "kinstall resume ${id}" starts a new run from where it stopped`, 2);
 }
 
-export async function retryCommand(client: Client, id: string, opts: { failedHosts?: boolean; vars?: string }): Promise<void> {
+export async function retryCommand(client: Client, id: string, opts: { failedHosts?: boolean; vars?: Record<string, unknown> }): Promise<void> {
   await requireRunning(client, id);
-  const request: RetryRequest = { failedHostsOnly: opts.failedHosts, ...(opts.vars ? { vars: await readVars(opts.vars) } : {}) };
+  const request: RetryRequest = { failedHostsOnly: opts.failedHosts, ...(opts.vars ? { vars: opts.vars } : {}) };
   try {
     const accepted = await client.workflow.getHandle(id).executeUpdate(retryUpdate, { args: [request] });
     console.log(`Retrying the ${accepted.phase} phase of ${id}${accepted.limitHosts ? ` on ${accepted.limitHosts.join(', ')}` : ''}`);
@@ -81,5 +70,5 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
   if (!payload) throw new CliError(`${id}: the first run's spec could not be read from its history; pass --spec FILE`);
-  return JSON.parse(defaultPayloadConverter.fromPayload<string>(payload)) as Installation;
+  return JSON.parse(await decodePayload<string>(client, payload)) as Installation;
 }

@@ -1,7 +1,5 @@
-// validate and plan: what a spec says, without touching anything.
-import { join, relative } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// validate and plan: what a spec says, without touching anything (but --out).
+import { relative } from 'node:path';
 import yaml from 'js-yaml';
 import { table } from '../../lib/format/table.js';
 import { renderRunFiles } from '../../lib/inventory/render.js';
@@ -13,6 +11,7 @@ import { storageObjectsFor } from '../../lib/storage/cluster-storage.js';
 import { runLayout } from '../../lib/run-layout.js';
 import { previewManagedCluster } from '../cluster-preview.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
+import { writePlanFiles } from '../plan-output.js';
 
 export async function validateCommand(file: string, json: boolean): Promise<void> {
   try {
@@ -39,37 +38,32 @@ function planTable(plan: readonly PhasePlan[], approvals: string[]): string {
   return table([['PHASE', 'ACTIVITIES', 'RETRY --FAILED-HOSTS', 'ON RESUME'], ...rows]);
 }
 
-export async function planCommand(file: string, out: string | undefined, json: boolean): Promise<void> {
+export async function planCommand(file: string, opts: { out?: string; force?: boolean }, json: boolean): Promise<void> {
   const spec = await loadSpec(file);
   const flow = spec.spec.flow;
   const layout = runLayout(dataDir(), spec.metadata.name);
-  const files = renderRunFiles(spec, layout);
+  const files = new Map([...renderRunFiles(spec, layout)].map(([path, text]) => [relative(layout.runDir, path), text]));
   const plan = planOf(flow);
   const approvals = spec.spec.approvals ?? [];
   // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
   const manifests = isManagedFlow(flow) ? storageObjectsFor(spec) : undefined;
   const cluster = Array.isArray(manifests) ? await previewManagedCluster(spec, manifests) : undefined;
-  if (out) {
-    for (const [path, text] of files) {
-      const target = join(out, relative(layout.runDir, path));
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, text);
-    }
-  }
+  if (opts.out) await writePlanFiles(opts.out, files, Boolean(opts.force));
   if (json) {
     const phases = plan.map((p) => p.name);
-    console.log(JSON.stringify({ phases, plan, approvals, files: Object.fromEntries([...files].map(([p, t]) => [relative(layout.runDir, p), t])), manifests, cluster }, null, 2));
+    console.log(JSON.stringify({ phases, plan, approvals, files: Object.fromEntries(files), manifests, cluster }, null, 2));
     return;
   }
   console.log(`Install "${spec.metadata.name}" (${flow}), run directory ${layout.runDir}\n`);
   console.log(planTable(plan, approvals));
-  const hosts = [...files].find(([path]) => path === layout.hostsFile);
-  if (hosts) console.log(`\n${relative(layout.runDir, hosts[0])}:\n${hosts[1]}`);
+  const hostsFile = relative(layout.runDir, layout.hostsFile);
+  const hosts = files.get(hostsFile);
+  if (hosts) console.log(`\n${hostsFile}:\n${hosts}`);
   if (Array.isArray(manifests)) console.log(`\nStorageClasses (storage-classes phase):\n${manifests.map((m) => yaml.dump(m, { lineWidth: -1 })).join('---\n').trimEnd()}`);
   if (cluster && 'report' in cluster) {
     console.log(`\nPreflight, as the cluster is now (${cluster.report.passed ? 'passes' : 'would fail'}):\n${formatManagedReport(cluster.report)}`);
     console.log(`\nStorageClasses, as the cluster is now:\n${cluster.storageClasses.map((line) => `  ${line}`).join('\n')}`);
   }
   if (cluster && 'notRead' in cluster) console.log(`\nThe cluster was not read: ${cluster.notRead}`);
-  if (out) console.log(`\nWrote ${files.size} files to ${out}: ${[...files.keys()].map((p) => relative(layout.runDir, p)).join(', ')}`);
+  if (opts.out) console.log(`\nWrote ${files.size} files to ${opts.out}: ${[...files.keys()].join(', ')}`);
 }

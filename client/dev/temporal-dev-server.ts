@@ -12,6 +12,8 @@ export interface DevServerOptions {
   uiPort?: number;
   dbFile: string;
   ip?: string;
+  /** The codec server the Web UI decodes payloads with (its endpoint, token included). */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -23,6 +25,7 @@ export interface DevServer {
 export function devServerArgs(opts: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', opts.ip ?? '127.0.0.1', '--port', String(opts.port), '--db-filename', opts.dbFile, '--log-level', 'error'];
   args.push(...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']));
+  if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   for (const key of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key.name}=Keyword`);
   return args;
 }

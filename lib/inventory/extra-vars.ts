@@ -1,7 +1,10 @@
-// The extra vars each playbook gets (as a JSON file, so types survive): the user's
-// `spec.extraVars`, then the operator's changes, then the installer's own katonic_* vars.
+// The extra vars each playbook gets: the user's `spec.extraVars`, then the operator's
+// changes, then the installer's own katonic_* vars (which validation keeps the other two
+// from setting). Variables that hold a secret reference are not among them: they are
+// resolved on the worker for the run only (secretExtraVars).
 import type { Installation } from '../spec/schema.js';
 import type { RunLayout } from '../run-layout.js';
+import { splitSecretVars } from '../vars/secret-refs.js';
 
 export const ANSIBLE_PHASES = ['preflight', 'kubespray', 'storage', 'katonic'] as const;
 export type AnsiblePhase = (typeof ANSIBLE_PHASES)[number];
@@ -34,6 +37,11 @@ export function kubeconfigPath(doc: Installation, layout: RunLayout): string {
   return doc.spec.flow === 'onprem' ? layout.adminConf : `${layout.phaseDir('katonic')}/kubeconfig`;
 }
 
+/** The user's and the operator's variables, split into plain ones and those holding secret references. */
+export function userVars(doc: Installation, operatorVars: Record<string, unknown> = {}) {
+  return splitSecretVars({ ...doc.spec.extraVars, ...operatorVars });
+}
+
 export function phaseExtraVars(
   doc: Installation,
   layout: RunLayout,
@@ -41,8 +49,7 @@ export function phaseExtraVars(
   operatorVars: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const vars: Record<string, unknown> = {
-    ...doc.spec.extraVars,
-    ...operatorVars,
+    ...userVars(doc, operatorVars).plain,
     katonic_install_name: doc.metadata.name,
     katonic_data_dir: layout.dataDir,
     katonic_run_dir: layout.runDir,
@@ -51,4 +58,9 @@ export function phaseExtraVars(
     ...phaseSpecificVars(doc, layout, phase),
   };
   return Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined));
+}
+
+/** The variables holding secret references, still references: resolved by the worker at run time. */
+export function secretExtraVars(doc: Installation, operatorVars?: Record<string, unknown>): Record<string, unknown> {
+  return userVars(doc, operatorVars).secret;
 }

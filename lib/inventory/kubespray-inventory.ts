@@ -1,7 +1,12 @@
 // The Kubespray inventory (hosts.yaml), in the layout of Kubespray's sample inventory.
-import { isIpv4, type NodeRole, type NodeSpec, type OnpremSpec } from '../spec/schema.js';
+import { AnsibleTemplate } from '../ansible/inert-yaml.js';
+import { isDnsLabel, isIpv4, type NodeRole, type NodeSpec, type OnpremSpec } from '../spec/schema.js';
+import type { WrittenKubesprayVar } from '../vars/reserved.js';
 
-type HostVars = Record<string, string | number>;
+// Only reserved variables (lib/vars/reserved.ts), so that extraVars cannot override them.
+type HostVars = Partial<Record<WrittenKubesprayVar | `ansible_${string}`, string | number | AnsibleTemplate>>;
+// The installer's own template: a local node runs its tasks with the Python that runs Ansible.
+const LOCAL_PYTHON = new AnsibleTemplate('{{ ansible_playbook_python }}');
 type Group = { hosts: Record<string, null> };
 
 export interface KubesprayInventory {
@@ -22,11 +27,13 @@ function hostVars(node: NodeSpec, local: boolean): HostVars {
   const ip = node.ip ?? (isIpv4(node.address) ? node.address : undefined);
   const vars: HostVars = { ansible_host: node.address, ...(ip ? { ip, access_ip: ip } : {}) };
   // A local-connection node is this machine: Ansible runs its tasks with its own Python.
-  if (local) Object.assign(vars, { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' });
+  if (local) Object.assign(vars, { ansible_connection: 'local', ansible_python_interpreter: LOCAL_PYTHON });
   return vars;
 }
 
 export function kubesprayInventory(onprem: OnpremSpec): KubesprayInventory {
+  // Host names become inventory_hostname, which Ansible does not keep unsafe: only DNS labels.
+  for (const node of onprem.nodes) if (!isDnsLabel(node.name)) throw new Error(`node name ${JSON.stringify(node.name)} is not a DNS label`);
   const local = onprem.connection === 'local';
   const group = (role: NodeRole): Group => ({
     hosts: Object.fromEntries(onprem.nodes.filter((n) => n.roles.includes(role)).map((n) => [n.name, null])),
@@ -47,5 +54,5 @@ export function kubesprayInventory(onprem: OnpremSpec): KubesprayInventory {
 
 /** The inventory for playbooks that run on the controller against the cluster's API (katonic). */
 export function localhostInventory(): { all: { hosts: { localhost: HostVars } } } {
-  return { all: { hosts: { localhost: { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' } } } };
+  return { all: { hosts: { localhost: { ansible_connection: 'local', ansible_python_interpreter: LOCAL_PYTHON } } } };
 }

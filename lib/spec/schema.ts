@@ -2,6 +2,8 @@
 // Every message says what was expected, because `kinstall validate` prints them as they are.
 import { z } from 'zod';
 import { isFlow, phasesOf } from '../plan/phases.js';
+import { SECRET_REF } from '../vars/secret-refs.js';
+import { varsIssues } from '../vars/vars-issues.js';
 import { kubeVersionProblem } from './kubespray-releases.js';
 import { managedIssues, managedSchema } from './managed-schema.js';
 
@@ -9,22 +11,28 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
 const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const KUBE_VERSION = /^v?\d+\.\d+\.\d+$/;
+// POSIX portable user names, as useradd accepts them by default.
+const POSIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const KATONIC_VERSION = /^\d+(\.\d+){0,3}([-+][0-9A-Za-z.-]{1,40})?$/;
+// Jira (OPS-123), ServiceNow (INC0012345), or another tracker's id.
+const TICKET = /^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,99}$/;
+// "Ubuntu 20.04", "Rocky Linux 9", or "Debian *" (a trailing "*" matches any version).
+const ACCEPTED_OS = /^[A-Za-z][A-Za-z0-9 ._()-]{0,63}( \*)?$/;
 
 export const isIpv4 = (value: string): boolean => IPV4.test(value);
+export const isDnsLabel = (value: string): boolean => DNS_LABEL.test(value);
 const isHostname = (value: string): boolean => HOSTNAME.test(value) && !/^[\d.]+$/.test(value);
 
 const dnsLabel = z.string().regex(DNS_LABEL, 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters');
 const address = z.string().refine((v) => isIpv4(v) || isHostname(v), 'expected an IPv4 address or a host name');
 const fqdn = z.string().refine(isHostname, 'expected a fully qualified domain name such as mlops.example.com');
-const path = z.string().min(1, 'expected a path');
-const absolutePath = z.string().startsWith('/', 'expected an absolute path');
+const path = z.string().min(1, 'expected a path').max(4096, 'expected a path of at most 4096 characters');
+const absolutePath = path.startsWith('/', 'expected an absolute path');
 const positive = z.number().positive('expected a positive number');
 const nonNegative = z.number().nonnegative('expected a number >= 0');
 
 /** A secret is named, never given: `env:NAME` or `file:PATH`. The value itself is never echoed. */
-export const secretRef = z
-  .string()
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, 'expected a secret reference "env:NAME" or "file:PATH" (secrets are never written into a spec)');
+export const secretRef = z.string().regex(SECRET_REF, 'expected a secret reference "env:NAME" or "file:PATH" (secrets are never written into a spec)');
 
 export const NODE_ROLES = ['control-plane', 'etcd', 'worker'] as const;
 
@@ -48,7 +56,7 @@ const preflight = z.strictObject({
   controlPlane: nodeMinimums.partial().optional(),
   worker: nodeMinimums.partial().optional(),
   // "Ubuntu 20.04"; a trailing "*" matches any version ("Debian *").
-  acceptedOs: z.array(z.string().min(1)).min(1, 'expected at least one accepted OS').optional(),
+  acceptedOs: z.array(z.string().regex(ACCEPTED_OS, 'expected an OS such as "Ubuntu 20.04" or "Debian *"')).min(1, 'expected at least one accepted OS').optional(),
 });
 
 const nfs = z.strictObject({ server: address, path: absolutePath });
@@ -71,7 +79,7 @@ const onprem = z.strictObject({
   kubeVersion: z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.33.7').optional(),
   connection: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
   nodes: z.array(node).min(1, 'expected at least one node'),
-  ssh: z.strictObject({ user: z.string().min(1, 'expected a user name'), privateKeyRef: secretRef, port: z.number().int().min(1).max(65535).optional() }).optional(),
+  ssh: z.strictObject({ user: z.string().regex(POSIX_USER, 'expected a POSIX user name: lower-case letters, digits, "_" and "-", at most 32 characters'), privateKeyRef: secretRef, port: z.number().int().min(1).max(65535).optional() }).optional(),
   storage,
   preflight: preflight.optional(),
 });
@@ -82,11 +90,11 @@ const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as b
 export const installationSchema = z.strictObject({
   apiVersion: z.literal('katonic.ai/v1', { error: 'expected katonic.ai/v1' }),
   kind: z.literal('Installation', { error: 'expected Installation' }),
-  metadata: z.strictObject({ name: dnsLabel, ticket: z.string().min(1).optional() }),
+  metadata: z.strictObject({ name: dnsLabel, ticket: z.string().regex(TICKET, 'expected a ticket id such as OPS-123 or INC0012345').optional() }),
   spec: z.strictObject({
     flow: z.enum(['onprem', 'aks', 'eks'], { error: 'expected onprem, aks or eks' }),
     katonic: z.strictObject({
-      version: z.string({ error: 'expected a version string (quote it in YAML: "4.5")' }).min(1),
+      version: z.string({ error: 'expected a version string (quote it in YAML: "4.5")' }).regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"'),
       fqdn,
       roleDir: path,
     }),
@@ -176,9 +184,7 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
       if (typeof gate === 'string' && !gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
     });
   }
-  for (const key of Object.keys(obj(spec.extraVars) ?? {})) {
-    if (key.startsWith('katonic_')) issues.push({ path: ['spec', 'extraVars', key], message: 'expected no katonic_* variables: the installer sets those itself' });
-  }
+  if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));
   return issues;
 }
 

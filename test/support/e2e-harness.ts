@@ -10,7 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import yaml from 'js-yaml';
+import { devKeyRingFile, ensureDevKeyRing, loadKeyRing } from '../../client/codec-keys.js';
 import { fetchStatus } from '../../client/install-status.js';
+import { sealingClientDataConverter } from '../../lib/codec/data-converter.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { resolveSpecPaths } from '../../lib/spec/resolve-paths.js';
 import type { Installation } from '../../lib/spec/schema.js';
@@ -87,8 +89,10 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
   const kubeconfig = join(clusterDir, 'admin.conf');
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
+  // The codec key the worker, the CLI (both find <dataDir>/codec-keys) and this client share.
+  await ensureDevKeyRing(dataDir);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: sealingClientDataConverter(await loadKeyRing(`file:${devKeyRingFile(dataDir)}`)) });
   const workers: WorkerProcess[] = [];
   const specDir = join(dataDir, 'specs');
 
