@@ -1,8 +1,8 @@
-// Longest first: the 4,000-event run takes minutes, so it starts at once and the other
-// files run beside it on the second worker (a fresh clone has no timing cache to go by).
+// Longest first: the 4,000-event run and the SSH fault suite take minutes, so they start at
+// once, side by side, and the other files follow (a fresh clone has no timing cache to go by).
 import Sequencer from '@jest/test-sequencer';
 
-const weight = (path) => (path.includes('e2e-history-size') ? 0 : path.includes('/e2e-') ? 1 : 2);
+const weight = (path) => (path.includes('e2e-history-size') || path.includes('e2e-ssh-faults') ? 0 : path.includes('/e2e-') ? 1 : 2);
 
 export default class LongestFirst extends Sequencer {
   sort(tests) {
