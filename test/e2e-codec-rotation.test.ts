@@ -5,7 +5,9 @@
 // use the new key; the codec server opens both; without the old key its start does not open.
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import type { InstallStatus } from '../lib/install/status.js';
 import { AesGcmCodec, KEY_ID_METADATA } from '../lib/codec/aes-gcm-codec.js';
 import { newKeyLine, parseKeyRing } from '../lib/codec/key-ring.js';
 import { devKeyRingFile, loadKeyRing } from '../client/codec-keys.js';
@@ -39,11 +41,27 @@ const startInput = async (id: string) => (await history(id))[0]!.workflowExecuti
 const keyIdOf = (p: JsonPayload) => Buffer.from(p.metadata[KEY_ID_METADATA]!, 'base64').toString();
 const fromJson = (p: JsonPayload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') });
 
+/**
+ * After the rotation, through the CLI, which reads the key ring afresh as an operator's would
+ * (the harness's own client keeps the ring it started with, so it cannot open newer payloads).
+ */
+async function waitForCli(name: string, until: (s: InstallStatus) => boolean): Promise<InstallStatus> {
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const s = await h.status(name).catch(() => undefined);
+    if (s && until(s)) return s;
+    if (Date.now() > deadline) throw new Error(`install-${name} did not reach the expected state; last: ${s?.state}`);
+    await sleep(1000);
+  }
+}
+
 describe('codec key rotation (real dev server, real workers)', () => {
   it('an install started with the old key reads and goes on after a new key is added; new ones use the new key', async () => {
     const ringFile = devKeyRingFile(h.dataDir);
     const oldRing = await loadKeyRing(`file:${ringFile}`);
-    const gated = (name: string) => h.writeSpec(name, (spec) => (spec.spec.approvals = ['before-preflight']));
+    // Two gates: after the first approval, preflight runs under the new key and the install
+    // waits again, so the cancel below never races the install's end.
+    const gated = (name: string) => h.writeSpec(name, (spec) => (spec.spec.approvals = ['before-preflight', 'before-inventory']));
     const first = await h.startWorker();
     expect((await h.cli('start', await gated('rot-old'))).exitCode).toBe(0);
     await h.waitFor('rot-old', (s) => s.state === 'waiting-for-approval');
@@ -58,10 +76,10 @@ describe('codec key rotation (real dev server, real workers)', () => {
     // The new worker replays a history sealed with the old key, answers, and carries on.
     expect((await h.status('rot-old')).state).toBe('waiting-for-approval');
     expect((await h.cli('approve', 'install-rot-old')).exitCode).toBe(0);
-    await h.waitFor('rot-old', (s) => s.phases[0]?.state === 'completed');
+    await waitForCli('rot-old', (s) => s.phases[0]?.state === 'completed' && s.state === 'waiting-for-approval');
     expect((await h.cli('cancel', 'install-rot-old')).exitCode).toBe(0);
     expect((await h.cli('start', await gated('rot-new'))).exitCode).toBe(0);
-    await h.waitFor('rot-new', (s) => s.state === 'waiting-for-approval');
+    await waitForCli('rot-new', (s) => s.state === 'waiting-for-approval');
     expect((await h.cli('cancel', 'install-rot-new')).exitCode).toBe(0);
 
     const oldEvents = await history('install-rot-old');
@@ -93,5 +111,5 @@ describe('codec key rotation (real dev server, real workers)', () => {
     const listed = await execa('node', [CLI, 'list', '--json'], { env: strangerEnv, reject: false });
     expect(listed.exitCode).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'install-rot-old', cluster: 'rot-old', flow: '', state: 'cancelled' })]));
-  });
+  }, 360_000); // two worker starts, two installs and a dozen CLI runs: minutes on a loaded machine
 });
