@@ -7,7 +7,7 @@ export default {
   transform: {},
   globalSetup: '<rootDir>/dist/test/support/global-setup.js',
   globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
-  testTimeout: 180000,
+  testTimeout: 300000,
   maxWorkers: 2,
   testSequencer: '<rootDir>/jest.sequencer.js',
 };

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { AppsV1Api, StorageV1Api, type V1StorageClass } from '@kubernetes/client-node';
 import { startHarness, type Harness } from './support/e2e-harness.js';
 import { startFlakyProxy } from './support/flaky-api-proxy.js';
+import { readInertYaml } from './support/inert-yaml-reader.js';
 import { bearerToken, createClusterObjects, deleteNodes, execPluginKubeconfig, registerNodes } from './support/managed-cluster-setup.js';
 import { asManagedSpec, clusterObjects, node } from './support/managed-clusters.js';
 
@@ -96,7 +97,7 @@ describe('the EKS flow (real kube-apiserver of its own, an exec-plugin kubeconfi
     // Every phase went through the exec plugin; the Katonic role got the cloud vars; no kubeconfig or token was left behind or recorded.
     const journal = await h.journal('eks');
     expect(journal.filter((l) => l.startsWith('katonic '))).toEqual(['katonic Check the cluster localhost', 'katonic Create the Katonic namespaces localhost', 'katonic Deploy the platform localhost', 'katonic Wait for the platform localhost']);
-    const vars = JSON.parse(await readFile(join(h.dataDir, 'runs', 'eks', 'inventory', 'katonic-vars.json'), 'utf8'));
+    const vars = readInertYaml(await readFile(join(h.dataDir, 'runs', 'eks', 'inventory', 'katonic-vars.yml'), 'utf8'));
     expect(vars).toMatchObject({ katonic_cloud: 'aws', katonic_blob_store: { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' }, katonic_image_registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', katonic_storage_classes: { rwo: 'kdisk', rwx: 'kfs' } });
     await expect(access(join(h.dataDir, 'runs', 'eks', 'katonic', 'kubeconfig'))).rejects.toThrow();
     const history = JSON.stringify(await h.client.workflow.getHandle('install-eks').fetchHistory());
