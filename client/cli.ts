@@ -58,12 +58,12 @@ program
   .option('--wait', 'follow it until it ends or waits for an operator')
   .action(async (file: string, o: { wait?: boolean }, cmd: Command) => {
     const spec = await loadSpec(file);
-    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./commands/start.js'), inspect(), import('./status-table.js')]);
+    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./api/installs.js'), inspect(), import('./status-table.js')]);
     await withServer(cmd, async (client) => {
-      const handle = await startInstall(client, spec);
-      console.log(handle.workflowId);
+      const { id } = await startInstall(client, spec);
+      console.log(id);
       if (!o.wait) return;
-      const status = await watchInstall(client, handle.workflowId);
+      const status = await watchInstall(client, id);
       console.log(`\n${formatStatus(status)}`);
       if (status.state !== 'completed') process.exitCode = 1;
     });

@@ -19,10 +19,10 @@ import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../dev/ssh-nodes/ssh-spec.js';
 import { ensureDevToken, startInstallCodecServer } from './codec-server.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
+import { startInstall } from '../api/installs.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
 import { watchInstall } from './inspect.js';
-import { startInstall } from './start.js';
 
 export const DEMO_SPEC = join(REPO_ROOT, 'inventories', 'local-demo', 'install.yaml');
 const UI_PORT = 8233;
