@@ -172,16 +172,33 @@ async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRe
   }
 }
 
+/** Reads the rest of a request into nothing, until it ends or `ms` have passed. */
+function discardRest(raw: NodeJS.ReadableStream & { readableEnded: boolean }, ms: number): Promise<void> {
+  if (raw.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    raw.once('end', done).once('error', done).resume();
+  });
+}
+
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
   const secrets = secretReader(opts.referenceFallbacks ?? {});
   // The raw bytes are what was signed: every body is kept as a Buffer and parsed only after the check.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+  app.setErrorHandler(async (err: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const error = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body larger than ${BODY_LIMIT_BYTES / 1024} KiB; ticket events are small` : status < 500 ? err.message : 'internal error';
-    void reply.code(status).send({ error });
+    const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    // The sender is still writing: let it finish (discarded, for a bounded time), so it reads the
+    // 413 instead of a connection reset.
+    if (tooLarge) await discardRest(req.raw, 5000);
+    const error = tooLarge ? `body larger than ${BODY_LIMIT_BYTES / 1024} KiB; ticket events are small` : status < 500 ? err.message : 'internal error';
+    return reply.code(status).send({ error });
   });
   app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; expected POST /webhooks/{jira,servicenow,generic} or GET /healthz` }));
   app.get('/healthz', async () => ({ ok: true }));
