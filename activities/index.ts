@@ -10,6 +10,7 @@ import { runKubespray } from './kubespray.js';
 import { checkManagedCluster } from './managed-preflight.js';
 import { preflight } from './preflight.js';
 import { applyStorageClasses, prepareStorageNodes } from './storage.js';
+import { postTicketComment } from './ticket-comment.js';
 import { verifyCluster } from './verify.js';
 
 export type PhaseActivities = Record<ActivityName, (input: PhaseInput) => Promise<PhaseResult>>;
@@ -25,7 +26,7 @@ export function createActivities(config: ActivityConfig) {
     runKatonicRole: (input) => runKatonicRole(config, input),
     verifyCluster: (input) => verifyCluster(config, input),
   };
-  return { checkSpec, ...phaseActivities };
+  return { checkSpec, postTicketComment, ...phaseActivities };
 }
 
 export type InstallActivities = ReturnType<typeof createActivities>;

@@ -1,4 +1,4 @@
-// How the CLI fails: an expected failure (CliError) is one line naming what is wrong, with
+// How the CLI fails: an expected failure (CliError, or the install API's InstallApiError) is one line naming what is wrong, with
 // its exit code (1 failure, 2 bad input); an unexpected one is one line too, plus where its
 // full trace was written (or the trace itself with --debug). Everything printed is escaped:
 // file names, keys and messages can carry terminal control characters.
@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { terminalSafe } from '../lib/safe-text.js';
+import { exitCodeOf, InstallApiError } from './api/errors.js';
 
 export class CliError extends Error {
   constructor(
@@ -18,9 +19,9 @@ export class CliError extends Error {
 
 /** Prints the failure and returns the exit code. */
 export async function reportFailure(err: unknown, debug: boolean): Promise<number> {
-  if (err instanceof CliError) {
+  if (err instanceof CliError || err instanceof InstallApiError) {
     console.error(terminalSafe(err.message));
-    return err.exitCode;
+    return err instanceof CliError ? err.exitCode : exitCodeOf(err);
   }
   const error = err instanceof Error ? err : new Error(String(err));
   const summary = `kinstall: unexpected error: ${error.message.split('\n')[0]}`;

@@ -10,6 +10,7 @@ import type { ConnectionOptions } from './connection.js';
 import { planCommand, validateCommand } from './commands/spec-commands.js';
 import { loadSpec } from './load-spec.js';
 import { readRetryVars } from './retry-vars.js';
+import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from './webhooks/defaults.js';
 
 type GlobalOptions = ConnectionOptions & { json?: boolean; debug?: boolean };
 
@@ -58,12 +59,12 @@ program
   .option('--wait', 'follow it until it ends or waits for an operator')
   .action(async (file: string, o: { wait?: boolean }, cmd: Command) => {
     const spec = await loadSpec(file);
-    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./commands/start.js'), inspect(), import('./status-table.js')]);
+    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./api/installs.js'), inspect(), import('./status-table.js')]);
     await withServer(cmd, async (client) => {
-      const handle = await startInstall(client, spec);
-      console.log(handle.workflowId);
+      const { id } = await startInstall(client, spec);
+      console.log(id);
       if (!o.wait) return;
-      const status = await watchInstall(client, handle.workflowId);
+      const status = await watchInstall(client, id);
       console.log(`\n${formatStatus(status)}`);
       if (status.state !== 'completed') process.exitCode = 1;
     });
@@ -122,6 +123,14 @@ program
   .action(async (o: { demo?: boolean; worker: boolean; sshNodes?: number }, cmd: Command) =>
     (await import('./commands/dev.js')).devCommand({ ...globals(cmd), demo: Boolean(o.demo), worker: o.worker, sshNodes: o.sshNodes }),
   );
+
+program
+  .command('webhook')
+  .description('the webhook server: Jira, ServiceNow and generic ticket events become install actions')
+  .option('--config <file>', 'secrets (as references) and the rules from ticket events to actions and specs', DEFAULT_WEBHOOK_CONFIG)
+  .option('--port <port>', 'port to listen on', portNumber, WEBHOOK_PORT)
+  .option('--host <ip>', 'address to listen on', '127.0.0.1')
+  .action(async (o: { config: string; port: number; host: string }, cmd: Command) => (await import('./commands/webhook.js')).webhookCommand({ ...globals(cmd), ...o }));
 
 program
   .command('codec-server')

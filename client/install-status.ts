@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription }
 import type { AnsibleProgress } from '../lib/ansible/events.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { statusQuery } from '../workflows/definitions.js';
-import { CliError } from './cli-error.js';
+import { InstallApiError } from './api/errors.js';
 import { decodePayload } from './decode-payload.js';
 
 async function liveProgress(client: Client, description: WorkflowExecutionDescription): Promise<{ progress?: AnsibleProgress; attempt: number } | undefined> {
@@ -28,7 +28,7 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
   try {
     description = await handle.describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`no install ${id} on this server`, 2);
+    if (err instanceof WorkflowNotFoundError) throw new InstallApiError('not-found', `no install ${id} on this server`);
     throw err;
   }
   const status = await handle.query(statusQuery);

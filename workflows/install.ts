@@ -8,6 +8,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -17,6 +18,7 @@ import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
 import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
+import type { ProgressEvent } from '../lib/tickets/progress-note.js';
 import { formatPath } from '../lib/spec/format-path.js';
 import { varsIssues } from '../lib/vars/vars-issues.js';
 import {
@@ -30,6 +32,7 @@ import {
   type RetryRequest,
 } from './definitions.js';
 import { checkSpec, MAXIMUM_ATTEMPTS, runStep } from './phase-steps.js';
+import { commentOnTicket } from './ticket-comment.js';
 
 const now = () => new Date().toISOString();
 
@@ -79,6 +82,11 @@ export async function install(specJson: string, options: InstallOptions = {}): P
   let retryRequest: RetryRequest | undefined;
   let approvedGate: string | undefined;
   const scope = new CancellationScope();
+  let validSpec: Installation | undefined;
+  // Ticket comments came in a later version: runs that began before it replay without them.
+  const comment = async (event: ProgressEvent) => {
+    if (validSpec?.spec.notify && patched('ticket-comments')) await commentOnTicket(validSpec, event);
+  };
 
   const current = () => status.phases.find((p) => p.name === status.phase);
   const record = (action: Omit<OperatorAction, 'at'>) => status.operatorActions.push({ at: now(), ...action });
@@ -146,6 +154,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
           attempts = Math.max(attempts, result.attempt);
         }
         Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + attempts, summary: result?.summary, hosts: result?.hosts });
+        await comment({ kind: 'phase-finished', id: status.id, phase: { name: phase.name, attempts: phase.attempts, summary: phase.summary } });
         return;
       } catch (err) {
         if (isCancellation(err)) {
@@ -156,6 +165,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
         Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + attempts, error });
         status.error = { phase: phase.name, ...error };
         setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id} [--failed-hosts] [--vars FILE], or kinstall cancel ${status.id}`);
+        await comment({ kind: 'waiting-for-operator', id: status.id, flow, phase: phase.name, error });
         await condition(() => retryRequest !== undefined);
         request = retryRequest ?? {};
         retryRequest = undefined;
@@ -182,9 +192,11 @@ export async function install(specJson: string, options: InstallOptions = {}): P
   try {
     await scope.run(async () => {
       const { spec, inputHashes } = await checkSpec(specJson);
+      validSpec = spec;
       status.cluster = spec.metadata.name;
       upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name }, ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : [])]);
       setState('running');
+      await comment({ kind: 'started', id: status.id, flow, phases: status.phases.map((p) => p.name) });
       const earlier = new Map((options.resumeFrom?.phases ?? []).map((p) => [p.name, p]));
       if (options.resumeFrom) record({ action: 'resume', reason: `resumed from run ${options.resumeFrom.runId}` });
       for (const phase of status.phases) {
@@ -202,14 +214,17 @@ export async function install(specJson: string, options: InstallOptions = {}): P
       }
     });
     setState('completed');
+    await comment({ kind: 'ended', id: status.id, state: 'completed' });
     return status;
   } catch (err) {
     if (isCancellation(err)) {
       setState('cancelled');
+      await comment({ kind: 'ended', id: status.id, state: 'cancelled' });
       throw err;
     }
     status.error = phaseError(err).error;
     setState('failed');
+    await comment({ kind: 'ended', id: status.id, state: 'failed', error: { phase: status.phase, type: status.error.type, message: status.error.message } });
     throw err;
   }
 }

@@ -1,8 +1,8 @@
 // dev: the embedded default on one machine: Temporal dev server with Web UI (sqlite under
 // the data dir), the codec server the UI decodes with, a local Kubernetes control plane (real
-// kube-apiserver, simulated nodes), a worker, and with --demo the demo install. The first run
-// makes this machine's codec key and codec server token (<dataDir>/codec-keys,
-// <dataDir>/codec-server-token, mode 0600).
+// kube-apiserver, simulated nodes), a worker, the webhook server with the demo config, and
+// with --demo the demo install. The first run makes this machine's codec key, codec server
+// token and (if KATONIC_JIRA_WEBHOOK_SECRET is unset) Jira webhook secret, mode 0600.
 import { rm, writeFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { join } from 'node:path';
@@ -19,10 +19,13 @@ import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../dev/ssh-nodes/ssh-spec.js';
 import { ensureDevToken, startInstallCodecServer } from './codec-server.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
+import { startInstall } from '../api/installs.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
+import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from '../webhooks/defaults.js';
+import { devJiraSecret, JIRA_SECRET_ENV } from '../webhooks/dev-secret.js';
 import { watchInstall } from './inspect.js';
-import { startInstall } from './start.js';
+import { startInstallWebhookServer } from './webhook.js';
 
 export const DEMO_SPEC = join(REPO_ROOT, 'inventories', 'local-demo', 'install.yaml');
 const UI_PORT = 8233;
@@ -80,6 +83,11 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean; work
   const worker = opts.worker ? await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir(), dataConverter: await workerDataConverter() }) : undefined;
   const workerDone = worker?.run();
   console.log(worker ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything` : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`);
+  const jira = await devJiraSecret();
+  const webhooks = await startInstallWebhookServer({ ...opts, port: WEBHOOK_PORT, host: '127.0.0.1' }, { referenceFallbacks: jira.fallbacks });
+  console.log(
+    `Webhook server on ${webhooks.url} (config ${DEFAULT_WEBHOOK_CONFIG}); Jira secret ${jira.file ? `${jira.file} (${JIRA_SECRET_ENV} is unset)` : `from ${JIRA_SECRET_ENV}`}; a signed test delivery: README, "Webhooks"`,
+  );
   const client = await connectClient(opts);
 
   const shutdown = new Promise<void>((resolve) => {
@@ -95,6 +103,7 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean; work
   if (worker?.getState() === 'RUNNING') worker.shutdown();
   await workerDone;
   await client.connection.close();
+  await webhooks.close();
   await sshNodes?.close();
   await cluster.stop();
   await codecServer.close();

@@ -1,55 +1,22 @@
 // status, list, watch: reading installs.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
-import { CodecError } from '../../lib/codec/aes-gcm-codec.js';
+import type { Client } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
-import { INSTALL_WORKFLOW, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
-import { fetchStatus } from '../install-status.js';
 import { table } from '../../lib/format/table.js';
+import { installStatus, listInstalls } from '../api/installs.js';
 import { formatStatus } from '../status-table.js';
 
 export async function statusCommand(client: Client, id: string, json: boolean): Promise<void> {
-  const status = await fetchStatus(client, id);
+  const status = await installStatus(client, id);
   console.log(json ? JSON.stringify(status, null, 2) : formatStatus(status));
 }
 
-/** A codec for listing: a memo sealed with a key this client lacks reads as empty, instead of ending the list. */
-const lenient = (codec: PayloadCodec): PayloadCodec => ({
-  encode: (payloads) => codec.encode(payloads),
-  decode: (payloads) =>
-    Promise.all(
-      payloads.map((p) =>
-        codec.decode([p]).then(
-          ([decoded]) => decoded as Payload,
-          (err: unknown) => {
-            if (err instanceof CodecError) return defaultPayloadConverter.toPayload(null)!;
-            throw err;
-          },
-        ),
-      ),
-    ),
-});
-
 export async function listCommand(client: Client, json: boolean): Promise<void> {
-  const loaded = client.options.loadedDataConverter;
-  const lister = new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter: { ...loaded, payloadCodecs: loaded.payloadCodecs.map(lenient) } });
-  const rows: Record<string, string>[] = [];
-  for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
-    const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
-    rows.push({
-      id: wf.workflowId,
-      cluster: attr(SEARCH_ATTRIBUTES.cluster),
-      flow: String((await wf.memo)?.flow ?? ''),
-      state: attr(SEARCH_ATTRIBUTES.state) || wf.status.name.toLowerCase(),
-      phase: attr(SEARCH_ATTRIBUTES.phase),
-      ticket: attr(SEARCH_ATTRIBUTES.ticket),
-    });
-  }
+  const rows = await listInstalls(client);
   if (json) return console.log(JSON.stringify(rows, null, 2));
   if (!rows.length) return console.log('No installs on this server.');
-  const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket'];
-  console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => r[h] ?? ''))]));
+  const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket'] as const;
+  console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => r[h]))]));
 }
 
 /** One progress line, without its time (so unchanged progress is not printed again). */
@@ -64,7 +31,7 @@ const progressLine = (s: InstallStatus) => {
 export async function watchInstall(client: Client, id: string, print: (text: string) => void = console.log): Promise<InstallStatus> {
   let last = '';
   for (;;) {
-    const status = await fetchStatus(client, id);
+    const status = await installStatus(client, id);
     const text = progressLine(status);
     if (text !== last) print(`${new Date().toISOString().slice(11, 19)} ${text}`);
     last = text;

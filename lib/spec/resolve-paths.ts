@@ -23,5 +23,8 @@ export function resolveSpecPaths(spec: Installation, baseDir: string): Installat
   }
   if (managed) managed.kubeconfigRef = absoluteRef(baseDir, managed.kubeconfigRef);
   if (extraVars) out.spec.extraVars = absoluteVarRefs(baseDir, extraVars);
+  const { notify } = out.spec;
+  if (notify?.jira) notify.jira.tokenRef = absoluteRef(baseDir, notify.jira.tokenRef);
+  if (notify?.servicenow) notify.servicenow.passwordRef = absoluteRef(baseDir, notify.servicenow.passwordRef);
   return out;
 }

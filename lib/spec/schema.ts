@@ -2,10 +2,11 @@
 // Every message says what was expected, because `kinstall validate` prints them as they are.
 import { z } from 'zod';
 import { isFlow, phasesOf } from '../plan/phases.js';
-import { SECRET_REF } from '../vars/secret-refs.js';
 import { varsIssues } from '../vars/vars-issues.js';
 import { kubeVersionProblem } from './kubespray-releases.js';
 import { managedIssues, managedSchema } from './managed-schema.js';
+import { notifySchema } from './notify-schema.js';
+import { secretRef } from './secret-ref.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
@@ -31,8 +32,7 @@ const absolutePath = path.startsWith('/', 'expected an absolute path');
 const positive = z.number().positive('expected a positive number');
 const nonNegative = z.number().nonnegative('expected a number >= 0');
 
-/** A secret is named, never given: `env:NAME` or `file:PATH`. The value itself is never echoed. */
-export const secretRef = z.string().regex(SECRET_REF, 'expected a secret reference "env:NAME" or "file:PATH" (secrets are never written into a spec)');
+export { secretRef };
 
 export const NODE_ROLES = ['control-plane', 'etcd', 'worker'] as const;
 
@@ -106,6 +106,8 @@ export const installationSchema = z.strictObject({
     // How long verify waits for a cluster that is still settling before it asks for an operator.
     verify: z.strictObject({ settleTimeout: duration.optional() }).optional(),
     extraVars: z.record(z.string(), z.unknown()).optional(),
+    // Comments on the install's ticket as it goes (lib/spec/notify-schema.ts).
+    notify: notifySchema.optional(),
   }),
 });
 
@@ -185,6 +187,7 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
     });
   }
   if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));
+  if (obj(spec.notify)?.jira !== undefined && obj(obj(doc)?.metadata)?.ticket === undefined) issues.push({ path: ['metadata', 'ticket'], message: 'expected the Jira issue key (such as OPS-123) when spec.notify.jira is set: comments go on that issue' });
   return issues;
 }
 

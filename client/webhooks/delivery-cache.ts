@@ -1,0 +1,19 @@
+// The answers to recent deliveries by delivery id (Jira's X-Atlassian-Webhook-Identifier is
+// the same on every redelivery), so a redelivery is answered as the first one was without
+// asking Temporal again. Bounded: the oldest are forgotten first. Not the guard against
+// duplicates (that is the install id, keyed by name, on the Temporal server): a speed-up.
+export class DeliveryCache<T> {
+  private readonly answers = new Map<string, T>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(key: string): T | undefined {
+    return this.answers.get(key);
+  }
+
+  set(key: string, answer: T): void {
+    this.answers.delete(key);
+    this.answers.set(key, answer);
+    if (this.answers.size > this.capacity) this.answers.delete(this.answers.keys().next().value!);
+  }
+}

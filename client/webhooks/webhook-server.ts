@@ -1,0 +1,215 @@
+// The webhook server: Jira, ServiceNow and generic deliveries become install actions through
+// the one client API. Each delivery is checked on its raw body (signature or Basic auth)
+// before it is parsed, mapped by the config's rules, and answered at once: the work is the
+// workflow's. A start is keyed by the install name, so a redelivery or a second delivery for
+// the same ticket answers with the existing install's id and starts nothing. Every rejection
+// is a 4xx with {"error": "..."} that names what was wrong, never a secret.
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { readReference } from '../../lib/read-reference.js';
+import { resolveSpecPaths } from '../../lib/spec/resolve-paths.js';
+import { validateSpec } from '../../lib/spec/validate.js';
+import { SOURCES, type Rule, type Source, type WebhookConfig } from '../../lib/webhooks/config.js';
+import { fieldValueOf, fillSpec, matchRule } from '../../lib/webhooks/mapping.js';
+import { basicAuthMatches, checkTimestamped, signedByAny } from '../../lib/webhooks/signatures.js';
+import { ticketEvent, type TicketEvent } from '../../lib/webhooks/ticket-event.js';
+import { installWorkflowId } from '../../workflows/definitions.js';
+import { InstallApiError, httpStatusOf } from '../api/errors.js';
+import { approveInstall, cancelInstall, resumeInstall, retryInstall, startInstall } from '../api/installs.js';
+import type { LoadedWebhookConfig } from './load-config.js';
+import { DeliveryCache } from './delivery-cache.js';
+
+/** Ticket events are small; a larger body is refused before it is read to the end. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_TOLERANCE_SECONDS = 300;
+
+export const HEADERS = {
+  jiraSignature: 'x-hub-signature',
+  jiraDelivery: 'x-atlassian-webhook-identifier',
+  signature: 'x-katonic-signature',
+  timestamp: 'x-katonic-timestamp',
+  delivery: 'x-katonic-delivery',
+};
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const reject = (status: number, error: string, extra: Record<string, unknown> = {}): Reply => ({ status, body: { error, ...extra } });
+
+export interface WebhookServerOptions {
+  loaded: LoadedWebhookConfig;
+  client: Client;
+  port: number;
+  host: string;
+  /** Where a reference is read when it cannot be: `kinstall dev`'s own secret file for an unset variable. */
+  referenceFallbacks?: Record<string, string>;
+  /** One line per action or rejection (never a secret). */
+  log?: (line: string) => void;
+}
+
+export interface WebhookServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+type SourceSecrets = (refs: readonly string[]) => Promise<string[]>;
+
+/** The secrets the references name that can be read now (read per delivery, so a rotated file takes effect at once). */
+function secretReader(fallbacks: Record<string, string>): SourceSecrets {
+  const read = (ref: string) => readReference(ref, 'the webhook server').catch((err: unknown) => (fallbacks[ref] ? readReference(fallbacks[ref]!, 'the webhook server') : Promise.reject(err)));
+  return async (refs) => (await Promise.allSettled(refs.map(read))).flatMap((r) => (r.status === 'fulfilled' && r.value.trim() ? [r.value.trim()] : []));
+}
+
+const header = (req: FastifyRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/** Who sent it: a Reply when refused, undefined when the delivery is authentic. */
+async function authenticate(config: WebhookConfig, source: Source, req: FastifyRequest, raw: Buffer, secrets: SourceSecrets): Promise<Reply | undefined> {
+  const noSecret = reject(500, `the webhook server cannot read any secret for ${source} (see its config)`);
+  if (source === 'jira') {
+    const refs = config.sources.jira!.secretRefs;
+    const signature = header(req, HEADERS.jiraSignature);
+    if (!signature) return reject(401, 'missing X-Hub-Signature: expected sha256=<hex HMAC of the body>');
+    const keys = await secrets(refs);
+    if (!keys.length) return noSecret;
+    return signedByAny(signature, raw, keys) ? undefined : reject(401, 'X-Hub-Signature does not match the body under any configured secret');
+  }
+  if (source === 'servicenow') {
+    const { basicAuth, secretRefs } = config.sources.servicenow!;
+    const authorization = header(req, 'authorization');
+    const signature = header(req, HEADERS.signature);
+    if (basicAuth && authorization) {
+      const passwords = await secrets(basicAuth.passwordRefs);
+      if (!passwords.length) return noSecret;
+      return basicAuthMatches(authorization, basicAuth.user, passwords) ? undefined : reject(401, 'Basic auth: user or password not accepted');
+    }
+    if (secretRefs && signature) {
+      const keys = await secrets(secretRefs);
+      if (!keys.length) return noSecret;
+      return signedByAny(signature, raw, keys) ? undefined : reject(401, 'X-Katonic-Signature does not match the body under any configured secret');
+    }
+    return reject(401, `missing credentials: expected ${[basicAuth && 'Basic auth', secretRefs && 'X-Katonic-Signature: sha256=<hex HMAC of the body>'].filter(Boolean).join(' or ')}`);
+  }
+  const generic = config.sources.generic!;
+  const keys = await secrets(generic.secretRefs);
+  const tolerance = generic.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const check = checkTimestamped(header(req, HEADERS.timestamp), header(req, HEADERS.signature), raw, keys, Date.now(), tolerance);
+  if (check === 'missing') return reject(401, 'missing X-Katonic-Timestamp or X-Katonic-Signature: expected sha256=<hex HMAC of "<timestamp>.<body>">');
+  if (check === 'stale') return reject(401, `X-Katonic-Timestamp is more than ${tolerance} s away from this server's clock`);
+  if (!keys.length) return noSecret;
+  return check === 'ok' ? undefined : reject(401, 'X-Katonic-Signature does not match the timestamp and body under any configured secret');
+}
+
+/** What the rule does for this ticket, through the install API. */
+async function act(opts: WebhookServerOptions, rule: Rule, ev: TicketEvent, deliveryId: string | undefined): Promise<Reply> {
+  const { client, loaded } = opts;
+  if (rule.action === 'start') {
+    const template = loaded.templates.get(rule.name)!;
+    const filled = fillSpec(template.doc, rule.set ?? {}, ev.body);
+    if (!filled.ok) return reject(422, `the ticket does not make an install spec (rule ${rule.name}): ${filled.errors.join('; ')}`);
+    const checked = validateSpec(filled.doc);
+    if (!checked.ok) {
+      const errors = checked.errors;
+      return reject(422, `the ticket does not make a valid install spec (rule ${rule.name}): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+    }
+    const started = await startInstall(client, resolveSpecPaths(checked.spec, template.baseDir), { existing: 'answer' });
+    return { status: started.started ? 201 : 200, body: { id: started.id, action: 'start', started: started.started, rule: rule.name } };
+  }
+  const name = fieldValueOf(rule.install!, ev.body, 'the install name');
+  if (!name.ok) return reject(422, `${name.message} (rule ${rule.name})`);
+  if (typeof name.value !== 'string' || !/^[a-z0-9-]{1,63}$/.test(name.value)) return reject(422, `the install name from the ticket: expected a DNS label (rule ${rule.name})`);
+  const id = installWorkflowId(name.value);
+  const done = (extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { id, action: rule.action, rule: rule.name, ...extra } });
+  const reason = `${rule.action} by ${ev.source} ${ev.event}${ev.statusTo ? ` to ${ev.statusTo}` : ''} (rule ${rule.name})`;
+  switch (rule.action) {
+    case 'retry':
+      return done({ phase: (await retryInstall(client, id, {}, deliveryId ? `${ev.source}-${deliveryId}` : undefined)).phase });
+    case 'resume':
+      return done({ runId: (await resumeInstall(client, id)).runId });
+    case 'approve':
+      return done({ gate: await approveInstall(client, id) });
+    case 'cancel':
+      await cancelInstall(client, id, reason);
+      return done();
+  }
+}
+
+async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRequest, secrets: SourceSecrets, cache: DeliveryCache<Reply>): Promise<Reply> {
+  const { config } = opts.loaded;
+  if (!config.sources[source]) return reject(404, `no ${source} source in this webhook server's config`);
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const refused = await authenticate(config, source, req, raw, secrets);
+  if (refused) return refused;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return reject(400, 'malformed JSON: expected a JSON object');
+  }
+  const parsed = ticketEvent(source, body);
+  if (!parsed.ok) return reject(422, parsed.message);
+  const ev = parsed.event;
+  const rule = matchRule(config.rules, ev);
+  if (!rule) return { status: 202, body: { ignored: `no rule for ${source} ${ev.event}${ev.statusTo ? ` to status ${ev.statusTo}` : ''}` } };
+  const deliveryId = header(req, source === 'jira' ? HEADERS.jiraDelivery : HEADERS.delivery);
+  // Looked up only now, after the signature: a forged delivery cannot read a cached answer.
+  const key = deliveryId && `${source}:${deliveryId}`;
+  const cached = key ? cache.get(key) : undefined;
+  if (cached) return cached;
+  try {
+    const reply = await act(opts, rule, ev, deliveryId);
+    if (key && reply.status < 300) cache.set(key, { status: 200, body: { ...reply.body, ...(rule.action === 'start' ? { started: false } : {}), redelivery: true } });
+    return reply;
+  } catch (err) {
+    if (err instanceof InstallApiError) return reject(httpStatusOf(err), err.message);
+    opts.log?.(`webhook ${source}: ${(err as Error).message.split('\n')[0]}`);
+    return reject(503, 'the install server could not be reached; deliver again later');
+  }
+}
+
+/** Reads the rest of a request into nothing, until it ends or `ms` have passed. */
+function discardRest(raw: NodeJS.ReadableStream & { readableEnded: boolean }, ms: number): Promise<void> {
+  if (raw.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    raw.once('end', done).once('error', done).resume();
+  });
+}
+
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
+  const secrets = secretReader(opts.referenceFallbacks ?? {});
+  // The raw bytes are what was signed: every body is kept as a Buffer and parsed only after the check.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler(async (err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    // The sender is still writing: let it finish (discarded, for a bounded time), so it reads the
+    // 413 instead of a connection reset.
+    if (tooLarge) await discardRest(req.raw, 5000);
+    const error = tooLarge ? `body larger than ${BODY_LIMIT_BYTES / 1024} KiB; ticket events are small` : status < 500 ? err.message : 'internal error';
+    return reply.code(status).send({ error });
+  });
+  app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; expected POST /webhooks/{jira,servicenow,generic} or GET /healthz` }));
+  app.get('/healthz', async () => ({ ok: true }));
+  const cache = new DeliveryCache<Reply>();
+  for (const source of SOURCES) {
+    app.post(`/webhooks/${source}`, async (req, reply) => {
+      const answer = await handle(opts, source, req, secrets, cache);
+      if (answer.status >= 400 || answer.body.action) opts.log?.(`webhook ${source}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return reply.code(answer.status).send(answer.body);
+    });
+  }
+  const url = await app.listen({ port: opts.port, host: opts.host });
+  return { url, app, close: () => app.close() };
+}

@@ -1,0 +1,66 @@
+// What an install says on its ticket, as plain structured text: that it started, that a phase
+// finished, that it waits for an operator (the failing task, the hosts, and the commands that
+// apply to that phase), that it ended. Rendered as Jira's ADF (adf.ts) or ServiceNow's work
+// notes (plain text) by the activity that posts it.
+import type { InstallState, PhaseError, PhaseStatus } from '../install/status.js';
+import { phasePlan, type Flow, type PhaseName } from '../plan/phases.js';
+
+/** What happened, as the workflow hands it to the comment activity. */
+export type ProgressEvent =
+  | { kind: 'started'; id: string; flow: Flow; phases: PhaseName[] }
+  | { kind: 'phase-finished'; id: string; phase: Pick<PhaseStatus, 'name' | 'attempts' | 'summary'> }
+  | { kind: 'waiting-for-operator'; id: string; flow: Flow; phase: PhaseName; error: PhaseError }
+  | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string } };
+
+export interface ProgressNote {
+  title: string;
+  lines: string[];
+  /** Commands to copy, one a line. */
+  commands: string[];
+}
+
+const firstLine = (text: string, max = 300) => text.split('\n')[0]!.slice(0, max);
+
+/** The commands an operator can run for this phase: --failed-hosts only where the phase allows it and hosts failed. */
+export function operatorCommands(id: string, flow: Flow, phase: PhaseName, error: PhaseError): string[] {
+  const limitable = phasePlan(flow, phase)?.failedHosts === 'limit' && error.failedHosts.length + error.unreachableHosts.length > 0;
+  return [`kinstall retry ${id}`, ...(limitable ? [`kinstall retry ${id} --failed-hosts`] : []), `kinstall retry ${id} --vars FILE`, `kinstall cancel ${id}`];
+}
+
+export function progressNote(event: ProgressEvent): ProgressNote {
+  switch (event.kind) {
+    case 'started':
+      return { title: `Katonic install ${event.id} started`, lines: [`Flow ${event.flow}; phases: ${event.phases.join(', ')}.`], commands: [`kinstall status ${event.id}`] };
+    case 'phase-finished':
+      return {
+        title: `${event.id}: the ${event.phase.name} phase finished`,
+        lines: [`Attempts: ${event.phase.attempts}.`, ...(event.phase.summary ? [firstLine(event.phase.summary)] : [])],
+        commands: [],
+      };
+    case 'waiting-for-operator': {
+      const { error } = event;
+      const failures = error.failures.slice(0, 10).map((f) => `Task "${f.task}" on ${f.host}: ${firstLine(f.message)}`);
+      return {
+        title: `${event.id} waits for an operator: the ${event.phase} phase failed (${error.type})`,
+        lines: [
+          firstLine(error.message),
+          ...failures,
+          ...(error.failedHosts.length ? [`Failed hosts: ${error.failedHosts.join(', ')}`] : []),
+          ...(error.unreachableHosts.length ? [`Unreachable hosts: ${error.unreachableHosts.join(', ')}`] : []),
+        ],
+        commands: operatorCommands(event.id, event.flow, event.phase, error),
+      };
+    }
+    case 'ended':
+      return {
+        title: `Katonic install ${event.id} ${event.state}`,
+        lines: event.error ? [`${event.error.phase ? `The ${event.error.phase} phase: ` : ''}${event.error.type}: ${firstLine(event.error.message)}`] : [],
+        commands: event.state === 'failed' ? [`kinstall resume ${event.id}`] : [],
+      };
+  }
+}
+
+/** ServiceNow's work notes are plain text. */
+export function noteAsText(note: ProgressNote): string {
+  return [note.title, ...note.lines, ...(note.commands.length ? ['', ...note.commands] : [])].join('\n');
+}

@@ -1,0 +1,114 @@
+// Comments back on the ticket, on the real dev server with real ansible-playbook, posted to
+// local servers that play Jira Cloud's and ServiceNow's APIs (modelled on their real answers).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './support/e2e-harness.js';
+import { startFakeJira, startFakeServiceNow, type FakeTicketSystem, type ReceivedRequest } from './support/fake-ticket-systems.js';
+
+let h: Harness;
+const fakes: FakeTicketSystem[] = [];
+const TOKEN = 'jira-api-token-0123456789';
+const PASSWORD = 'snow-password-0123456789';
+const SYS_ID = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+beforeAll(async () => {
+  h = await startHarness('comments');
+  await h.startWorker();
+  await writeFile(join(h.dataDir, 'jira-token'), `${TOKEN}\n`, { mode: 0o600 });
+  await writeFile(join(h.dataDir, 'snow-password'), `${PASSWORD}\n`, { mode: 0o600 });
+});
+afterAll(async () => {
+  await h?.close();
+  await Promise.all(fakes.map((f) => f.close()));
+});
+
+const fake = async (made: Promise<FakeTicketSystem>) => {
+  const f = await made;
+  fakes.push(f);
+  return f;
+};
+const jiraNotify = (url: string) => ({ jira: { url, user: 'installer@acme.com', tokenRef: `file:${join(h.dataDir, 'jira-token')}` } });
+const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+/** The text of an ADF document, in order. */
+const adfText = (node: unknown): string => {
+  const n = node as { text?: string; content?: unknown[] };
+  return [n.text ?? '', ...(n.content ?? []).map(adfText)].join(' ');
+};
+const titles = (received: ReceivedRequest[]) => received.map((r) => adfText((r.body as { body: unknown }).body).trim().split(/\s+/).slice(0, 8).join(' '));
+
+async function waitForRequests(f: FakeTicketSystem, n: number): Promise<void> {
+  for (let i = 0; i < 120 && f.received.length < n; i++) await new Promise((r) => setTimeout(r, 500));
+}
+
+describe('ticket comments (real dev server, real ansible-playbook; local servers playing Jira Cloud and ServiceNow, modelled on their real APIs)', () => {
+  it('posts to a server playing Jira Cloud: started, each phase, waiting for an operator with the task, host and commands, and the end, as ADF with Basic auth', async () => {
+    const jira = await fake(startFakeJira());
+    const file = await h.writeSpec('commented', (spec) => {
+      spec.metadata.ticket = 'OPS-77';
+      spec.spec.extraVars = { standin_delay_seconds: 0, standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 3 } };
+      spec.spec.notify = jiraNotify(jira.url);
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('commented', (s) => s.state === 'waiting-for-operator');
+    expect((await h.cli('retry', 'install-commented')).exitCode).toBe(0);
+    await h.waitFor('commented', (s) => s.state === 'completed');
+    await waitForRequests(jira, 9);
+
+    expect(new Set(jira.received.map((r) => `${r.method} ${r.path}`))).toEqual(new Set(['POST /rest/api/3/issue/OPS-77/comment']));
+    expect(jira.received.every((r) => r.authorization === basic('installer@acme.com', TOKEN) && r.contentType === 'application/json')).toBe(true);
+    expect(jira.received.every((r) => (r.body as { body: { type: string; version: number } }).body.type === 'doc' && (r.body as { body: { version: number } }).body.version === 1)).toBe(true);
+    const texts = jira.received.map((r) => adfText((r.body as { body: unknown }).body));
+    expect(texts.filter((t) => t.includes('started'))).toHaveLength(1);
+    for (const phase of ['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify']) expect(texts.filter((t) => t.includes(`the ${phase} phase finished`))).toHaveLength(1);
+    const waiting = texts.find((t) => t.includes('waits for an operator'));
+    expect(waiting).toContain('the kubespray phase failed (AnsibleTaskFailed)');
+    expect(waiting).toContain('Task "Configure etcd" on master-1');
+    expect(waiting).toContain('Failed hosts: master-1');
+    expect(waiting).toContain('kinstall retry install-commented --failed-hosts');
+    expect(waiting).toContain('kinstall cancel install-commented');
+    expect(texts.filter((t) => t.includes('Katonic install install-commented completed'))).toHaveLength(1);
+    expect(titles(jira.received)).toHaveLength(9);
+  });
+
+  it('posts work notes to a server playing the ServiceNow Table API: PATCH of the record with work_notes, Basic auth', async () => {
+    const snow = await fake(startFakeServiceNow());
+    const file = await h.writeSpec('snow-noted', (spec) => {
+      spec.metadata.ticket = 'RITM0010042';
+      spec.spec.notify = { servicenow: { url: snow.url, table: 'sc_req_item', sysId: SYS_ID, user: 'katonic.integration', passwordRef: `file:${join(h.dataDir, 'snow-password')}` } };
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('snow-noted', (s) => s.state === 'completed');
+    await waitForRequests(snow, 8);
+    expect(new Set(snow.received.map((r) => `${r.method} ${r.path}`))).toEqual(new Set([`PATCH /api/now/table/sc_req_item/${SYS_ID}`]));
+    expect(snow.received.every((r) => r.authorization === basic('katonic.integration', PASSWORD))).toBe(true);
+    const notes = snow.received.map((r) => (r.body as { work_notes: string }).work_notes);
+    expect(notes[0]).toMatch(/^Katonic install install-snow-noted started\n/);
+    expect(notes).toContain('Katonic install install-snow-noted completed');
+    expect(notes).toHaveLength(8);
+  });
+
+  it('a comment endpoint that fails or hangs neither fails nor holds up the install', async () => {
+    const failing = await fake(startFakeJira('fail'));
+    const hanging = await fake(startFakeJira('hang'));
+    const [a, b] = await Promise.all([
+      h.writeSpec('jira-down', (spec) => {
+        spec.metadata.ticket = 'OPS-500';
+        spec.spec.notify = jiraNotify(failing.url);
+      }),
+      h.writeSpec('jira-hangs', (spec) => {
+        spec.metadata.ticket = 'OPS-504';
+        spec.spec.notify = jiraNotify(hanging.url);
+      }),
+    ]);
+    expect((await h.cli('start', a)).exitCode).toBe(0);
+    expect((await h.cli('start', b)).exitCode).toBe(0);
+    const [down, hangs] = await Promise.all([h.waitFor('jira-down', (s) => s.state === 'completed'), h.waitFor('jira-hangs', (s) => s.state === 'completed')]);
+    expect(down.phases.every((p) => p.state === 'completed')).toBe(true);
+    expect(hangs.phases.every((p) => p.state === 'completed')).toBe(true);
+    // Comments were tried, and the hanging server still holds requests it never answered:
+    // the install finished without waiting for them.
+    expect(failing.received.length).toBeGreaterThan(0);
+    expect(hanging.received.length).toBeGreaterThan(0);
+    expect(hanging.open()).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,43 @@
+// What an install says on its ticket, without a server: the notes, the commands per phase,
+// Jira's ADF and ServiceNow's plain text.
+import { noteAsAdf } from '../lib/tickets/adf.js';
+import { noteAsText, operatorCommands, progressNote } from '../lib/tickets/progress-note.js';
+import type { PhaseError } from '../lib/install/status.js';
+
+const error: PhaseError = {
+  type: 'AnsibleTaskFailed',
+  message: 'task "Configure etcd" failed on master-1\nmore',
+  failedHosts: ['master-1'],
+  unreachableHosts: ['worker-2'],
+  failures: [{ host: 'master-1', task: 'Configure etcd', message: 'injected failure 3 of 3', output: '', unreachable: false }],
+};
+
+describe('progress notes', () => {
+  it('says where an install waits: the task, the hosts and the commands for that phase', () => {
+    const note = progressNote({ kind: 'waiting-for-operator', id: 'install-ops-1', flow: 'onprem', phase: 'kubespray', error });
+    expect(note).toEqual({
+      title: 'install-ops-1 waits for an operator: the kubespray phase failed (AnsibleTaskFailed)',
+      lines: ['task "Configure etcd" failed on master-1', 'Task "Configure etcd" on master-1: injected failure 3 of 3', 'Failed hosts: master-1', 'Unreachable hosts: worker-2'],
+      commands: ['kinstall retry install-ops-1', 'kinstall retry install-ops-1 --failed-hosts', 'kinstall retry install-ops-1 --vars FILE', 'kinstall cancel install-ops-1'],
+    });
+  });
+
+  it('offers --failed-hosts only where the phase allows a partial run', () => {
+    expect(operatorCommands('install-x', 'onprem', 'katonic', error)).not.toContain('kinstall retry install-x --failed-hosts');
+    expect(operatorCommands('install-x', 'onprem', 'storage', { ...error, failedHosts: [], unreachableHosts: [] })).not.toContain('kinstall retry install-x --failed-hosts');
+  });
+
+  it('renders Jira ADF (text nodes only, a code block for commands) and ServiceNow text', () => {
+    const note = progressNote({ kind: 'ended', id: 'install-x', state: 'failed', error: { phase: 'verify', type: 'VerifyFailed', message: '<b>{{ x }}</b>' } });
+    expect(noteAsAdf(note)).toEqual({
+      type: 'doc',
+      version: 1,
+      content: [
+        { type: 'paragraph', content: [{ type: 'text', text: 'Katonic install install-x failed', marks: [{ type: 'strong' }] }] },
+        { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'The verify phase: VerifyFailed: <b>{{ x }}</b>' }] }] }] },
+        { type: 'codeBlock', attrs: { language: 'shell' }, content: [{ type: 'text', text: 'kinstall resume install-x' }] },
+      ],
+    });
+    expect(noteAsText(note)).toBe('Katonic install install-x failed\nThe verify phase: VerifyFailed: <b>{{ x }}</b>\n\nkinstall resume install-x');
+  });
+});

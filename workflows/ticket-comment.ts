@@ -1,0 +1,40 @@
+// Comments on the install's ticket, posted apart from the install: each note is a small child
+// workflow of its own (one activity, retried with backoff for up to about an hour) that the
+// install starts and does not wait for, abandoned when the install closes. A ticket system
+// that fails or hangs neither fails nor slows the install; the install waits only for the
+// child's start, a round trip to the Temporal server.
+import { CancellationScope, ParentClosePolicy, ChildWorkflowCancellationType, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { InstallActivities } from '../activities/index.js';
+import type { CommentTarget, TicketSystem } from '../activities/ticket-comment.js';
+import type { Installation } from '../lib/spec/schema.js';
+import type { ProgressEvent } from '../lib/tickets/progress-note.js';
+
+const { postTicketComment } = proxyActivities<InstallActivities>({
+  // Each request gives up after 10 s (activities/ticket-comment.ts); this bounds the attempt.
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 10 },
+});
+
+/** The child workflow: one note to one ticket system. */
+export async function ticketComment(system: TicketSystem, target: CommentTarget, event: ProgressEvent): Promise<void> {
+  await postTicketComment(system, target, event);
+}
+
+const SYSTEMS: TicketSystem[] = ['jira', 'servicenow'];
+
+/** Starts a child per ticket system the spec names; never throws, never waits for the post. */
+export async function commentOnTicket(spec: Installation, event: ProgressEvent): Promise<void> {
+  const notify = spec.spec.notify;
+  if (!notify) return;
+  const target: CommentTarget = { notify, ticket: spec.metadata.ticket };
+  for (const system of SYSTEMS.filter((s) => notify[s])) {
+    await CancellationScope.nonCancellable(() =>
+      startChild(ticketComment, {
+        workflowId: `${workflowInfo().workflowId}-comment-${uuid4()}`,
+        args: [system, target, event],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        cancellationType: ChildWorkflowCancellationType.ABANDON,
+      }),
+    ).catch(() => undefined);
+  }
+}
