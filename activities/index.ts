@@ -9,6 +9,7 @@ import { runKatonicRole } from './katonic.js';
 import { runKubespray } from './kubespray.js';
 import { checkManagedCluster } from './managed-preflight.js';
 import { preflight } from './preflight.js';
+import { registeredSearchAttributes, requestCancellation } from './temporal-server.js';
 import { applyStorageClasses, prepareStorageNodes } from './storage.js';
 import { verifyCluster } from './verify.js';
 
@@ -25,7 +26,7 @@ export function createActivities(config: ActivityConfig) {
     runKatonicRole: (input) => runKatonicRole(config, input),
     verifyCluster: (input) => verifyCluster(config, input),
   };
-  return { checkSpec, ...phaseActivities };
+  return { checkSpec, registeredSearchAttributes, requestCancellation, ...phaseActivities };
 }
 
 export type InstallActivities = ReturnType<typeof createActivities>;

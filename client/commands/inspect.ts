@@ -37,13 +37,16 @@ export async function listCommand(client: Client, json: boolean): Promise<void> 
   const rows: Record<string, string>[] = [];
   for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
     const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
+    // The search attributes, else the status the install published (a server without the attributes, a Web UI start).
+    const memo = (await wf.memo) as { flow?: string; status?: Partial<InstallStatus> } | undefined;
+    const published = memo?.status;
     rows.push({
       id: wf.workflowId,
-      cluster: attr(SEARCH_ATTRIBUTES.cluster),
-      flow: String((await wf.memo)?.flow ?? ''),
-      state: attr(SEARCH_ATTRIBUTES.state) || wf.status.name.toLowerCase(),
-      phase: attr(SEARCH_ATTRIBUTES.phase),
-      ticket: attr(SEARCH_ATTRIBUTES.ticket),
+      cluster: attr(SEARCH_ATTRIBUTES.cluster) || (published?.cluster ?? ''),
+      flow: memo?.flow ?? published?.flow ?? '',
+      state: attr(SEARCH_ATTRIBUTES.state) || published?.state || wf.status.name.toLowerCase(),
+      phase: attr(SEARCH_ATTRIBUTES.phase) || (published?.phase ?? ''),
+      ticket: attr(SEARCH_ATTRIBUTES.ticket) || (published?.ticket ?? ''),
     });
   }
   if (json) return console.log(JSON.stringify(rows, null, 2));

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Installation } from '../../lib/spec/schema.js';
 import { FINAL_STATES } from '../../lib/install/status.js';
-import { abortSignal, approveSignal, retryUpdate, type RetryRequest } from '../../workflows/definitions.js';
+import { abortSignal, approveSignal, retryUpdate, type InstallSpecArgument, type RetryRequest } from '../../workflows/definitions.js';
 import { CliError } from '../cli-error.js';
 import { decodePayload } from '../decode-payload.js';
 import { fetchStatus } from '../install-status.js';
@@ -70,5 +70,7 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
   if (!payload) throw new CliError(`${id}: the first run's spec could not be read from its history; pass --spec FILE`);
-  return JSON.parse(await decodePayload<string>(client, payload)) as Installation;
+  // Older runs got the spec as a JSON string, newer ones (and Web UI starts) as an object.
+  const spec = await decodePayload<InstallSpecArgument>(client, payload);
+  return (typeof spec === 'string' ? JSON.parse(spec) : spec) as Installation;
 }
