@@ -19,6 +19,7 @@ import { startDevServer, type DevServer } from '../client/dev/temporal-dev-serve
 import { TASK_QUEUE_DEFAULT } from '../lib/local-tools.js';
 import { loadDemoSpec, startHarness, type Harness } from './support/e2e-harness.js';
 import { REPO_ROOT } from './support/repo.js';
+import { describedStatus } from './support/temporal-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN_ENV = 'KATONIC_TEST_WEB_UI_CODEC_TOKEN';
@@ -110,4 +111,20 @@ describe('the Web UI (real dev server and Temporal UI, real Chromium, real codec
     await page.screenshot({ path: join(REPO_ROOT, 'docs', 'web-ui-install.png') });
     await page.close();
   }, 420_000);
+
+  it("the Web UI's Request Cancellation ends an install Cancelled, in Temporal and in its status", async () => {
+    const file = await h.writeSpec('web-ui-cancel', (spec) => {
+      spec.spec.approvals = ['before-kubespray'];
+    });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    await h.waitFor('web-ui-cancel', (s) => s.state === 'waiting-for-approval');
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${ui}/namespaces/default/workflows/install-web-ui-cancel`);
+    await page.getByRole('button', { name: 'Request Cancellation' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    const ended = await h.waitFor('web-ui-cancel', (s) => s.state === 'cancelled', 60_000);
+    expect(ended.operatorActions).toEqual([expect.objectContaining({ action: 'abort', reason: 'cancellation requested through Temporal (Web UI or API)' })]);
+    expect(await describedStatus(h.env, 'install-web-ui-cancel')).toBe('WORKFLOW_EXECUTION_STATUS_CANCELED');
+    await page.close();
+  }, 180_000);
 });
