@@ -126,13 +126,14 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
   let serverCancel: Promise<boolean> | undefined;
   const cancelInstall = (action: Omit<OperatorAction, 'at'>) => {
     record(action);
-    scope.cancel();
     if (cancelViaServer) {
-      serverCancel ??= requestCancellation(workflowInfo().workflowId, workflowInfo().runId).then(
+      // Not cancellable: a gate's timeout asks from inside the scope it cancels.
+      serverCancel ??= CancellationScope.nonCancellable(() => requestCancellation(workflowInfo().workflowId, workflowInfo().runId)).then(
         () => true,
         () => false,
       );
     }
+    scope.cancel();
   };
   /** Why `retry --failed-hosts` cannot run on this phase now (the flow plan's decision), or undefined. */
   const failedHostsRefusal = (phase?: PhaseStatus): string | undefined => {
