@@ -9,6 +9,7 @@ import { runKatonicRole } from './katonic.js';
 import { runKubespray } from './kubespray.js';
 import { checkManagedCluster } from './managed-preflight.js';
 import { preflight } from './preflight.js';
+import { registeredSearchAttributes, requestCancellation } from './temporal-server.js';
 import { applyStorageClasses, prepareStorageNodes } from './storage.js';
 import { postTicketComment } from './ticket-comment.js';
 import { verifyCluster } from './verify.js';
@@ -26,7 +27,7 @@ export function createActivities(config: ActivityConfig) {
     runKatonicRole: (input) => runKatonicRole(config, input),
     verifyCluster: (input) => verifyCluster(config, input),
   };
-  return { checkSpec, postTicketComment, ...phaseActivities };
+  return { checkSpec, postTicketComment, registeredSearchAttributes, requestCancellation, ...phaseActivities };
 }
 
 export type InstallActivities = ReturnType<typeof createActivities>;

@@ -32,6 +32,8 @@ const program = new Command('kinstall')
   .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
   .option('--json', 'print data as JSON')
   .option('--debug', 'print the full trace of an unexpected failure')
+  // Each verb's --help lists these too (--json, --address), as the README's synopses use them.
+  .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError()
   .exitOverride();
 

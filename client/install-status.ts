@@ -1,12 +1,18 @@
 // An install's status: the workflow's `status` query, with the running phase's live
 // progress (current task, host counts, attempt) taken from its activity's last heartbeat.
 // Progress stays out of the workflow history; heartbeats carry it.
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+// When no worker answers (none running, or the install has ended), the status is what the
+// server keeps: the workflow's result, or the status it last published in its memo; live
+// progress is then unavailable, and the status says so (`source: 'server'`).
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { AnsibleProgress } from '../lib/ansible/events.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { statusQuery } from '../workflows/definitions.js';
 import { InstallApiError } from './api/errors.js';
 import { decodePayload } from './decode-payload.js';
+
+/** How long a worker has to answer the status query before the server's copy is used. */
+const QUERY_DEADLINE_MS = 5_000;
 
 async function liveProgress(client: Client, description: WorkflowExecutionDescription): Promise<{ progress?: AnsibleProgress; attempt: number } | undefined> {
   const pending = description.raw.pendingActivities?.[0];
@@ -22,6 +28,20 @@ function closedFromOutside(description: WorkflowExecutionDescription): string | 
   return name === 'TERMINATED' || name === 'TIMED_OUT' ? name.toLowerCase().replace('_', ' ') : undefined;
 }
 
+/** What the server keeps of the status: the result of a completed run, else the memo the workflow publishes. */
+async function keptStatus(handle: WorkflowHandle, description: WorkflowExecutionDescription): Promise<InstallStatus | undefined> {
+  if (description.status.name === 'COMPLETED') return (await handle.result()) as InstallStatus;
+  return (description.memo?.status as InstallStatus | undefined) ?? undefined;
+}
+
+async function queried(client: Client, handle: WorkflowHandle): Promise<InstallStatus | undefined> {
+  try {
+    return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(statusQuery));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function fetchStatus(client: Client, id: string, runId?: string): Promise<InstallStatus> {
   const handle = client.workflow.getHandle(id, runId);
   let description: WorkflowExecutionDescription;
@@ -31,13 +51,21 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
     if (err instanceof WorkflowNotFoundError) throw new InstallApiError('not-found', `no install ${id} on this server`);
     throw err;
   }
-  const status = await handle.query(statusQuery);
+  const open = description.status.name === 'RUNNING';
+  // An open install asks its worker first (live); an ended one needs no worker.
+  const kept = open ? undefined : await keptStatus(handle, description);
+  const live = kept ? undefined : await queried(client, handle);
+  const status = live ?? kept ?? (open ? await keptStatus(handle, description) : undefined);
+  if (!status) {
+    throw new InstallApiError('failed', `${id}: no worker answered the status query, and this run keeps no status on the server (it started before installs published it); start a worker ("npx kinstall worker") and ask again`);
+  }
+  status.source = live ? 'worker' : 'server';
   const running = status.phases.find((p) => p.state === 'running');
-  const live = await liveProgress(client, description);
-  if (running && live && description.status.name === 'RUNNING') {
-    running.attempts += live.attempt;
-    running.task = live.progress?.task;
-    running.hosts = live.progress?.hosts;
+  const progress = live ? await liveProgress(client, description) : undefined;
+  if (running && progress && open) {
+    running.attempts += progress.attempt;
+    running.task = progress.progress?.task;
+    running.hosts = progress.progress?.hosts;
   }
   const outside = closedFromOutside(description);
   if (outside && !['completed', 'failed', 'cancelled'].includes(status.state)) {

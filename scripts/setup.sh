@@ -22,20 +22,28 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/.installed-requi
   cp requirements.txt .venv/.installed-requirements.txt
 fi
 
+# Debian packages some tests need, installed when missing (as root, with apt-get).
+apt_install() {
+  local what=$1 without=$2
+  shift 2
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing the Debian packages $what needs: $*"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; } >/dev/null ||
+      die "could not install $* with apt-get; install them and run again"
+  else
+    say "$what needs the Debian packages $* (root and apt-get install them); $without"
+  fi
+}
+
 # The SSH test nodes (tests, `kinstall dev --ssh-nodes N`): Debian's sshd, sudo and iproute2.
 missing=()
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/bin/sudo ] || missing+=(sudo)
 [ -x /usr/sbin/ip ] || missing+=(iproute2)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing the Debian packages the SSH test nodes need: ${missing[*]}"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null ||
-      die "could not install ${missing[*]} with apt-get; install them and run again"
-  else
-    say "the SSH test nodes need the Debian packages ${missing[*]} (root and apt-get install them); without them the SSH tests are skipped"
-  fi
-fi
+[ ${#missing[@]} -eq 0 ] || apt_install "the SSH test nodes" "without them the SSH tests are skipped" "${missing[@]}"
+
+# The Web UI test drives Debian's headless Chromium (with playwright-core, from npm).
+[ -x /usr/bin/chromium ] || apt_install "the Web UI test" "without it that test fails, naming it" chromium
 
 # The control plane: kube-apiserver, kube-controller-manager, kube-scheduler and etcd from
 # tools/control-plane (k8s.io/kubernetes), kwok from tools/kwok; rebuilt when a pin changes.
@@ -67,6 +75,15 @@ if [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; then
     die "building kwok failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
   echo "$tools_want" > "$tools_stamp"
   say "built: $(ls "$tools_bin" | tr '\n' ' ')"
+fi
+
+# `npx kinstall`: npm links the bins of a project's dependencies into node_modules/.bin, not
+# the project's own (npm 11), so npx would look for a package "kinstall" in the registry.
+# The link makes the README's `npx kinstall ...` run this checkout's CLI.
+if [ "$(readlink node_modules/.bin/kinstall 2>/dev/null)" != ../../dist/client/cli.js ]; then
+  say "linking node_modules/.bin/kinstall to this checkout's CLI (dist/client/cli.js), for npx kinstall"
+  mkdir -p node_modules/.bin
+  ln -sfn ../../dist/client/cli.js node_modules/.bin/kinstall
 fi
 
 stamp=dist/.build-stamp

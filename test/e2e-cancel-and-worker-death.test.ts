@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
+import { describedStatus } from './support/temporal-cli.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -58,6 +59,8 @@ describe('stopping an install (real dev server, real ansible-playbook, real kube
     expect(status.phases.find((p) => p.name === 'kubespray')?.state).toBe('failed');
     expect(status.phases.find((p) => p.name === 'storage')?.state).toBe('pending');
     expect(status.operatorActions.map((a) => a.action)).toEqual(['abort']);
+    // Temporal says so too (what the Web UI shows): Cancelled, not Failed.
+    expect(await describedStatus(h.env, 'install-cancel-me')).toBe('WORKFLOW_EXECUTION_STATUS_CANCELED');
     await worker.stop();
   }, 300_000);
 

@@ -2,6 +2,7 @@
 // server with real ansible-playbook.
 import { execa } from 'execa';
 import { localTools } from '../lib/local-tools.js';
+import { describedStatus } from './support/temporal-cli.js';
 import { countLines, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
@@ -79,6 +80,7 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
     const ended = await h.waitFor('gate-timeout', (s) => s.state === 'cancelled');
     expect(states(ended)).toMatchObject({ storage: 'completed', katonic: 'pending' });
     expect(ended.operatorActions[0]).toMatchObject({ action: 'abort', reason: 'approval before-katonic timed out after 3s' });
+    expect(await describedStatus(h.env, 'install-gate-timeout')).toBe('WORKFLOW_EXECUTION_STATUS_CANCELED');
     expect((await h.cli('approve', 'install-gate-timeout')).exitCode).toBe(2);
   });
 });

@@ -140,4 +140,36 @@ describe('kinstall status table (pure)', () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
+
+  it('gives the install its start, end and duration, and lists the runs of a retried phase', () => {
+    const kubespray: PhaseStatus = {
+      name: 'kubespray',
+      state: 'completed',
+      attempts: 4,
+      startedAt: '2025-03-01T10:01:13.000Z',
+      endedAt: '2025-03-01T10:40:00.000Z',
+      runs: [
+        { startedAt: '2025-03-01T10:01:13.000Z', endedAt: '2025-03-01T10:09:18.000Z', durationSeconds: 485, outcome: 'failed', attempts: 3 },
+        { startedAt: '2025-03-01T10:30:00.000Z', endedAt: '2025-03-01T10:40:00.000Z', durationSeconds: 600, outcome: 'completed', attempts: 1, limitHosts: ['worker-2'] },
+      ],
+    };
+    const status: InstallStatus = { ...running(), state: 'completed', startedAt: '2025-03-01T10:00:00.000Z', endedAt: '2025-03-01T12:00:09.000Z', durationSeconds: 7209 };
+    status.phases[2] = kubespray;
+    const text = formatStatus(status);
+    expect(lines(text)[1]).toBe('started 2025-03-01 10:00:00  ended 2025-03-01 12:00:09  took 2h 00m 09s');
+    expect(lines(text).slice(lines(text).indexOf('Runs of kubespray:'), lines(text).indexOf('Runs of kubespray:') + 3)).toEqual([
+      'Runs of kubespray:',
+      '    1. 2025-03-01 10:01:13 to 10:09:18  took 8m 05s  failed  attempts 3',
+      '    2. 2025-03-01 10:30:00 to 10:40:00  took 10m 00s  completed  attempts 1  --limit worker-2',
+    ]);
+    // A phase that ran once has no runs section.
+    expect(text).not.toContain('Runs of preflight');
+  });
+
+  it('says when the status comes from the server with no worker answering, while the install is not over', () => {
+    const note = 'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.';
+    expect(lines(formatStatus({ ...running(), source: 'server' }))[1]).toBe(note);
+    expect(formatStatus({ ...running(), source: 'worker' })).not.toContain(note);
+    expect(formatStatus({ ...running(), state: 'completed', source: 'server' })).not.toContain(note);
+  });
 });

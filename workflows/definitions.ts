@@ -19,6 +19,12 @@ export interface RetryAccepted {
   limitHosts?: string[];
 }
 
+/**
+ * The workflow's first argument: the spec as a JSON object (what the Web UI's Start Workflow form
+ * sends, and the CLI since this was added), or, from older clients, as a JSON string.
+ */
+export type InstallSpecArgument = Record<string, unknown> | string;
+
 export interface InstallOptions {
   /** `kinstall resume`: the phases of the run being resumed, with their input hashes. */
   resumeFrom?: { runId: string; phases: PhaseStatus[] };

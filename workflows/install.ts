@@ -9,13 +9,16 @@ import {
   condition,
   isCancellation,
   patched,
+  setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { RetryState } from '@temporalio/common';
+import { RetryState, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { currentDetails } from '../lib/install/current-details.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
-import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
+import { FINAL_STATES, secondsBetween, type InstallState, type InstallStatus, type OperatorAction, type PhaseError, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
 import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
@@ -29,9 +32,10 @@ import {
   SEARCH_ATTRIBUTES,
   statusQuery,
   type InstallOptions,
+  type InstallSpecArgument,
   type RetryRequest,
 } from './definitions.js';
-import { checkSpec, MAXIMUM_ATTEMPTS, runStep } from './phase-steps.js';
+import { checkSpec, MAXIMUM_ATTEMPTS, registeredSearchAttributes, requestCancellation, runStep } from './phase-steps.js';
 import { commentOnTicket } from './ticket-comment.js';
 
 const now = () => new Date().toISOString();
@@ -68,10 +72,18 @@ function phaseError(err: unknown): { error: PhaseError; attempts: number } {
   };
 }
 
-export async function install(specJson: string, options: InstallOptions = {}): Promise<InstallStatus> {
+/** Runs since these patches publish the status (memo, current details, only registered search attributes) and end Cancelled when cancelled. */
+export const PATCHES = { publishStatus: 'publish-status', endCancelled: 'end-cancelled' } as const;
+
+export async function install(specArgument: InstallSpecArgument, options: InstallOptions = {}): Promise<InstallStatus> {
+  // The CLI sends the spec as a JSON string, the Web UI's start form as an object: the same spec.
+  const specJson = typeof specArgument === 'string' ? specArgument : JSON.stringify(specArgument);
   const { name, flow, ticket } = sketch(specJson);
+  const publishing = patched(PATCHES.publishStatus);
+  const cancelViaServer = patched(PATCHES.endCancelled);
   const status: InstallStatus = {
     id: workflowInfo().workflowId,
+    startedAt: workflowInfo().runStartTime.toISOString(),
     cluster: name,
     ticket,
     flow,
@@ -81,6 +93,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
   };
   let retryRequest: RetryRequest | undefined;
   let approvedGate: string | undefined;
+  let registered: string[] = [];
   const scope = new CancellationScope();
   let validSpec: Installation | undefined;
   // Ticket comments came in a later version: runs that began before it replay without them.
@@ -90,10 +103,51 @@ export async function install(specJson: string, options: InstallOptions = {}): P
 
   const current = () => status.phases.find((p) => p.name === status.phase);
   const record = (action: Omit<OperatorAction, 'at'>) => status.operatorActions.push({ at: now(), ...action });
+  /**
+   * Tells the server where the install is: its search attributes (those the server has), and,
+   * since the patch, its status as memo (what `kinstall status` shows when no worker answers)
+   * and the Web UI's current details. `changed`: the attributes before the patch (old runs replay).
+   */
+  const announce = (changed: SearchAttributeUpdatePair[]) => {
+    if (!publishing) return upsertSearchAttributes(changed);
+    const values = { cluster: status.cluster, ticket: status.ticket, phase: status.phase, state: status.state };
+    const pairs = Object.entries(SEARCH_ATTRIBUTES).flatMap(([field, key]) => {
+      const value = values[field as keyof typeof values];
+      return value && registered.includes(key.name) ? [{ key, value }] : [];
+    });
+    if (pairs.length) upsertSearchAttributes(pairs);
+    upsertMemo({ status });
+    setCurrentDetails(currentDetails(status));
+  };
   const setState = (state: InstallState, waitingFor?: string) => {
     status.state = state;
     status.waitingFor = waitingFor;
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.state, value: state }]);
+    if (FINAL_STATES.includes(state)) Object.assign(status, { endedAt: now(), durationSeconds: secondsBetween(status.startedAt, now()) });
+    announce([{ key: SEARCH_ATTRIBUTES.state, value: state }]);
+  };
+  /**
+   * Ends the install as cancelled: the running phase is cancelled at once (its Ansible stopped),
+   * and, since the patch, the cancellation of the run is requested through the server, so that
+   * Temporal too says Cancelled (only a cancel the server delivered ends a run so).
+   */
+  let serverCancel: Promise<boolean> | undefined;
+  const cancelInstall = (action: Omit<OperatorAction, 'at'>) => {
+    record(action);
+    if (cancelViaServer) {
+      // Not cancellable: a gate's timeout asks from inside the scope it cancels.
+      serverCancel ??= CancellationScope.nonCancellable(() => requestCancellation(workflowInfo().workflowId, workflowInfo().runId)).then(
+        () => true,
+        () => false,
+      );
+    }
+    scope.cancel();
+  };
+  /** Why `retry --failed-hosts` cannot run on this phase now (the flow plan's decision), or undefined. */
+  const failedHostsRefusal = (phase?: PhaseStatus): string | undefined => {
+    const failedHosts = phase && phasePlan(flow, phase.name)?.failedHosts;
+    if (typeof failedHosts === 'object') return `retry --failed-hosts is refused for the ${phase?.name} phase: ${failedHosts.refused}`;
+    if (!hostsToRetry(phase).length) return `retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`;
+    return undefined;
   };
 
   const validateRetry = (request: RetryRequest) => {
@@ -103,12 +157,8 @@ export async function install(specJson: string, options: InstallOptions = {}): P
       const issues = varsIssues(request.vars, ['vars']);
       if (issues.length) throw new Error(`--vars: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
     }
-    const phase = current();
-    if (request.failedHostsOnly) {
-      const failedHosts = phase && phasePlan(flow, phase.name)?.failedHosts;
-      if (typeof failedHosts === 'object') throw new Error(`retry --failed-hosts is refused for the ${phase?.name} phase: ${failedHosts.refused}`);
-      if (!hostsToRetry(phase).length) throw new Error(`retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`);
-    }
+    const refusal = request.failedHostsOnly && failedHostsRefusal(current());
+    if (refusal) throw new Error(refusal);
   };
   const acceptRetry = (request: RetryRequest) => {
     retryRequest = request;
@@ -133,17 +183,17 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     approvedGate = status.waitingFor;
     record({ action: 'approve', phase: status.phase });
   });
-  setHandler(abortSignal, (request) => {
-    record({ action: 'abort', phase: status.phase, reason: request?.reason });
-    scope.cancel();
-  });
+  setHandler(abortSignal, (request) => cancelInstall({ action: 'abort', phase: status.phase, reason: request?.reason }));
 
   async function runPhase(phase: PhaseStatus, spec: Installation): Promise<void> {
     const steps = phasePlan(flow, phase.name)?.steps ?? [];
     let request: RetryRequest = {};
     for (;;) {
       const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
-      Object.assign(phase, { state: 'running', startedAt: now(), endedAt: undefined, error: undefined, summary: undefined });
+      const run: PhaseRun = { startedAt: now(), ...(limitHosts ? { limitHosts } : {}) };
+      const endRun = (outcome: PhaseRun['outcome'], attempts?: number) => Object.assign(run, { endedAt: now(), durationSeconds: secondsBetween(run.startedAt, now()), outcome, attempts });
+      phase.runs = [...(phase.runs ?? []), run];
+      Object.assign(phase, { state: 'running', startedAt: phase.startedAt ?? run.startedAt, endedAt: undefined, error: undefined, summary: undefined });
       const input = { spec, limitHosts, operatorVars: request.vars };
       try {
         let result: PhaseResult | undefined;
@@ -154,17 +204,21 @@ export async function install(specJson: string, options: InstallOptions = {}): P
           attempts = Math.max(attempts, result.attempt);
         }
         Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + attempts, summary: result?.summary, hosts: result?.hosts });
+        endRun('completed', attempts);
         await comment({ kind: 'phase-finished', id: status.id, phase: { name: phase.name, attempts: phase.attempts, summary: phase.summary } });
         return;
       } catch (err) {
         if (isCancellation(err)) {
           Object.assign(phase, { state: 'failed', endedAt: now(), summary: 'cancelled' });
+          endRun('cancelled');
           throw err;
         }
         const { error, attempts } = phaseError(err);
         Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + attempts, error });
+        endRun('failed', attempts);
         status.error = { phase: phase.name, ...error };
-        setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id} [--failed-hosts] [--vars FILE], or kinstall cancel ${status.id}`);
+        const failedHosts = failedHostsRefusal(phase) ? '' : ' [--failed-hosts]';
+        setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id}${failedHosts} [--vars FILE], or kinstall cancel ${status.id}`);
         await comment({ kind: 'waiting-for-operator', id: status.id, flow, phase: phase.name, error });
         await condition(() => retryRequest !== undefined);
         request = retryRequest ?? {};
@@ -182,8 +236,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     const timeout = spec.spec.approvalTimeout;
     const approved = timeout ? await condition(() => approvedGate === name, timeout) : (await condition(() => approvedGate === name), true);
     if (!approved) {
-      record({ action: 'abort', phase, reason: `approval ${name} timed out after ${timeout}` });
-      scope.cancel();
+      cancelInstall({ action: 'abort', phase, reason: `approval ${name} timed out after ${timeout}` });
       await condition(() => false); // the cancellation ends the install here
     }
     setState('running');
@@ -191,10 +244,11 @@ export async function install(specJson: string, options: InstallOptions = {}): P
 
   try {
     await scope.run(async () => {
+      if (publishing) registered = await registeredSearchAttributes(Object.values(SEARCH_ATTRIBUTES).map((key) => key.name));
       const { spec, inputHashes } = await checkSpec(specJson);
       validSpec = spec;
       status.cluster = spec.metadata.name;
-      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name }, ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : [])]);
+      if (!publishing) announce([{ key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name }, ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : [])]);
       setState('running');
       await comment({ kind: 'started', id: status.id, flow, phases: status.phases.map((p) => p.name) });
       const earlier = new Map((options.resumeFrom?.phases ?? []).map((p) => [p.name, p]));
@@ -208,7 +262,7 @@ export async function install(specJson: string, options: InstallOptions = {}): P
           continue;
         }
         status.phase = phase.name;
-        upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.phase, value: phase.name }]);
+        announce([{ key: SEARCH_ATTRIBUTES.phase, value: phase.name }]);
         await gate(phase.name, spec);
         await runPhase(phase, spec);
       }
@@ -218,6 +272,10 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     return status;
   } catch (err) {
     if (isCancellation(err)) {
+      // Requested through the server: end when it delivers the cancellation (the root scope's).
+      if (serverCancel && (await serverCancel)) await CancellationScope.current().cancelRequested.catch(() => undefined);
+      // Cancelled through Temporal itself (the Web UI, `temporal workflow cancel`): say so too.
+      if (!status.operatorActions.some((a) => a.action === 'abort')) record({ action: 'abort', phase: status.phase, reason: 'cancellation requested through Temporal (Web UI or API)' });
       setState('cancelled');
       await comment({ kind: 'ended', id: status.id, state: 'cancelled' });
       throw err;

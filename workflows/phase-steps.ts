@@ -20,7 +20,7 @@ function options(startToCloseTimeout: ActivityOptions['startToCloseTimeout']): A
   };
 }
 
-export const { checkSpec } = proxyLocalActivities<InstallActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
+export const { checkSpec, registeredSearchAttributes, requestCancellation } = proxyLocalActivities<InstallActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
 
 export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
   return proxyActivities<PhaseActivities>(options(step.timeout))[step.activity](input);

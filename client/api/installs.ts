@@ -5,9 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { CodecError } from '../../lib/codec/aes-gcm-codec.js';
+import { startDetails, startSummary } from '../../lib/install/current-details.js';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
 import { taskQueue } from '../../lib/local-tools.js';
 import type { Installation } from '../../lib/spec/schema.js';
+import { registeredSearchAttributes } from '../../lib/temporal/registered-search-attributes.js';
 import {
   abortSignal,
   approveSignal,
@@ -16,6 +18,7 @@ import {
   retryUpdate,
   SEARCH_ATTRIBUTES,
   type InstallOptions,
+  type InstallSpecArgument,
   type RetryAccepted,
   type RetryRequest,
 } from '../../workflows/definitions.js';
@@ -49,20 +52,27 @@ export interface StartOptions {
 export async function startInstall(client: Client, spec: Installation, opts: StartOptions = {}): Promise<Started> {
   const id = installWorkflowId(spec.metadata.name);
   const answer = opts.existing === 'answer';
+  const label = { cluster: spec.metadata.name, flow: spec.spec.flow, ticket: spec.metadata.ticket };
+  // Only the search attributes the server has: one it lacks would refuse the start.
+  const registered = await registeredSearchAttributes(client.connection, client.options.namespace, Object.values(SEARCH_ATTRIBUTES).map((key) => key.name));
+  const attributes = [
+    { key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name },
+    ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : []),
+    { key: SEARCH_ATTRIBUTES.state, value: 'running' },
+  ].filter((pair) => registered.includes(pair.key.name));
   try {
     const handle = await client.workflow.start<typeof install>(INSTALL_WORKFLOW, {
       workflowId: id,
       taskQueue: taskQueue(),
-      args: opts.install ? [JSON.stringify(spec), opts.install] : [JSON.stringify(spec)],
+      // The spec as the JSON object the Web UI's start form sends too (the contract's one argument).
+      args: opts.install ? [spec, opts.install] : [spec],
       // Two deliveries of one ticket at once: the server lets one start and refuses the other.
       workflowIdConflictPolicy: 'FAIL',
       ...(answer ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
       memo: { flow: spec.spec.flow },
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name },
-        ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : []),
-        { key: SEARCH_ATTRIBUTES.state, value: 'running' },
-      ],
+      typedSearchAttributes: attributes,
+      staticSummary: startSummary(label),
+      staticDetails: startDetails(label),
     });
     return { id, started: true, runId: handle.firstExecutionRunId };
   } catch (err) {
@@ -104,13 +114,16 @@ export async function listInstalls(client: Client): Promise<InstallRow[]> {
   const rows: InstallRow[] = [];
   for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
     const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
+    // The search attributes, else the status the install published (a server without the attributes, a Web UI start).
+    const memo = (await wf.memo) as { flow?: string; status?: Partial<InstallStatus> } | undefined;
+    const published = memo?.status;
     rows.push({
       id: wf.workflowId,
-      cluster: attr(SEARCH_ATTRIBUTES.cluster),
-      flow: String((await wf.memo)?.flow ?? ''),
-      state: attr(SEARCH_ATTRIBUTES.state) || wf.status.name.toLowerCase(),
-      phase: attr(SEARCH_ATTRIBUTES.phase),
-      ticket: attr(SEARCH_ATTRIBUTES.ticket),
+      cluster: attr(SEARCH_ATTRIBUTES.cluster) || (published?.cluster ?? ''),
+      flow: memo?.flow ?? published?.flow ?? '',
+      state: attr(SEARCH_ATTRIBUTES.state) || published?.state || wf.status.name.toLowerCase(),
+      phase: attr(SEARCH_ATTRIBUTES.phase) || (published?.phase ?? ''),
+      ticket: attr(SEARCH_ATTRIBUTES.ticket) || (published?.ticket ?? ''),
     });
   }
   return rows;
@@ -192,5 +205,7 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   const history = await client.workflow.getHandle(id, runId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new InstallApiError('invalid', `${id}: the first run's spec could not be read from its history; pass a spec`);
-  return JSON.parse(await decodePayload<string>(client, payload)) as Installation;
+  // Older runs got the spec as a JSON string, newer ones (and Web UI starts) as an object.
+  const spec = await decodePayload<InstallSpecArgument>(client, payload);
+  return (typeof spec === 'string' ? JSON.parse(spec) : spec) as Installation;
 }

@@ -15,12 +15,29 @@ export interface PhaseError {
   failures: TaskFailure[];
 }
 
+/** One run of a phase: the first, then one per operator retry. */
+export interface PhaseRun {
+  startedAt: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  /** How it ended; absent while it runs. */
+  outcome?: 'completed' | 'failed' | 'cancelled';
+  /** The activity attempts it used (its retry policy's tries). */
+  attempts?: number;
+  /** `retry --failed-hosts`: the hosts it was limited to. */
+  limitHosts?: string[];
+}
+
 export interface PhaseStatus {
   name: PhaseName;
   state: PhaseState;
   attempts: number;
+  /** When the phase first started (a retry keeps it). */
   startedAt?: string;
+  /** When its last run ended. */
   endedAt?: string;
+  /** Each run of the phase, oldest first. */
+  runs?: PhaseRun[];
   /** The running task and host counts: filled from the activity's heartbeat by the client. */
   task?: string;
   hosts?: HostCounts;
@@ -41,6 +58,16 @@ export interface OperatorAction {
 
 export interface InstallStatus {
   id: string;
+  /** When the install (this run of the workflow) started and ended, and how long it took. */
+  startedAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  /**
+   * 'worker': the workflow answered the status query (live). 'server': no worker answered, so
+   * this is what the server keeps (the result, or the status the workflow last published in its
+   * memo); live progress (current task, host counts) is unavailable.
+   */
+  source?: 'worker' | 'server';
   cluster: string;
   ticket?: string;
   flow: Flow;
@@ -53,3 +80,6 @@ export interface InstallStatus {
 }
 
 export const FINAL_STATES: readonly InstallState[] = ['completed', 'failed', 'cancelled'];
+
+/** Whole seconds from one ISO time to another. */
+export const secondsBetween = (from: string | undefined, to: string): number | undefined => (from ? Math.round((Date.parse(to) - Date.parse(from)) / 1000) : undefined);

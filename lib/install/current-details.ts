@@ -1,0 +1,25 @@
+// What the Web UI shows as an install's current details (Temporal user metadata, set by the
+// workflow as it goes) and its summary and details at start: cluster, flow, ticket, phase,
+// state and what it waits for. Nothing else (no spec values, no vars) goes there.
+import type { InstallStatus } from './status.js';
+
+/** Markdown for the UI's "Current Details". */
+export function currentDetails(status: InstallStatus): string {
+  const lines = [`**${status.state}**${status.phase ? ` · phase **${status.phase}**` : ''}`];
+  if (status.waitingFor) lines.push(`Waiting for ${status.waitingFor}`);
+  const done = status.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').length;
+  lines.push(`Phases done: ${done} of ${status.phases.length} (${status.phases.map((p) => `${p.name} ${p.state}`).join(', ')})`);
+  return lines.join('\n\n');
+}
+
+export interface InstallLabel {
+  cluster: string;
+  flow: string;
+  ticket?: string;
+}
+
+/** The UI's one-line summary of an install, set when it starts. */
+export const startSummary = (l: InstallLabel): string => `Katonic install of ${l.cluster} (${l.flow})${l.ticket ? ` for ${l.ticket}` : ''}`;
+
+/** The UI's details at start (markdown). */
+export const startDetails = (l: InstallLabel): string => [`Cluster: **${l.cluster}**`, `Flow: **${l.flow}**`, `Ticket: **${l.ticket ?? 'none'}**`].join('\n\n');

@@ -1,0 +1,41 @@
+import { currentDetails, startDetails, startSummary } from '../lib/install/current-details.js';
+import type { InstallStatus } from '../lib/install/status.js';
+import { formatDuration } from '../lib/format/duration.js';
+
+const status: InstallStatus = {
+  id: 'install-acme',
+  cluster: 'acme',
+  flow: 'aks',
+  state: 'waiting-for-approval',
+  phase: 'katonic',
+  waitingFor: 'before-katonic',
+  phases: [
+    { name: 'preflight', state: 'completed', attempts: 1 },
+    { name: 'storage-classes', state: 'skipped', attempts: 1 },
+    { name: 'katonic', state: 'pending', attempts: 0 },
+    { name: 'verify', state: 'pending', attempts: 0 },
+  ],
+  operatorActions: [],
+};
+
+describe('what the Web UI shows of an install (user metadata, pure)', () => {
+  it('current details: state, phase, what it waits for, phases done', () => {
+    expect(currentDetails(status).split('\n\n')).toEqual([
+      '**waiting-for-approval** · phase **katonic**',
+      'Waiting for before-katonic',
+      'Phases done: 2 of 4 (preflight completed, storage-classes skipped, katonic pending, verify pending)',
+    ]);
+  });
+
+  it('summary and details at start: cluster, flow, ticket', () => {
+    expect(startSummary({ cluster: 'acme', flow: 'aks', ticket: 'OPS-1' })).toBe('Katonic install of acme (aks) for OPS-1');
+    expect(startSummary({ cluster: 'acme', flow: 'onprem' })).toBe('Katonic install of acme (onprem)');
+    expect(startDetails({ cluster: 'acme', flow: 'eks' })).toBe('Cluster: **acme**\n\nFlow: **eks**\n\nTicket: **none**');
+  });
+});
+
+describe('durations (pure)', () => {
+  it('reads as seconds, minutes or hours', () => {
+    expect([0, 45, 60, 185, 3600, 7209].map(formatDuration)).toEqual(['0s', '45s', '1m 00s', '3m 05s', '1h 00m 00s', '2h 00m 09s']);
+  });
+});
