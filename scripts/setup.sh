@@ -22,18 +22,20 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/.installed-requi
   cp requirements.txt .venv/.installed-requirements.txt
 fi
 
-# The SSH test nodes (tests, `kinstall dev --ssh-nodes N`): Debian's sshd, sudo and iproute2.
+# The SSH test nodes (tests, `kinstall dev --ssh-nodes N`): Debian's sshd, sudo and iproute2;
+# the mutual-TLS connection test: Debian's nginx as the TLS-terminating gRPC proxy.
 missing=()
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/bin/sudo ] || missing+=(sudo)
 [ -x /usr/sbin/ip ] || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing the Debian packages the SSH test nodes need: ${missing[*]}"
+    say "installing the Debian packages the SSH test nodes and the TLS test need: ${missing[*]}"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null ||
       die "could not install ${missing[*]} with apt-get; install them and run again"
   else
-    say "the SSH test nodes need the Debian packages ${missing[*]} (root and apt-get install them); without them the SSH tests are skipped"
+    say "the SSH test nodes and the TLS test need the Debian packages ${missing[*]} (root and apt-get install them); without them those tests are skipped"
   fi
 fi
 

@@ -8,6 +8,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -29,6 +30,7 @@ import {
   type InstallOptions,
   type RetryRequest,
 } from './definitions.js';
+import { installMetrics } from './install-metrics.js';
 import { checkSpec, MAXIMUM_ATTEMPTS, runStep } from './phase-steps.js';
 
 const now = () => new Date().toISOString();
@@ -78,13 +80,17 @@ export async function install(specJson: string, options: InstallOptions = {}): P
   };
   let retryRequest: RetryRequest | undefined;
   let approvedGate: string | undefined;
+  // Kubespray's admin.conf (sealed), handed from the kubespray phase to the phases after it.
+  let adminConf = options.resumeFrom?.adminConf;
   const scope = new CancellationScope();
+  const metrics = installMetrics(status.id);
 
   const current = () => status.phases.find((p) => p.name === status.phase);
   const record = (action: Omit<OperatorAction, 'at'>) => status.operatorActions.push({ at: now(), ...action });
   const setState = (state: InstallState, waitingFor?: string) => {
     status.state = state;
     status.waitingFor = waitingFor;
+    metrics.state(state);
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.state, value: state }]);
   };
 
@@ -135,28 +141,38 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     let request: RetryRequest = {};
     for (;;) {
       const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
+      const startedMs = Date.now();
       Object.assign(phase, { state: 'running', startedAt: now(), endedAt: undefined, error: undefined, summary: undefined });
-      const input = { spec, limitHosts, operatorVars: request.vars };
+      log.info('phase started', { phase: phase.name, attempt: phase.attempts + 1, limitHosts });
+      const input = { spec, limitHosts, operatorVars: request.vars, adminConf };
       try {
         let result: PhaseResult | undefined;
         // A chain's attempts are those of its most retried step (the node playbook of storage, say).
         let attempts = 1;
         for (const step of steps) {
           result = await runStep(step, input);
+          adminConf = result.adminConf ?? adminConf;
           attempts = Math.max(attempts, result.attempt);
         }
         Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + attempts, summary: result?.summary, hosts: result?.hosts });
+        metrics.phaseEnded(phase.name, 'completed', startedMs);
+        log.info('phase completed', { phase: phase.name, attempt: phase.attempts, summary: phase.summary });
         return;
       } catch (err) {
         if (isCancellation(err)) {
           Object.assign(phase, { state: 'failed', endedAt: now(), summary: 'cancelled' });
+          metrics.phaseEnded(phase.name, 'cancelled', startedMs);
           throw err;
         }
         const { error, attempts } = phaseError(err);
         Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + attempts, error });
+        metrics.phaseEnded(phase.name, 'failed', startedMs);
+        log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: error.type });
         status.error = { phase: phase.name, ...error };
         setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id} [--failed-hosts] [--vars FILE], or kinstall cancel ${status.id}`);
+        const waitFrom = Date.now();
         await condition(() => retryRequest !== undefined);
+        metrics.waited('failed-phase', waitFrom);
         request = retryRequest ?? {};
         retryRequest = undefined;
         status.error = undefined;
@@ -170,7 +186,9 @@ export async function install(specJson: string, options: InstallOptions = {}): P
     if (!spec.spec.approvals?.includes(name)) return;
     setState('waiting-for-approval', name);
     const timeout = spec.spec.approvalTimeout;
+    const waitFrom = Date.now();
     const approved = timeout ? await condition(() => approvedGate === name, timeout) : (await condition(() => approvedGate === name), true);
+    metrics.waited('approval', waitFrom);
     if (!approved) {
       record({ action: 'abort', phase, reason: `approval ${name} timed out after ${timeout}` });
       scope.cancel();

@@ -1,9 +1,11 @@
 // retry, resume, approve, cancel: the operator in the loop.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { SealedValue } from '../../lib/codec/sealed-value.js';
+import type { PhaseResult } from '../../lib/install/phase-io.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { FINAL_STATES } from '../../lib/install/status.js';
-import { abortSignal, approveSignal, retryUpdate, type RetryRequest } from '../../workflows/definitions.js';
+import { abortSignal, approveSignal, retryUpdate, type InstallOptions, type RetryRequest } from '../../workflows/definitions.js';
 import { CliError } from '../cli-error.js';
 import { decodePayload } from '../decode-payload.js';
 import { fetchStatus } from '../install-status.js';
@@ -60,7 +62,8 @@ export async function resumeCommand(client: Client, id: string, specFile?: strin
   const previous = await fetchStatus(client, id, description.runId);
   const spec = specFile ? await loadSpec(specFile) : await originalSpec(client, id, description.runId);
   if (`install-${spec.metadata.name}` !== id) throw new CliError(`--spec names the install ${spec.metadata.name}, not ${id}`, 2);
-  const started = await startInstall(client, spec, { resumeFrom: { runId: description.runId, phases: previous.phases } });
+  const adminConf = await handedOnAdminConf(client, id, description.runId);
+  const started = await startInstall(client, spec, { resumeFrom: { runId: description.runId, phases: previous.phases, adminConf } });
   const skipped = previous.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').map((p) => p.name);
   console.log(`Resumed ${id} as run ${started.firstExecutionRunId}; finished phases with unchanged inputs are skipped (${skipped.join(', ') || 'none'})`);
 }
@@ -71,4 +74,19 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   const payload = started?.input?.payloads?.[0];
   if (!payload) throw new CliError(`${id}: the first run's spec could not be read from its history; pass --spec FILE`);
   return JSON.parse(await decodePayload<string>(client, payload)) as Installation;
+}
+
+/**
+ * The admin.conf (sealed) the run being resumed had last: handed to it on its own resume, or
+ * handed on by its kubespray phase. A resume that skips kubespray hands it to the new run.
+ */
+async function handedOnAdminConf(client: Client, id: string, runId: string): Promise<SealedValue | undefined> {
+  const history = await client.workflow.getHandle(id, runId).fetchHistory();
+  const options = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
+  let adminConf = options ? (await decodePayload<InstallOptions>(client, options)).resumeFrom?.adminConf : undefined;
+  for (const event of history.events ?? []) {
+    const result = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+    if (result) adminConf = (await decodePayload<PhaseResult | null>(client, result))?.adminConf ?? adminConf;
+  }
+  return adminConf;
 }
