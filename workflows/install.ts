@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
+import type { SealedValue } from '../lib/codec/sealed-value.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { InstallState, InstallStatus, OperatorAction, PhaseError, PhaseStatus } from '../lib/install/status.js';
 import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
@@ -49,11 +50,11 @@ function sketch(specJson: string): { name: string; flow: Flow; ticket?: string }
   }
 }
 
-/** What a failed phase reports, and how many activity attempts it used. */
-function phaseError(err: unknown): { error: PhaseError; attempts: number } {
+/** What a failed phase reports, how many activity attempts it used, and the admin.conf a failed kubespray run handed on. */
+function phaseError(err: unknown): { error: PhaseError; attempts: number; adminConf?: SealedValue } {
   const failure = err instanceof ActivityFailure ? err.cause : err;
   const app = failure instanceof ApplicationFailure ? failure : undefined;
-  const details = (app?.details?.[0] ?? {}) as Partial<PhaseError> & { attempt?: number };
+  const details = (app?.details?.[0] ?? {}) as Partial<PhaseError> & { attempt?: number; adminConf?: SealedValue };
   const exhausted = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
   return {
     error: {
@@ -64,6 +65,7 @@ function phaseError(err: unknown): { error: PhaseError; attempts: number } {
       failures: details.failures ?? [],
     },
     attempts: exhausted ? MAXIMUM_ATTEMPTS : (details.attempt ?? 1),
+    adminConf: details.adminConf,
   };
 }
 
@@ -164,7 +166,8 @@ export async function install(specJson: string, options: InstallOptions = {}): P
           metrics.phaseEnded(phase.name, 'cancelled', startedMs);
           throw err;
         }
-        const { error, attempts } = phaseError(err);
+        const { error, attempts, adminConf: handedOn } = phaseError(err);
+        adminConf = handedOn ?? adminConf;
         Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + attempts, error });
         metrics.phaseEnded(phase.name, 'failed', startedMs);
         log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: error.type });

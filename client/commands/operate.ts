@@ -78,15 +78,18 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
 
 /**
  * The admin.conf (sealed) the run being resumed had last: handed to it on its own resume, or
- * handed on by its kubespray phase. A resume that skips kubespray hands it to the new run.
+ * handed on by its kubespray phase (its result, or a failed run's details). A resume that skips kubespray hands it to the new run.
  */
 async function handedOnAdminConf(client: Client, id: string, runId: string): Promise<SealedValue | undefined> {
   const history = await client.workflow.getHandle(id, runId).fetchHistory();
   const options = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
   let adminConf = options ? (await decodePayload<InstallOptions>(client, options)).resumeFrom?.adminConf : undefined;
   for (const event of history.events ?? []) {
+    // A kubespray result, or a failed kubespray run's details (it hands admin.conf on with its failure).
     const result = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+    const failed = event.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.details?.payloads?.[0];
     if (result) adminConf = (await decodePayload<PhaseResult | null>(client, result))?.adminConf ?? adminConf;
+    if (failed) adminConf = (await decodePayload<{ adminConf?: SealedValue } | null>(client, failed))?.adminConf ?? adminConf;
   }
   return adminConf;
 }
