@@ -19,7 +19,7 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
   const layout = layoutOf(config, input.spec);
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
   // The cluster's kubeconfig as the playbook reads it (a managed one exists only for this run).
-  const run = await withClusterKubeconfigFile(config, input.spec, 'katonic', (kubeconfig) =>
+  const run = await withClusterKubeconfigFile(config, input, 'katonic', (kubeconfig) =>
     runAnsiblePhase(config, input, 'katonic', {
       playbook: localTools.playbook('katonic.yml'),
       target: 'controller',

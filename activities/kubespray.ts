@@ -1,9 +1,12 @@
 // Phase kubespray: Kubespray's cluster.yml from its own directory, on the generated inventory.
-import { access } from 'node:fs/promises';
+// The admin.conf it leaves in the run's artifacts directory is handed on sealed, through the
+// workflow, to the phases after it (whichever worker runs them), and removed from this disk.
+import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
-import type { ActivityConfig } from './activity-config.js';
+import { sealValue, type SealedValue } from '../lib/codec/sealed-value.js';
+import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 
 export async function runKubespray(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
@@ -13,6 +16,23 @@ export async function runKubespray(config: ActivityConfig, input: PhaseInput): P
   await access(playbook).catch(() => {
     throw ApplicationFailure.nonRetryable(`kubespray: no cluster.yml in spec.onprem.kubespray.dir (${dir})`, 'KubesprayNotFound');
   });
-  const run = await runAnsiblePhase(config, input, 'kubespray', { playbook, target: 'nodes', cwd: dir });
-  return phaseResult(run, `cluster.yml completed on ${run.progress.hosts.ok + run.progress.hosts.changed} hosts`);
+  const adminConf = layoutOf(config, input.spec).adminConf;
+  try {
+    const run = await runAnsiblePhase(config, input, 'kubespray', { playbook, target: 'nodes', cwd: dir });
+    return { ...phaseResult(run, `cluster.yml completed on ${run.progress.hosts.ok + run.progress.hosts.changed} hosts`), adminConf: await takeAdminConf(config, adminConf) };
+  } catch (err) {
+    // A run that failed after writing admin.conf (a later task failed) hands it on with its
+    // failure: a retry on the failed hosts alone may not write it again.
+    const taken = await takeAdminConf(config, adminConf);
+    if (!taken || !(err instanceof ApplicationFailure)) throw err;
+    throw ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: err.nonRetryable ?? undefined, details: [{ ...(err.details?.[0] as object | undefined), adminConf: taken }] });
+  } finally {
+    await rm(adminConf, { force: true });
+  }
+}
+
+/** admin.conf, sealed; none when the run did not write it (a --limit without the control plane): the workflow keeps the one it has. */
+async function takeAdminConf(config: ActivityConfig, file: string): Promise<SealedValue | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : sealValue(config.keyRing, text);
 }

@@ -12,7 +12,7 @@ import { readManagedCluster } from './kubernetes/read-managed-cluster.js';
 
 export async function checkManagedCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const { spec } = input;
-  const kc = await clusterKubeConfig(config, spec, 'preflight');
+  const kc = await clusterKubeConfig(config, input, 'preflight');
   const observed = await readManagedCluster(kc).catch((err: unknown) => rethrowAccessDenied(err, 'preflight', spec.spec.managed?.kubeconfigRef ?? ''));
   const report = managedPreflightReport(observed, managedRequirements(spec));
   if (!report.passed) {

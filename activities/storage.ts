@@ -24,7 +24,7 @@ export async function applyStorageClasses(config: ActivityConfig, input: PhaseIn
   const phase = isManagedFlow(input.spec.spec.flow) ? 'storage-classes' : 'storage';
   const objects = storageObjectsFor(input.spec);
   if (!Array.isArray(objects)) throw ApplicationFailure.nonRetryable(`${phase}: the spec has no ${objects.missing}`, 'InvalidSpec');
-  const kc = await clusterKubeConfig(config, input.spec, phase);
+  const kc = await clusterKubeConfig(config, input, phase);
   const toApply = await refuseStorageClassConflicts(kc, objects, phase);
   await applyObjects(kc, toApply, phase);
   const classes = objects.filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);

@@ -52,7 +52,7 @@ export async function observeCluster(kc: KubeConfig, expected: ClusterExpectatio
 
 export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const ctx = Context.current();
-  const kc = await clusterKubeConfig(config, input.spec, 'verify');
+  const kc = await clusterKubeConfig(config, input, 'verify');
   const expected = verifyExpectations(input.spec);
   const settleMs = msToNumber((input.spec.spec.verify?.settleTimeout ?? DEFAULT_SETTLE_TIMEOUT) as Parameters<typeof msToNumber>[0]);
   const until = Date.now() + settleMs;

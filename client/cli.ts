@@ -2,17 +2,17 @@
 // kinstall: the installer's command line. Exit 0 ok, 1 failure, 2 bad input.
 // Only the offline verbs' modules load up front: the Temporal client and worker take a
 // second or more to load, which validate and plan do not need.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@temporalio/client';
 import { reportFailure } from './cli-error.js';
 import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from './codec-server-defaults.js';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionFlags } from './connection-profile.js';
 import { planCommand, validateCommand } from './commands/spec-commands.js';
 import { loadSpec } from './load-spec.js';
 import { readRetryVars } from './retry-vars.js';
 import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from './webhooks/defaults.js';
 
-type GlobalOptions = ConnectionOptions & { json?: boolean; debug?: boolean };
+type GlobalOptions = ConnectionFlags & { json?: boolean; debug?: boolean };
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -28,8 +28,15 @@ function nodeCount(value: string): number {
 
 const program = new Command('kinstall')
   .description('A durable installer for the Katonic MLOps platform, on Temporal and Ansible')
-  .addOption(new Option('--address <host:port>', 'Temporal server').env('TEMPORAL_ADDRESS').default('localhost:7233'))
-  .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
+  // The connection: a Temporal client configuration profile and TEMPORAL_* variables, these on top.
+  .option('--address <host:port>', 'Temporal server (default: the profile, TEMPORAL_ADDRESS, or localhost:7233)')
+  .option('--namespace <name>', 'Temporal namespace (default: the profile, TEMPORAL_NAMESPACE, or default)')
+  .option('--profile <name>', 'profile of the Temporal client configuration (default: TEMPORAL_PROFILE, or default)')
+  .option('--config-file <file>', 'Temporal client configuration, TOML (default: TEMPORAL_CONFIG_FILE, or ~/.config/temporalio/temporal.toml)')
+  .option('--tls-ca-path <file>', 'CA certificate that signed the server\'s certificate (turns TLS on)')
+  .option('--tls-cert-path <file>', 'client certificate for mutual TLS (turns TLS on)')
+  .option('--tls-key-path <file>', 'the client certificate\'s private key')
+  .option('--tls-server-name <name>', 'server name the server\'s certificate is checked against')
   .option('--json', 'print data as JSON')
   .option('--debug', 'print the full trace of an unexpected failure')
   // Each verb's --help lists these too (--json, --address), as the README's synopses use them.

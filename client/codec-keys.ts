@@ -5,8 +5,8 @@
 import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DataConverter, LoadedDataConverter } from '@temporalio/common';
-import { sealingClientDataConverter, sealingWorkerDataConverter } from '../lib/codec/data-converter.js';
+import type { LoadedDataConverter } from '@temporalio/common';
+import { sealingClientDataConverter } from '../lib/codec/data-converter.js';
 import { newKeyLine, parseKeyRing, type KeyRing } from '../lib/codec/key-ring.js';
 import { dataDir } from '../lib/local-tools.js';
 import { readReference } from '../lib/read-reference.js';
@@ -35,11 +35,6 @@ export async function loadKeyRing(ref = keyRingRef()): Promise<KeyRing> {
 /** The data converter for this process's clients. */
 export async function clientDataConverter(): Promise<LoadedDataConverter> {
   return sealingClientDataConverter(await loadKeyRing());
-}
-
-/** The data converter for this process's worker. */
-export async function workerDataConverter(): Promise<DataConverter> {
-  return sealingWorkerDataConverter(await loadKeyRing());
 }
 
 /** A private file with a `content` made once: created 0600 if missing, left as it is otherwise. */

@@ -26,3 +26,13 @@ export const dataDir = (): string => resolve(process.env.KATONIC_DATA_DIR ?? joi
 
 export const TASK_QUEUE_DEFAULT = 'katonic-install';
 export const taskQueue = (): string => process.env.KATONIC_TASK_QUEUE ?? TASK_QUEUE_DEFAULT;
+
+/** Where the worker serves Prometheus metrics: `KATONIC_METRICS_ADDRESS`, or the contract's port 9464 on every interface. */
+export const metricsAddress = (): string => process.env.KATONIC_METRICS_ADDRESS ?? '0.0.0.0:9464';
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** `KATONIC_LOG_LEVEL`, or the command's own default (a worker INFO; `dev`, which shows progress, WARN). */
+export function logLevel(otherwise: (typeof LOG_LEVELS)[number]): (typeof LOG_LEVELS)[number] {
+  const level = process.env.KATONIC_LOG_LEVEL?.toUpperCase();
+  return LOG_LEVELS.find((l) => l === level) ?? otherwise;
+}

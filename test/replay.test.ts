@@ -1,22 +1,87 @@
-// Recorded histories of real installs, replayed through the current workflow code: a
-// change that breaks determinism (reordered activities, a new await) fails here.
-// Record new ones with RECORD_HISTORIES=1 (see the e2e tests).
+// Recorded histories of real installs, one per path the workflow has (test/histories/, written
+// by `npm run record-histories`: test/record/histories.record.ts), replayed through the current
+// workflow code: a change that breaks determinism fails here. Shown on the same histories: a
+// deliberate non-deterministic change (a timer before each activity) fails, and the same change
+// behind patched() replays every old history and is taken by a new run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE } from '../worker/paths.js';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { createActivities } from '../activities/index.js';
+import { AesGcmCodec } from '../lib/codec/aes-gcm-codec.js';
+import { FAILURE_CONVERTER_PATH } from '../lib/codec/data-converter.js';
+import { parseKeyRing, type KeyRing } from '../lib/codec/key-ring.js';
+import { loadKeyRing, devKeyRingFile } from '../client/codec-keys.js';
+import { WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../worker/paths.js';
+import { PATCH_ID } from './fixtures/workflow-changes/patched-timer.js';
+import { startHarness } from './support/e2e-harness.js';
 import { REPO_ROOT } from './support/repo.js';
 
 const DIR = join(REPO_ROOT, 'test', 'histories');
+const CHANGES = join(REPO_ROOT, 'dist', 'test', 'fixtures', 'workflow-changes');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+const ring = parseKeyRing(readFileSync(join(DIR, 'codec-keys'), 'utf8'), 'test/histories/codec-keys');
+const PATHS = ['onprem-completed', 'failed-phase-operator-retry', 'retry-failed-hosts', 'approval-approved', 'approval-timed-out', 'cancelled', 'resumed'];
+
+// The codec only: jest cannot require() the failure converter's ES module by path, as a worker
+// does; the bundles carry it for the workflow side.
+const unsealing = (keys: KeyRing) => ({ payloadCodecs: [new AesGcmCodec(keys)] });
+const history = (file: string) => JSON.parse(readFileSync(join(DIR, file), 'utf8'));
+const replay = (workflowBundle: { codePath: string } | WorkflowBundleWithSourceMap, file: string, h = history(file)) =>
+  Worker.runReplayHistory({ workflowBundle, dataConverter: unsealing(ring) }, h, file);
+
+/** The install workflow bundled with a change (a workflow interceptor module from test/fixtures/workflow-changes). */
+const bundleWith = (change: string) =>
+  bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: [join(CHANGES, `${change}.js`)], logger: new DefaultLogger('WARN') });
 
 describe('workflow determinism (replay of recorded histories)', () => {
-  it('has recorded histories to replay', () => {
-    expect(files.length).toBeGreaterThan(0);
+  it('has a recorded history of every path', () => {
+    expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual([...PATHS].sort());
   });
 
   it.each(files)('%s replays without a nondeterminism error', async (file) => {
-    const history = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE } }, history, file)).resolves.toBeUndefined();
+    await expect(replay({ codePath: WORKFLOW_BUNDLE }, file)).resolves.toBeUndefined();
   });
+
+  it('a non-deterministic change (a timer before each activity, without patched()) fails every history', async () => {
+    const bundle = await bundleWith('unpatched-timer');
+    for (const file of files) await expect(replay(bundle, file)).rejects.toBeInstanceOf(DeterminismViolationError);
+  }, 300_000);
+
+  it('the same change behind patched() replays every history, and a new run takes it', async () => {
+    const bundle = await bundleWith('patched-timer');
+    for (const file of files) await expect(replay(bundle, file)).resolves.toBeUndefined();
+
+    // A new run on a worker with the patched code: preflight (one activity), then a gate that times out.
+    const h = await startHarness('patched');
+    const keyRing = await loadKeyRing(`file:${devKeyRingFile(h.dataDir)}`);
+    const connection = await NativeConnection.connect({ address: h.env.TEMPORAL_ADDRESS });
+    const worker = await Worker.create({
+      connection,
+      taskQueue: h.env.KATONIC_TASK_QUEUE!,
+      workflowBundle: bundle,
+      dataConverter: unsealing(keyRing),
+      activities: createActivities({ dataDir: h.dataDir, keyRing }),
+    });
+    try {
+      const events = await worker.runUntil(async () => {
+        const file = await h.writeSpec('patched-run', (spec) => {
+          spec.spec.approvals = ['before-inventory'];
+          spec.spec.approvalTimeout = '1s';
+        });
+        expect((await h.cli('start', file)).exitCode).toBe(0);
+        await h.waitFor('patched-run', (s) => s.state === 'cancelled');
+        return (await h.client.workflow.getHandle('install-patched-run').fetchHistory()).events ?? [];
+      });
+      // Other patches of the workflow record their markers too: this change's is among them.
+      const patchIds = events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()) as { id: string }).id);
+      expect(patchIds).toContain(PATCH_ID);
+      expect(events.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    } finally {
+      await connection.close();
+      await h.close();
+    }
+  }, 300_000);
 });

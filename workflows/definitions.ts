@@ -2,6 +2,7 @@
 // the workflow and by clients (CLI, webhook), so both speak the same names.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SealedValue } from '../lib/codec/sealed-value.js';
 import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
 
 export const INSTALL_WORKFLOW = 'install';
@@ -27,7 +28,7 @@ export type InstallSpecArgument = Record<string, unknown> | string;
 
 export interface InstallOptions {
   /** `kinstall resume`: the phases of the run being resumed, with their input hashes. */
-  resumeFrom?: { runId: string; phases: PhaseStatus[] };
+  resumeFrom?: { runId: string; phases: PhaseStatus[]; adminConf?: SealedValue };
 }
 
 export const statusQuery = defineQuery<InstallStatus>('status');

@@ -8,6 +8,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   patched,
   setCurrentDetails,
   setHandler,
@@ -16,6 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { RetryState, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SealedValue } from '../lib/codec/sealed-value.js';
 import { currentDetails } from '../lib/install/current-details.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import { FINAL_STATES, secondsBetween, type InstallState, type InstallStatus, type OperatorAction, type PhaseError, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
@@ -35,6 +37,7 @@ import {
   type InstallSpecArgument,
   type RetryRequest,
 } from './definitions.js';
+import { installMetrics } from './install-metrics.js';
 import { checkSpec, MAXIMUM_ATTEMPTS, registeredSearchAttributes, requestCancellation, runStep } from './phase-steps.js';
 import { commentOnTicket } from './ticket-comment.js';
 
@@ -54,11 +57,11 @@ function sketch(specJson: string): { name: string; flow: Flow; ticket?: string }
   }
 }
 
-/** What a failed phase reports, and how many activity attempts it used. */
-function phaseError(err: unknown): { error: PhaseError; attempts: number } {
+/** What a failed phase reports, how many activity attempts it used, and the admin.conf a failed kubespray run handed on. */
+function phaseError(err: unknown): { error: PhaseError; attempts: number; adminConf?: SealedValue } {
   const failure = err instanceof ActivityFailure ? err.cause : err;
   const app = failure instanceof ApplicationFailure ? failure : undefined;
-  const details = (app?.details?.[0] ?? {}) as Partial<PhaseError> & { attempt?: number };
+  const details = (app?.details?.[0] ?? {}) as Partial<PhaseError> & { attempt?: number; adminConf?: SealedValue };
   const exhausted = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
   return {
     error: {
@@ -69,6 +72,7 @@ function phaseError(err: unknown): { error: PhaseError; attempts: number } {
       failures: details.failures ?? [],
     },
     attempts: exhausted ? MAXIMUM_ATTEMPTS : (details.attempt ?? 1),
+    adminConf: details.adminConf,
   };
 }
 
@@ -94,7 +98,10 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
   let retryRequest: RetryRequest | undefined;
   let approvedGate: string | undefined;
   let registered: string[] = [];
+  // Kubespray's admin.conf (sealed), handed from the kubespray phase to the phases after it.
+  let adminConf = options.resumeFrom?.adminConf;
   const scope = new CancellationScope();
+  const metrics = installMetrics(status.id);
   let validSpec: Installation | undefined;
   // Ticket comments came in a later version: runs that began before it replay without them.
   const comment = async (event: ProgressEvent) => {
@@ -123,6 +130,7 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
     status.state = state;
     status.waitingFor = waitingFor;
     if (FINAL_STATES.includes(state)) Object.assign(status, { endedAt: now(), durationSeconds: secondsBetween(status.startedAt, now()) });
+    metrics.state(state);
     announce([{ key: SEARCH_ATTRIBUTES.state, value: state }]);
   };
   /**
@@ -193,34 +201,45 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
       const run: PhaseRun = { startedAt: now(), ...(limitHosts ? { limitHosts } : {}) };
       const endRun = (outcome: PhaseRun['outcome'], attempts?: number) => Object.assign(run, { endedAt: now(), durationSeconds: secondsBetween(run.startedAt, now()), outcome, attempts });
       phase.runs = [...(phase.runs ?? []), run];
+      const startedMs = Date.now();
       Object.assign(phase, { state: 'running', startedAt: phase.startedAt ?? run.startedAt, endedAt: undefined, error: undefined, summary: undefined });
-      const input = { spec, limitHosts, operatorVars: request.vars };
+      log.info('phase started', { phase: phase.name, attempt: phase.attempts + 1, limitHosts });
+      const input = { spec, limitHosts, operatorVars: request.vars, adminConf };
       try {
         let result: PhaseResult | undefined;
         // A chain's attempts are those of its most retried step (the node playbook of storage, say).
         let attempts = 1;
         for (const step of steps) {
           result = await runStep(step, input);
+          adminConf = result.adminConf ?? adminConf;
           attempts = Math.max(attempts, result.attempt);
         }
         Object.assign(phase, { state: 'completed', endedAt: now(), attempts: phase.attempts + attempts, summary: result?.summary, hosts: result?.hosts });
         endRun('completed', attempts);
+        metrics.phaseEnded(phase.name, 'completed', startedMs);
+        log.info('phase completed', { phase: phase.name, attempt: phase.attempts, summary: phase.summary });
         await comment({ kind: 'phase-finished', id: status.id, phase: { name: phase.name, attempts: phase.attempts, summary: phase.summary } });
         return;
       } catch (err) {
         if (isCancellation(err)) {
           Object.assign(phase, { state: 'failed', endedAt: now(), summary: 'cancelled' });
           endRun('cancelled');
+          metrics.phaseEnded(phase.name, 'cancelled', startedMs);
           throw err;
         }
-        const { error, attempts } = phaseError(err);
+        const { error, attempts, adminConf: handedOn } = phaseError(err);
+        adminConf = handedOn ?? adminConf;
         Object.assign(phase, { state: 'failed', endedAt: now(), attempts: phase.attempts + attempts, error });
         endRun('failed', attempts);
+        metrics.phaseEnded(phase.name, 'failed', startedMs);
+        log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: error.type });
         status.error = { phase: phase.name, ...error };
         const failedHosts = failedHostsRefusal(phase) ? '' : ' [--failed-hosts]';
         setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id}${failedHosts} [--vars FILE], or kinstall cancel ${status.id}`);
         await comment({ kind: 'waiting-for-operator', id: status.id, flow, phase: phase.name, error });
+        const waitFrom = Date.now();
         await condition(() => retryRequest !== undefined);
+        metrics.waited('failed-phase', waitFrom);
         request = retryRequest ?? {};
         retryRequest = undefined;
         status.error = undefined;
@@ -234,7 +253,9 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
     if (!spec.spec.approvals?.includes(name)) return;
     setState('waiting-for-approval', name);
     const timeout = spec.spec.approvalTimeout;
+    const waitFrom = Date.now();
     const approved = timeout ? await condition(() => approvedGate === name, timeout) : (await condition(() => approvedGate === name), true);
+    metrics.waited('approval', waitFrom);
     if (!approved) {
       cancelInstall({ action: 'abort', phase, reason: `approval ${name} timed out after ${timeout}` });
       await condition(() => false); // the cancellation ends the install here

@@ -1,7 +1,9 @@
-// The common shape of every Ansible phase: its extra vars written to its directory, the SSH
-// key and the secret variables (references) resolved for the run only, then one playbook run.
+// The common shape of every Ansible phase: what it reads rendered from the spec (the nodes'
+// inventory, its extra vars; never a file another phase left, which may be on another
+// worker), the SSH key and the secret variables (references) resolved for the run only, then
+// one playbook run.
 import type { PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
-import { renderExtraVars } from '../../lib/inventory/render.js';
+import { renderExtraVars, renderInventoryFiles } from '../../lib/inventory/render.js';
 import { secretExtraVars, type AnsiblePhase } from '../../lib/inventory/extra-vars.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
 import { withSecretFile, withSecretVars } from '../secrets.js';
@@ -27,8 +29,9 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
   const layout = layoutOf(config, spec);
   const phaseDir = layout.phaseDir(phase);
   const extraVarsFile = layout.extraVarsFile(phase);
-  await writeFilesAtomically(new Map([[extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars)]]));
   const onNodes = how.target === 'nodes';
+  const inventory = onNodes && !how.inventory ? renderInventoryFiles(spec, layout) : new Map<string, string>();
+  await writeFilesAtomically(new Map([...inventory, [extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars)]]));
   const play = (secretVarsFile: string | undefined, secrets: string[], ssh?: SshAccess) =>
     runPlaybook({
       phase,

@@ -10,6 +10,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { ProgressTracker, parseEventLine, type AnsibleProgress } from '../../lib/ansible/events.js';
 import { ANSIBLE_FAILURE, classifyExit } from '../../lib/ansible/outcome.js';
+import { ANSIBLE_EVENTS } from '../../lib/metrics.js';
 import { redactor } from '../../lib/ansible/redact.js';
 import { playbookCommand, type PlaybookCommandRun } from './playbook-command.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
@@ -36,7 +37,8 @@ export interface PlaybookFailureDetails {
   failures: AnsibleProgress['failures'];
 }
 
-const HEARTBEAT_EVERY_MS = 5000;
+/** Heartbeats while Ansible is quiet (the SDK throttles them), and the event count added to the metric, this often. */
+const METRICS_EVERY_MS = 1000;
 const STDERR_TAIL_LINES = 40;
 
 export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
@@ -63,6 +65,14 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
 
   const tracker = new ProgressTracker();
   const beat = () => ctx.heartbeat(tracker.snapshot());
+  ctx.log.info('ansible-playbook started', { phase: run.phase, pid });
+  // Events are counted here and added to the metric with each heartbeat tick, not one call per event.
+  const eventsMetric = ctx.metricMeter.createCounter(ANSIBLE_EVENTS, 'events', 'Ansible events read').withTags({ install: ctx.info.workflowExecution?.workflowId ?? '', phase: run.phase });
+  let eventsUncounted = 0;
+  const countEvents = () => {
+    if (eventsUncounted) eventsMetric.add(eventsUncounted);
+    eventsUncounted = 0;
+  };
   const events = createWriteStream(join(run.phaseDir, `events-attempt-${attempt}.jsonl`));
   const stderrTail: string[] = [];
 
@@ -72,7 +82,10 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   };
   ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
   // Heartbeats also flow while Ansible is quiet, so a cancellation is delivered promptly.
-  const ticker = setInterval(beat, HEARTBEAT_EVERY_MS);
+  const ticker = setInterval(() => {
+    beat();
+    countEvents();
+  }, METRICS_EVERY_MS);
 
   const readStdout = (async () => {
     for await (const raw of createInterface({ input: child.stdout! })) {
@@ -81,6 +94,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
       const event = parseEventLine(line);
       if (!event) continue;
       tracker.apply(event);
+      eventsUncounted++;
       beat();
     }
   })();
@@ -95,6 +109,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     const result = await child;
     await Promise.all([readStdout, readStderr]);
     const progress = tracker.snapshot();
+    ctx.log.info('ansible-playbook ended', { phase: run.phase, exitCode: result.exitCode, signal: result.signal, tasksDone: progress.tasksDone });
     if (stopping) {
       await stopping; // every fork of the group is gone, not only ansible-playbook itself
       throw new CancelledFailure(`${run.phase}: cancelled; ansible-playbook was stopped`);
@@ -113,6 +128,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     throw ApplicationFailure.create({ type: outcome.type, message: `${run.phase}: ${outcome.message}${key}`, nonRetryable: !outcome.retryable, details: [details] });
   } finally {
     clearInterval(ticker);
+    countEvents();
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
     events.end();
     await removePidFile(pidFile);

@@ -1,7 +1,8 @@
-// The cluster's kubeconfig, from one place for every phase: Kubespray's admin.conf in the run
-// directory (on-prem), or spec.managed.kubeconfigRef read on the worker (AKS, EKS). A managed
-// kubeconfig lives in memory, or for a playbook in a 0600 file of the phase directory that is
-// removed when the run ends; it never enters the workflow history.
+// The cluster's kubeconfig, from one place for every phase: Kubespray's admin.conf as the
+// kubespray phase handed it on through the workflow, sealed (on-prem; whichever worker ran
+// kubespray), or spec.managed.kubeconfigRef read on the worker (AKS, EKS). Either lives in
+// memory, or for a playbook in a 0600 file of the phase directory that is removed when the run
+// ends; a managed one never enters the workflow history, admin.conf only sealed.
 //
 // Exec credential plugins (`aws eks get-token`, `kubelogin`): @kubernetes/client-node 1.4 runs
 // them itself on each request (spawn, no timeout, stdin left open, the plugin's stderr as the
@@ -12,6 +13,8 @@ import { basename, dirname } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import type { PhaseInput } from '../../lib/install/phase-io.js';
+import { openValue } from '../../lib/codec/sealed-value.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { kubeconfigPath } from '../../lib/inventory/extra-vars.js';
 import { isManagedFlow } from '../../lib/managed/clouds.js';
@@ -20,7 +23,6 @@ import { layoutOf, type ActivityConfig } from '../activity-config.js';
 import { referencePath } from '../../lib/read-reference.js';
 import { readSecret } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
-import { loadKubeConfig } from './kube-client.js';
 
 const PLUGIN_TIMEOUT_MS = 60_000;
 const STDERR_SHOWN = 300;
@@ -70,18 +72,25 @@ export function kubeConfigFrom(prepared: PreparedKubeconfig): KubeConfig {
   return kc;
 }
 
-/** The cluster's API client configuration for a phase. */
-export async function clusterKubeConfig(config: ActivityConfig, spec: Installation, phase: string): Promise<KubeConfig> {
-  if (!isManagedFlow(spec.spec.flow)) return loadKubeConfig(layoutOf(config, spec).adminConf, phase);
-  return kubeConfigFrom(await managedKubeconfig(spec, phase));
+/** The cluster's kubeconfig text for a phase: admin.conf from the input, or the managed one. */
+async function clusterKubeconfigText(config: ActivityConfig, input: PhaseInput, phase: string): Promise<string> {
+  if (isManagedFlow(input.spec.spec.flow)) return (await managedKubeconfig(input.spec, phase)).text;
+  // Without it the phase cannot start; the phase that hands it on has to run again.
+  if (!input.adminConf) throw ApplicationFailure.nonRetryable(`${phase}: no admin.conf from the kubespray phase (resume with kubespray run again)`, 'KubeconfigMissing');
+  return openValue(config.keyRing, input.adminConf);
 }
 
-/** The cluster's kubeconfig as a file for a playbook, at the path its extra vars name. */
-export async function withClusterKubeconfigFile<T>(config: ActivityConfig, spec: Installation, phase: string, use: (file: string) => Promise<T>): Promise<T> {
-  const file = kubeconfigPath(spec, layoutOf(config, spec));
-  if (!isManagedFlow(spec.spec.flow)) return use(file);
-  const prepared = await managedKubeconfig(spec, phase);
-  await writeFilesAtomically(new Map([[file, prepared.text]]), 0o600);
+/** The cluster's API client configuration for a phase. */
+export async function clusterKubeConfig(config: ActivityConfig, input: PhaseInput, phase: string): Promise<KubeConfig> {
+  const kc = new BoundedKubeConfig();
+  kc.loadFromString(await clusterKubeconfigText(config, input, phase));
+  return kc;
+}
+
+/** The cluster's kubeconfig as a 0600 file for a playbook, at the path its extra vars name, for this run only. */
+export async function withClusterKubeconfigFile<T>(config: ActivityConfig, input: PhaseInput, phase: string, use: (file: string) => Promise<T>): Promise<T> {
+  const file = kubeconfigPath(input.spec, layoutOf(config, input.spec));
+  await writeFilesAtomically(new Map([[file, await clusterKubeconfigText(config, input, phase)]]), 0o600);
   try {
     return await use(file);
   } finally {

@@ -1,18 +1,7 @@
-// The cluster through its API, from a kubeconfig file (Kubespray's admin.conf, or the
-// managed cluster's), with TLS verification as the kubeconfig says.
-import { readFile } from 'node:fs/promises';
+// The cluster through its API (its kubeconfig from cluster-kubeconfig.ts), with TLS
+// verification as the kubeconfig says.
 import { ApplicationFailure } from '@temporalio/common';
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-
-export async function loadKubeConfig(file: string, phase: string): Promise<KubeConfig> {
-  const text = await readFile(file, 'utf8').catch(() => {
-    // Without the kubeconfig the phase cannot start; the phase that writes it has to run again.
-    throw ApplicationFailure.nonRetryable(`${phase}: no kubeconfig at ${file} (the kubespray phase writes it as admin.conf)`, 'KubeconfigMissing');
-  });
-  const kc = new KubeConfig();
-  kc.loadFromString(text);
-  return kc;
-}
+import { ApiException, KubernetesObjectApi, type KubeConfig, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 
 export const FIELD_MANAGER = 'katonic-installer';
 

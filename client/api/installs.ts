@@ -5,7 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { CodecError } from '../../lib/codec/aes-gcm-codec.js';
+import type { SealedValue } from '../../lib/codec/sealed-value.js';
 import { startDetails, startSummary } from '../../lib/install/current-details.js';
+import type { PhaseResult } from '../../lib/install/phase-io.js';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
 import { taskQueue } from '../../lib/local-tools.js';
 import type { Installation } from '../../lib/spec/schema.js';
@@ -197,7 +199,8 @@ export async function resumeInstall(client: Client, id: string, spec?: Installat
   const previous = await fetchStatus(client, id, description.runId);
   const next = spec ?? (await originalSpec(client, id, description.runId));
   if (installWorkflowId(next.metadata.name) !== id) throw new InstallApiError('invalid', `the spec names the install ${next.metadata.name}, not ${id}`);
-  const { runId } = await startInstall(client, next, { install: { resumeFrom: { runId: description.runId, phases: previous.phases } } });
+  const adminConf = await handedOnAdminConf(client, id, description.runId);
+  const { runId } = await startInstall(client, next, { install: { resumeFrom: { runId: description.runId, phases: previous.phases, adminConf } } });
   return { runId: runId ?? '', finished: previous.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').map((p) => p.name) };
 }
 
@@ -208,4 +211,22 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   // Older runs got the spec as a JSON string, newer ones (and Web UI starts) as an object.
   const spec = await decodePayload<InstallSpecArgument>(client, payload);
   return (typeof spec === 'string' ? JSON.parse(spec) : spec) as Installation;
+}
+
+/**
+ * The admin.conf (sealed) the run being resumed had last: handed to it on its own resume, or
+ * handed on by its kubespray phase (its result, or a failed run's details). A resume that skips kubespray hands it to the new run.
+ */
+async function handedOnAdminConf(client: Client, id: string, runId: string): Promise<SealedValue | undefined> {
+  const history = await client.workflow.getHandle(id, runId).fetchHistory();
+  const options = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
+  let adminConf = options ? (await decodePayload<InstallOptions>(client, options)).resumeFrom?.adminConf : undefined;
+  for (const event of history.events ?? []) {
+    // A kubespray result, or a failed kubespray run's details (it hands admin.conf on with its failure).
+    const result = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+    const failed = event.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.details?.payloads?.[0];
+    if (result) adminConf = (await decodePayload<PhaseResult | null>(client, result))?.adminConf ?? adminConf;
+    if (failed) adminConf = (await decodePayload<{ adminConf?: SealedValue } | null>(client, failed))?.adminConf ?? adminConf;
+  }
+  return adminConf;
 }

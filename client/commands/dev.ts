@@ -7,12 +7,14 @@ import { rm, writeFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { dataDir, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
+import { dataDir, logLevel, metricsAddress, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
+import { installTelemetry } from '../../worker/telemetry.js';
 import { CliError } from '../cli-error.js';
-import { ensureDevKeyRing, workerDataConverter } from '../codec-keys.js';
-import { connectClient, type ConnectionOptions } from '../connection.js';
+import { ensureDevKeyRing, loadKeyRing } from '../codec-keys.js';
+import { connectClient } from '../connection.js';
+import { loadConnection, type ConnectionFlags } from '../connection-profile.js';
 import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from '../codec-server-defaults.js';
 import { startControlPlane } from '../dev/control-plane/control-plane.js';
 import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
@@ -26,6 +28,7 @@ import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from '../webhooks/defaults.js';
 import { devJiraSecret, JIRA_SECRET_ENV } from '../webhooks/dev-secret.js';
 import { watchInstall } from './inspect.js';
 import { startInstallWebhookServer } from './webhook.js';
+import { connectWorker } from './worker.js';
 
 export const DEMO_SPEC = join(REPO_ROOT, 'inventories', 'local-demo', 'install.yaml');
 const UI_PORT = 8233;
@@ -64,15 +67,16 @@ async function startSshDemo(count: number): Promise<SshNodes> {
   return set;
 }
 
-export async function devCommand(opts: ConnectionOptions & { demo: boolean; worker: boolean; sshNodes?: number }): Promise<void> {
-  const port = Number(opts.address.split(':').at(-1));
+export async function devCommand(opts: ConnectionFlags & { demo: boolean; worker: boolean; sshNodes?: number }): Promise<void> {
+  const connection = loadConnection(opts);
+  const port = Number(connection.address.split(':').at(-1));
   await Promise.all([ensureDevKeyRing(), ensureDevToken()]);
   const codecServer = await startInstallCodecServer({ port: CODEC_SERVER_PORT, host: '127.0.0.1', origins: DEFAULT_UI_ORIGINS });
   let server: DevServer | undefined;
-  if (await serverReachable(opts.address)) {
-    console.log(`Using the Temporal server already at ${opts.address} (point its Web UI's codec server at ${codecServer.url}/<token>)`);
+  if (await serverReachable(connection.address)) {
+    console.log(`Using the Temporal server already at ${connection.address} (point its Web UI's codec server at ${codecServer.url}/<token>)`);
   } else {
-    if (!Number.isInteger(port)) throw new CliError(`--address ${opts.address}: expected host:port`, 2);
+    if (!Number.isInteger(port)) throw new CliError(`--address ${connection.address}: expected host:port`, 2);
     server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db'), uiCodecEndpoint: codecServer.uiEndpoint });
     console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
   }
@@ -80,7 +84,9 @@ export async function devCommand(opts: ConnectionOptions & { demo: boolean; work
   const cluster = await startControlPlane({ dir: join(dataDir(), 'control-plane'), port: KUBE_API_PORT, keepState: true });
   console.log(`Kubernetes API on ${cluster.server}, admin kubeconfig ${cluster.kubeconfig}`);
   const sshNodes = opts.sshNodes ? await startSshDemo(opts.sshNodes) : undefined;
-  const worker = opts.worker ? await createInstallWorker({ ...opts, taskQueue: taskQueue(), dataDir: dataDir(), dataConverter: await workerDataConverter() }) : undefined;
+  // The SDK's INFO lines (state changes, polling) would drown the demo's progress: WARN here.
+  if (opts.worker) installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('WARN') });
+  const worker = opts.worker ? await createInstallWorker({ connection: await connectWorker(connection), namespace: connection.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing: await loadKeyRing() }) : undefined;
   const workerDone = worker?.run();
   console.log(worker ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything` : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`);
   const jira = await devJiraSecret();

@@ -1,5 +1,6 @@
 // webhook: the webhook server alone (kinstall dev starts the same one).
-import { connectClient, type ConnectionOptions } from '../connection.js';
+import type { ConnectionFlags } from '../connection-profile.js';
+import { connectClient } from '../connection.js';
 import { CliError } from '../cli-error.js';
 import { loadWebhookConfig } from '../webhooks/load-config.js';
 import { startWebhookServer, type WebhookServer, type WebhookServerOptions } from '../webhooks/webhook-server.js';
@@ -11,7 +12,7 @@ export interface WebhookSettings {
 }
 
 /** The webhook server on this process's Temporal client; `kinstall dev` adds its fallbacks. */
-export async function startInstallWebhookServer(opts: ConnectionOptions & WebhookSettings, extra: Pick<WebhookServerOptions, 'referenceFallbacks'> = {}): Promise<WebhookServer> {
+export async function startInstallWebhookServer(opts: ConnectionFlags & WebhookSettings, extra: Pick<WebhookServerOptions, 'referenceFallbacks'> = {}): Promise<WebhookServer> {
   const loaded = await loadWebhookConfig(opts.config);
   const client = await connectClient(opts);
   try {
@@ -27,7 +28,7 @@ export async function startInstallWebhookServer(opts: ConnectionOptions & Webhoo
   }
 }
 
-export async function webhookCommand(opts: ConnectionOptions & WebhookSettings): Promise<void> {
+export async function webhookCommand(opts: ConnectionFlags & WebhookSettings): Promise<void> {
   const server = await startInstallWebhookServer(opts);
   console.log(`Webhook server on ${server.url} (POST /webhooks/jira, /webhooks/servicenow, /webhooks/generic; GET /healthz); Ctrl-C stops it`);
   await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 // What the workflow hands a phase activity and what it gets back. Shared, so that the
 // workflow, the activities and the status agree on one shape.
 import type { HostCounts } from '../ansible/events.js';
+import type { SealedValue } from '../codec/sealed-value.js';
 import type { Installation } from '../spec/schema.js';
 
 export interface PhaseInput {
@@ -9,6 +10,8 @@ export interface PhaseInput {
   limitHosts?: string[];
   /** `retry --vars`: extra vars the operator changed for this phase. */
   operatorVars?: Record<string, unknown>;
+  /** Kubespray's admin.conf as the kubespray phase returned it, sealed: no phase reads another's files. */
+  adminConf?: SealedValue;
 }
 
 export interface PhaseResult {
@@ -17,4 +20,6 @@ export interface PhaseResult {
   summary: string;
   hosts?: HostCounts;
   tasksDone?: number;
+  /** The kubespray phase: the cluster's admin.conf, sealed, for the phases after it. */
+  adminConf?: SealedValue;
 }

@@ -3,7 +3,7 @@
 // its own data directory and task queue, a real worker process (`kinstall worker`), and the
 // real CLI. The stand-in Kubespray "builds" the cluster at <dataDir>/control-plane/admin.conf.
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +19,7 @@ import type { Installation } from '../../lib/spec/schema.js';
 import { parseSpecText } from '../../lib/spec/validate.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../../client/dev/control-plane/control-plane.js';
+import { freePort } from '../../client/dev/free-port.js';
 import { CLI, DEMO_SPEC } from './repo.js';
 
 export interface CliResult {
@@ -29,6 +30,8 @@ export interface CliResult {
 
 export interface WorkerProcess {
   process: ResultPromise;
+  /** Its Prometheus endpoint (a port of its own: tests run several workers at once). */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -39,7 +42,13 @@ export interface Harness {
   /** The cluster the installs of this harness go into. */
   cluster: { kubeconfig: string; kc: KubeConfig };
   cli(...args: string[]): Promise<CliResult>;
-  startWorker(): Promise<WorkerProcess>;
+  /**
+   * A worker process; with `dataDir`, one with a data directory of its own (another machine);
+   * `env` changes its environment (a value undefined removes the variable).
+   */
+  startWorker(opts?: { dataDir?: string; env?: Record<string, string | undefined> }): Promise<WorkerProcess>;
+  /** A data directory for another worker: empty but for its own view of the cluster. */
+  otherDataDir(label: string): Promise<string>;
   /** A spec file based on the demo spec, named `name`, changed by `change`. */
   writeSpec(name: string, change?: (spec: Installation) => void): Promise<string>;
   status(name: string): Promise<InstallStatus>;
@@ -65,11 +74,19 @@ export async function ansibleProcessesUnder(dir: string): Promise<number[]> {
   return pids;
 }
 
+/** The process's environment with `base` and `changes` on top (a value undefined removes the variable). */
+export function withEnv(base: Record<string, string>, changes: Record<string, string | undefined> = {}): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...process.env, ...base, ...changes };
+  return Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 export interface HarnessOptions {
   /** Another Temporal server than the shared one (a test that restarts its own). */
   address?: string;
   /** A control plane of its own, for tests that change cluster-wide objects (StorageClasses, quotas). */
   ownControlPlane?: boolean;
+  /** The codec keys to seal with, instead of a new key (recorded histories that tests open again). */
+  keyRingFile?: string;
 }
 
 export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -79,17 +96,19 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
   const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };
   const clusterDir = join(dataDir, 'control-plane');
-  let own: ControlPlane | undefined;
-  if (opts.ownControlPlane) {
-    own = await startControlPlane({ dir: clusterDir });
-  } else {
-    await mkdir(clusterDir);
-    await symlink(sharedKubeconfig, join(clusterDir, 'admin.conf'));
-  }
   const kubeconfig = join(clusterDir, 'admin.conf');
+  // Where the stand-in Kubespray finds the cluster it "builds": <dataDir>/control-plane/admin.conf.
+  const linkCluster = async (dir: string) => {
+    await mkdir(join(dir, 'control-plane'));
+    await symlink(opts.ownControlPlane ? kubeconfig : sharedKubeconfig, join(dir, 'control-plane', 'admin.conf'));
+  };
+  let own: ControlPlane | undefined;
+  if (opts.ownControlPlane) own = await startControlPlane({ dir: clusterDir });
+  else await linkCluster(dataDir);
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   // The codec key the worker, the CLI (both find <dataDir>/codec-keys) and this client share.
+  if (opts.keyRingFile) await copyFile(opts.keyRingFile, devKeyRingFile(dataDir));
   await ensureDevKeyRing(dataDir);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: sealingClientDataConverter(await loadKeyRing(`file:${devKeyRingFile(dataDir)}`)) });
@@ -113,11 +132,20 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
     cluster: { kubeconfig, kc },
     cli,
     status,
-    async startWorker() {
-      const child = execa('node', [CLI, 'worker'], { env, reject: false, stdin: 'ignore', buffer: false });
+    async otherDataDir(other) {
+      const dir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-${other}-`));
+      await linkCluster(dir);
+      return dir;
+    },
+    async startWorker(workerOpts = {}) {
+      const workerDir = workerOpts.dataDir ?? dataDir;
+      // Another data directory, the same codec keys (as every worker of a deployment has).
+      const metricsAddress = `127.0.0.1:${await freePort()}`;
+      const workerEnv = withEnv({ ...env, KATONIC_DATA_DIR: workerDir, KATONIC_CODEC_KEYS: `file:${devKeyRingFile(dataDir)}`, KATONIC_METRICS_ADDRESS: metricsAddress }, workerOpts.env);
+      const child = execa('node', [CLI, 'worker'], { env: workerEnv, extendEnv: false, reject: false, stdin: 'ignore', buffer: false });
       // Its output goes to a log file: a pipe nobody reads fills up, and the worker then blocks
       // on its next log line.
-      const log = createWriteStream(join(dataDir, `worker-${workers.length + 1}.log`), { flags: 'a' });
+      const log = createWriteStream(join(workerDir, `worker-${workers.length + 1}.log`), { flags: 'a' });
       child.stdout!.pipe(log, { end: false });
       child.stderr!.pipe(log, { end: false });
       void child.finally(() => log.end());
@@ -128,6 +156,7 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
       });
       const worker = {
         process: child,
+        metricsUrl: `http://${metricsAddress}/metrics`,
         async stop() {
           if (child.exitCode === null) child.kill('SIGINT');
           await child;

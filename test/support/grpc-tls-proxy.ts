@@ -1,0 +1,101 @@
+// A TLS-terminating gRPC proxy that asks for client certificates, as production puts in front
+// of a Temporal server: Debian's nginx (`grpc_pass`, `ssl_verify_client on`), with a CA, a
+// server certificate and client certificates made by the openssl CLI.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'node:net';
+import { execa, type ResultPromise } from 'execa';
+import { freePort } from '../../client/dev/free-port.js';
+
+export const NGINX = '/usr/sbin/nginx';
+
+export interface CertPair {
+  crt: string;
+  key: string;
+}
+
+const openssl = (...args: string[]) => execa('openssl', args, { stdin: 'ignore' });
+
+/** A CA (its certificate and key). */
+export async function makeCa(dir: string, name: string): Promise<CertPair> {
+  await mkdir(dir, { recursive: true });
+  const pair = { crt: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  await openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', pair.key, '-out', pair.crt);
+  return pair;
+}
+
+/** A certificate signed by `ca`: for a server (localhost) or a client. */
+export async function makeCert(dir: string, name: string, ca: CertPair, use: 'server' | 'client'): Promise<CertPair> {
+  const pair = { crt: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  const csr = join(dir, `${name}.csr`);
+  const ext = join(dir, `${name}.ext`);
+  await writeFile(ext, use === 'server' ? 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n');
+  await openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`, '-keyout', pair.key, '-out', csr);
+  await openssl('x509', '-req', '-in', csr, '-CA', ca.crt, '-CAkey', ca.key, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', pair.crt);
+  return pair;
+}
+
+export interface GrpcTlsProxy {
+  /** localhost:port, as a client names it (the server certificate is for localhost). */
+  address: string;
+  process: ResultPromise;
+  stop(): Promise<void>;
+}
+
+export async function startGrpcTlsProxy(opts: { dir: string; upstream: string; server: CertPair; clientCa: string }): Promise<GrpcTlsProxy> {
+  const port = await freePort();
+  const prefix = join(opts.dir, 'nginx');
+  await mkdir(join(prefix, 'tmp'), { recursive: true });
+  const conf = join(prefix, 'nginx.conf');
+  const tmp = join(prefix, 'tmp');
+  await writeFile(
+    conf,
+    `daemon off;
+master_process off;
+user root;
+pid ${join(prefix, 'nginx.pid')};
+error_log ${join(prefix, 'error.log')} info;
+events {}
+http {
+  access_log off;
+  client_body_temp_path ${tmp}/body;
+  proxy_temp_path ${tmp}/proxy;
+  fastcgi_temp_path ${tmp}/fastcgi;
+  uwsgi_temp_path ${tmp}/uwsgi;
+  scgi_temp_path ${tmp}/scgi;
+  server {
+    listen 127.0.0.1:${port} ssl http2;
+    ssl_certificate ${opts.server.crt};
+    ssl_certificate_key ${opts.server.key};
+    ssl_client_certificate ${opts.clientCa};
+    ssl_verify_client on;
+    # Long polls (a worker's task polls) last up to a minute.
+    grpc_read_timeout 5m;
+    grpc_send_timeout 5m;
+    client_max_body_size 0;
+    location / {
+      grpc_pass grpc://${opts.upstream};
+    }
+  }
+}
+`,
+  );
+  const child = execa(NGINX, ['-p', prefix, '-c', conf], { reject: false, stdin: 'ignore', buffer: false, stdout: 'ignore', stderr: 'ignore' });
+  for (let i = 0; ; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true))).on('error', () => resolve(false));
+    });
+    if (open) break;
+    if (child.exitCode !== null || i > 100) throw new Error(`nginx did not start (see ${join(prefix, 'error.log')})`);
+    await sleep(100);
+  }
+  return {
+    address: `localhost:${port}`,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
