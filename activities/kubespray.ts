@@ -3,6 +3,7 @@
 // workflow, to the phases after it (whichever worker runs them), and removed from this disk.
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { sealValue, type SealedValue } from '../lib/codec/sealed-value.js';
@@ -22,8 +23,10 @@ export async function runKubespray(config: ActivityConfig, input: PhaseInput): P
     return { ...phaseResult(run, `cluster.yml completed on ${run.progress.hosts.ok + run.progress.hosts.changed} hosts`), adminConf: await takeAdminConf(config, adminConf) };
   } catch (err) {
     // A run that failed after writing admin.conf (a later task failed) hands it on with its
-    // failure: a retry on the failed hosts alone may not write it again.
-    const taken = await takeAdminConf(config, adminConf);
+    // failure: a retry on the failed hosts alone may not write it again. An earlier attempt's
+    // copy comes through its last heartbeat, when this attempt stopped before writing one.
+    const taken = (await takeAdminConf(config, adminConf)) ?? earlierAttemptsAdminConf();
+    if (taken) Context.current().heartbeat({ adminConf: taken });
     if (!taken || !(err instanceof ApplicationFailure)) throw err;
     throw ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: err.nonRetryable ?? undefined, details: [{ ...(err.details?.[0] as object | undefined), adminConf: taken }] });
   } finally {
@@ -35,4 +38,9 @@ export async function runKubespray(config: ActivityConfig, input: PhaseInput): P
 async function takeAdminConf(config: ActivityConfig, file: string): Promise<SealedValue | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   return text === undefined ? undefined : sealValue(config.keyRing, text);
+}
+
+/** The admin.conf an earlier attempt of this activity heartbeat as it failed (the SDK hands its last heartbeat to the next attempt). */
+function earlierAttemptsAdminConf(): SealedValue | undefined {
+  return (Context.current().info.heartbeatDetails as { adminConf?: SealedValue } | undefined)?.adminConf;
 }

@@ -93,7 +93,12 @@ describe('codec key rotation (real dev server, real workers)', () => {
     const server = await startCodecServer({ codec: new AesGcmCodec(rotated), token: 'rotation-test-token-0123', port: 0, origins: [] });
     try {
       const res = await fetch(`${server.url}/decode`, { method: 'POST', headers: { Authorization: 'Bearer rotation-test-token-0123' }, body: JSON.stringify({ payloads: [oldInput, newInput] }) });
-      const names = ((await res.json()) as { payloads: JsonPayload[] }).payloads.map((p) => (JSON.parse(JSON.parse(Buffer.from(p.data, 'base64').toString())) as { metadata: { name: string } }).metadata.name);
+      // The spec is the start's one argument, a JSON object (older runs: a JSON string of it).
+      const specOf = (p: JsonPayload) => {
+        const value = JSON.parse(Buffer.from(p.data, 'base64').toString()) as unknown;
+        return (typeof value === 'string' ? JSON.parse(value) : value) as { metadata: { name: string } };
+      };
+      const names = ((await res.json()) as { payloads: JsonPayload[] }).payloads.map((p) => specOf(p).metadata.name);
       expect(names).toEqual(['rot-old', 'rot-new']);
     } finally {
       await server.close();

@@ -132,7 +132,10 @@ describe('canary secrets (real dev server, real worker, real ansible-playbook)',
     expect(done.operatorActions[0]?.vars).toEqual({ registry_token: `file:${tokenFile}` });
 
     const runDir = join(h.dataDir, 'runs', 'canary');
-    const adminConf = join(runDir, 'artifacts', 'admin.conf');
+    // The cluster credential Kubespray's admin.conf holds (the stand-in copies the control plane's;
+    // workers keep no copy: it travels sealed through Temporal).
+    const adminConf = join(h.dataDir, 'control-plane', 'admin.conf');
+    await expect(readFile(join(runDir, 'artifacts', 'admin.conf'))).rejects.toThrow('ENOENT');
     const kubeconfig = yaml.load(await readFile(adminConf, 'utf8')) as { users: { user: Record<string, string> }[] };
     const credential = Object.values(kubeconfig.users[0]!.user).find((v) => v.length >= 16)!;
     expect(credential).toBeDefined();
