@@ -168,7 +168,8 @@ describe('canary secrets (real dev server, real worker, real ansible-playbook)',
     const res = await fetch(`${codecServer.uiEndpoint}/decode`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default' }, body: JSON.stringify({ payloads: started.input.payloads }) });
     expect(res.status).toBe(200);
     const decoded = ((await res.json()) as { payloads: { data: string }[] }).payloads[0]!;
-    const spec = JSON.parse(JSON.parse(Buffer.from(decoded.data, 'base64').toString())) as { metadata: { name: string }; spec: { katonic: { fqdn: string }; extraVars: Record<string, unknown> } };
+    // The start's one argument: the spec as a JSON object.
+    const spec = JSON.parse(Buffer.from(decoded.data, 'base64').toString()) as { metadata: { name: string }; spec: { katonic: { fqdn: string }; extraVars: Record<string, unknown> } };
     expect(spec.metadata.name).toBe('canary');
     expect(spec.spec.katonic.fqdn).toBe('mlops.demo.local');
     expect(spec.spec.extraVars.registry_password).toBe('env:CANARY_PASSWORD');
