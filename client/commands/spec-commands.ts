@@ -9,7 +9,6 @@ import { planOf, type PhasePlan } from '../../lib/plan/phases.js';
 import { formatManagedReport } from '../../lib/preflight/managed-rules.js';
 import { storageObjectsFor } from '../../lib/storage/cluster-storage.js';
 import { runLayout } from '../../lib/run-layout.js';
-import { previewManagedCluster } from '../cluster-preview.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
 import { writePlanFiles } from '../plan-output.js';
 
@@ -47,7 +46,8 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const approvals = spec.spec.approvals ?? [];
   // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
   const manifests = isManagedFlow(flow) ? storageObjectsFor(spec) : undefined;
-  const cluster = Array.isArray(manifests) ? await previewManagedCluster(spec, manifests) : undefined;
+  // The Kubernetes client loads in about a second: only a managed plan reads a cluster.
+  const cluster = Array.isArray(manifests) ? await (await import('../cluster-preview.js')).previewManagedCluster(spec, manifests) : undefined;
   if (opts.out) await writePlanFiles(opts.out, files, Boolean(opts.force));
   if (json) {
     const phases = plan.map((p) => p.name);
