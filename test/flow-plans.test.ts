@@ -1,3 +1,4 @@
+import { failedHostsRefusal, hostsToRetry } from '../lib/plan/failed-hosts.js';
 import { FLOW_PLANS, phasePlan, phasesOf, planOf } from '../lib/plan/phases.js';
 
 describe('one plan per flow (pure)', () => {
@@ -29,6 +30,16 @@ describe('one plan per flow (pure)', () => {
       ['katonic', 'the Katonic role runs once against the cluster API from the controller'],
       ['verify', 'verify reads the whole cluster through its API'],
     ]);
+  });
+
+  it('limits a --failed-hosts retry to the failed and unreachable hosts, and refuses it with no hosts or on a refused phase', () => {
+    const error = { failedHosts: ['node-2'], unreachableHosts: ['node-3'] };
+    expect(hostsToRetry(error)).toEqual(['node-2', 'node-3']);
+    expect(failedHostsRefusal('onprem', 'kubespray', error)).toBeUndefined();
+    expect(failedHostsRefusal('onprem', 'kubespray', { failedHosts: [], unreachableHosts: [] })).toBe(
+      'retry --failed-hosts: the kubespray phase has no failed or unreachable hosts recorded; retry the whole phase',
+    );
+    expect(failedHostsRefusal('onprem', 'katonic', error)).toBe('retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller');
   });
 
   it('runs again on resume only the phases that read a cluster that may have changed', () => {

@@ -21,6 +21,7 @@ import type { SealedValue } from '../lib/codec/sealed-value.js';
 import { currentDetails } from '../lib/install/current-details.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import { FINAL_STATES, secondsBetween, type InstallState, type InstallStatus, type OperatorAction, type PhaseError, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
+import { failedHostsRefusal, hostsToRetry } from '../lib/plan/failed-hosts.js';
 import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
@@ -42,9 +43,6 @@ import { checkSpec, MAXIMUM_ATTEMPTS, registeredSearchAttributes, requestCancell
 import { commentOnTicket } from './ticket-comment.js';
 
 const now = () => new Date().toISOString();
-
-/** The hosts a `retry --failed-hosts` limits the phase to. */
-const hostsToRetry = (phase?: PhaseStatus): string[] => [...(phase?.error?.failedHosts ?? []), ...(phase?.error?.unreachableHosts ?? [])];
 
 /** What the spec says before it is validated: enough to name the install in its status. */
 function sketch(specJson: string): { name: string; flow: Flow; ticket?: string } {
@@ -150,13 +148,6 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
     }
     scope.cancel();
   };
-  /** Why `retry --failed-hosts` cannot run on this phase now (the flow plan's decision), or undefined. */
-  const failedHostsRefusal = (phase?: PhaseStatus): string | undefined => {
-    const failedHosts = phase && phasePlan(flow, phase.name)?.failedHosts;
-    if (typeof failedHosts === 'object') return `retry --failed-hosts is refused for the ${phase?.name} phase: ${failedHosts.refused}`;
-    if (!hostsToRetry(phase).length) return `retry --failed-hosts: the ${phase?.name} phase has no failed or unreachable hosts recorded; retry the whole phase`;
-    return undefined;
-  };
 
   const validateRetry = (request: RetryRequest) => {
     if (status.state !== 'waiting-for-operator') throw new Error(`${status.id} is not waiting for an operator (state: ${status.state})`);
@@ -165,13 +156,14 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
       const issues = varsIssues(request.vars, ['vars']);
       if (issues.length) throw new Error(`--vars: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
     }
-    const refusal = request.failedHostsOnly && failedHostsRefusal(current());
+    const phase = current();
+    const refusal = request.failedHostsOnly && phase && failedHostsRefusal(flow, phase.name, phase.error);
     if (refusal) throw new Error(refusal);
   };
   const acceptRetry = (request: RetryRequest) => {
     retryRequest = request;
     const phase = current();
-    const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
+    const limitHosts = request.failedHostsOnly ? hostsToRetry(phase?.error) : undefined;
     record({ action: 'retry', phase: phase?.name, failedHostsOnly: request.failedHostsOnly, limitHosts, vars: request.vars });
     return { phase: phase?.name ?? '', limitHosts };
   };
@@ -197,7 +189,7 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
     const steps = phasePlan(flow, phase.name)?.steps ?? [];
     let request: RetryRequest = {};
     for (;;) {
-      const limitHosts = request.failedHostsOnly ? hostsToRetry(phase) : undefined;
+      const limitHosts = request.failedHostsOnly ? hostsToRetry(phase.error) : undefined;
       const run: PhaseRun = { startedAt: now(), ...(limitHosts ? { limitHosts } : {}) };
       const endRun = (outcome: PhaseRun['outcome'], attempts?: number) => Object.assign(run, { endedAt: now(), durationSeconds: secondsBetween(run.startedAt, now()), outcome, attempts });
       phase.runs = [...(phase.runs ?? []), run];
@@ -234,7 +226,7 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
         metrics.phaseEnded(phase.name, 'failed', startedMs);
         log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: error.type });
         status.error = { phase: phase.name, ...error };
-        const failedHosts = failedHostsRefusal(phase) ? '' : ' [--failed-hosts]';
+        const failedHosts = failedHostsRefusal(flow, phase.name, phase.error) ? '' : ' [--failed-hosts]';
         setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id}${failedHosts} [--vars FILE], or kinstall cancel ${status.id}`);
         await comment({ kind: 'waiting-for-operator', id: status.id, flow, phase: phase.name, error });
         const waitFrom = Date.now();

@@ -3,7 +3,8 @@
 // apply to that phase), that it ended. Rendered as Jira's ADF (adf.ts) or ServiceNow's work
 // notes (plain text) by the activity that posts it.
 import type { InstallState, PhaseError, PhaseStatus } from '../install/status.js';
-import { phasePlan, type Flow, type PhaseName } from '../plan/phases.js';
+import { failedHostsRefusal } from '../plan/failed-hosts.js';
+import type { Flow, PhaseName } from '../plan/phases.js';
 
 /** What happened, as the workflow hands it to the comment activity. */
 export type ProgressEvent =
@@ -23,8 +24,7 @@ const firstLine = (text: string, max = 300) => text.split('\n')[0]!.slice(0, max
 
 /** The commands an operator can run for this phase: --failed-hosts only where the phase allows it and hosts failed. */
 export function operatorCommands(id: string, flow: Flow, phase: PhaseName, error: PhaseError): string[] {
-  const limitable = phasePlan(flow, phase)?.failedHosts === 'limit' && error.failedHosts.length + error.unreachableHosts.length > 0;
-  return [`kinstall retry ${id}`, ...(limitable ? [`kinstall retry ${id} --failed-hosts`] : []), `kinstall retry ${id} --vars FILE`, `kinstall cancel ${id}`];
+  return [`kinstall retry ${id}`, ...(!failedHostsRefusal(flow, phase, error) ? [`kinstall retry ${id} --failed-hosts`] : []), `kinstall retry ${id} --vars FILE`, `kinstall cancel ${id}`];
 }
 
 export function progressNote(event: ProgressEvent): ProgressNote {
