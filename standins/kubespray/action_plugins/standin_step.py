@@ -121,6 +121,11 @@ class ActionModule(ActionBase):
             return {'unreachable': True, 'msg': result.get('msg', 'unreachable')}
         if result.get('failed'):
             raise AnsibleActionFail('the host did not answer ping: %s' % result.get('msg', ''))
+        # The step's work on the host is done: its temp directory goes now, while the host
+        # answers, so that a link cut during the step's delay fails the next step as unreachable
+        # (as it would in Kubespray), not this one's cleanup as a failed task.
+        if self._connection._shell.tmpdir:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         return None
 
     def _var(self, name):
