@@ -11,10 +11,15 @@ import { startDevServer, type DevServer } from '../../client/dev/temporal-dev-se
 declare global {
   var katonicTestServer: DevServer | undefined;
   var katonicTestControlPlane: ControlPlane | undefined;
+  var katonicTestDir: string | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'katonic-test-'));
+  // Every temporary file of this run (test data directories, Ansible's, the workers') goes
+  // under it, so the teardown leaves nothing behind. Short, for socket paths under it.
+  process.env.TMPDIR = dir;
+  globalThis.katonicTestDir = dir;
   const [server, controlPlane] = await Promise.all([startDevServer({ port: await freePort(), dbFile: join(dir, 'temporal', 'temporal.db') }), startControlPlane({ dir: join(dir, 'control-plane') })]);
   globalThis.katonicTestServer = server;
   globalThis.katonicTestControlPlane = controlPlane;
