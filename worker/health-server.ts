@@ -5,6 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import { workerReadiness } from '../lib/worker-readiness.js';
 
+export const LIVE_PATH = '/healthz';
+export const READY_PATH = '/readyz';
+
 export interface HealthSource {
   /** The Worker's state, undefined while it is being created. */
   state(): string | undefined;
@@ -37,13 +40,13 @@ export async function startHealthServer(address: string, source: HealthSource): 
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET') return reply(405, { error: 'expected GET /healthz or GET /readyz' });
-    if (path === '/healthz') return reply(200, { live: true, state: source.state() ?? 'STARTING' });
-    if (path === '/readyz') {
+    if (req.method !== 'GET') return reply(405, { error: `expected GET ${LIVE_PATH} or GET ${READY_PATH}` });
+    if (path === LIVE_PATH) return reply(200, { live: true, state: source.state() ?? 'STARTING' });
+    if (path === READY_PATH) {
       void readiness(source).then((r) => reply(r.ready ? 200 : 503, { ...r, state: r.state ?? 'STARTING' }));
       return;
     }
-    reply(404, { error: `no route ${path}; expected GET /healthz or GET /readyz` });
+    reply(404, { error: `no route ${path}; expected GET ${LIVE_PATH} or GET ${READY_PATH}` });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

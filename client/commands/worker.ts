@@ -2,7 +2,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { dataDir, HEALTH_ADDRESS_ENV, healthAddress, logLevel, metricsAddress, taskQueue } from '../../lib/local-tools.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
-import { startHealthServer, type HealthServer } from '../../worker/health-server.js';
+import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
 import { CliError } from '../cli-error.js';
 import { loadKeyRing } from '../codec-keys.js';
@@ -50,7 +50,7 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   try {
     connection = await connectWorker(settings);
     worker = await createInstallWorker({ connection, namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing });
-    workerLog(`Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}/healthz and /readyz` : ''}`, {
+    workerLog(`Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`, {
       taskQueue: taskQueue(),
       dataDir: dataDir(),
     });
