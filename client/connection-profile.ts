@@ -10,6 +10,9 @@ import { CliError } from './cli-error.js';
 
 export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
+/** The variables @temporalio/envconfig reads for the file and the profile (it exports no names). */
+export const CONFIG_FILE_ENV = 'TEMPORAL_CONFIG_FILE';
+export const PROFILE_ENV = 'TEMPORAL_PROFILE';
 
 /** The flags of every verb that connects (all optional: the profile and environment fill in). */
 export interface ConnectionFlags {
@@ -37,10 +40,10 @@ export function checkAddress(address: string, source = '--address'): void {
 
 function readProfile(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ClientConfigProfile {
   if (flags.configFile && !existsSync(flags.configFile)) throw new CliError(`--config-file ${flags.configFile}: no such file; expected a Temporal client configuration (TOML)`, 2);
-  const source = flags.configFile ? '--config-file' : env.TEMPORAL_CONFIG_FILE ? 'TEMPORAL_CONFIG_FILE' : 'the Temporal client configuration';
+  const source = flags.configFile ? '--config-file' : env[CONFIG_FILE_ENV] ? CONFIG_FILE_ENV : 'the Temporal client configuration';
   try {
     return loadClientConfigProfile({
-      profile: flags.profile,
+      profile: flags.profile ?? env[PROFILE_ENV],
       configSource: flags.configFile ? { path: flags.configFile } : undefined,
       overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
     });

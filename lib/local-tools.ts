@@ -21,18 +21,32 @@ export const localTools = {
   controlPlaneBin: (name: string) => join(process.env.KATONIC_CONTROL_PLANE_BIN ?? join(REPO_ROOT, '.tools', 'control-plane', 'bin'), name),
 };
 
+// The environment variables a worker reads (deploy/ sets them; its test checks against these names).
+export const DATA_DIR_ENV = 'KATONIC_DATA_DIR';
+export const TASK_QUEUE_ENV = 'KATONIC_TASK_QUEUE';
+export const METRICS_ADDRESS_ENV = 'KATONIC_METRICS_ADDRESS';
+export const HEALTH_ADDRESS_ENV = 'KATONIC_HEALTH_ADDRESS';
+export const LOG_LEVEL_ENV = 'KATONIC_LOG_LEVEL';
+
 /** `KATONIC_DATA_DIR`, or `.data` in the repository. */
-export const dataDir = (): string => resolve(process.env.KATONIC_DATA_DIR ?? join(REPO_ROOT, '.data'));
+export const dataDir = (): string => resolve(process.env[DATA_DIR_ENV] ?? join(REPO_ROOT, '.data'));
 
 export const TASK_QUEUE_DEFAULT = 'katonic-install';
-export const taskQueue = (): string => process.env.KATONIC_TASK_QUEUE ?? TASK_QUEUE_DEFAULT;
+export const taskQueue = (): string => process.env[TASK_QUEUE_ENV] ?? TASK_QUEUE_DEFAULT;
 
 /** Where the worker serves Prometheus metrics: `KATONIC_METRICS_ADDRESS`, or the contract's port 9464 on every interface. */
-export const metricsAddress = (): string => process.env.KATONIC_METRICS_ADDRESS ?? '0.0.0.0:9464';
+export const metricsAddress = (): string => process.env[METRICS_ADDRESS_ENV] ?? '0.0.0.0:9464';
+
+/**
+ * Where the worker answers its probes (worker/health-server.ts): `KATONIC_HEALTH_ADDRESS`, or
+ * nowhere. Off by default: only an orchestrator asks, and several workers on one machine (the
+ * tests, the fault bench) would otherwise contend for one port.
+ */
+export const healthAddress = (): string | undefined => process.env[HEALTH_ADDRESS_ENV] || undefined;
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 /** `KATONIC_LOG_LEVEL`, or the command's own default (a worker INFO; `dev`, which shows progress, WARN). */
 export function logLevel(otherwise: (typeof LOG_LEVELS)[number]): (typeof LOG_LEVELS)[number] {
-  const level = process.env.KATONIC_LOG_LEVEL?.toUpperCase();
+  const level = process.env[LOG_LEVEL_ENV]?.toUpperCase();
   return LOG_LEVELS.find((l) => l === level) ?? otherwise;
 }

@@ -1,11 +1,15 @@
 // worker: runs install workflows and activities until SIGINT/SIGTERM.
-import { NativeConnection } from '@temporalio/worker';
-import { dataDir, logLevel, metricsAddress, taskQueue } from '../../lib/local-tools.js';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { dataDir, HEALTH_ADDRESS_ENV, healthAddress, logLevel, metricsAddress, taskQueue } from '../../lib/local-tools.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
+import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
 import { CliError } from '../cli-error.js';
 import { loadKeyRing } from '../codec-keys.js';
-import { connectionFailure, describeConnection, loadConnection, type ConnectionFlags, type TemporalConnection } from '../connection-profile.js';
+import { checkAddress, connectionFailure, describeConnection, loadConnection, type ConnectionFlags, type TemporalConnection } from '../connection-profile.js';
+
+/** How long a readiness probe waits for the Temporal server (the Deployment's probe timeout is longer). */
+const SERVER_PING_MS = 2000;
 
 /** The worker's connection, as the profile says; a refusal is one line naming what to check. */
 export async function connectWorker(settings: TemporalConnection): Promise<NativeConnection> {
@@ -16,15 +20,43 @@ export async function connectWorker(settings: TemporalConnection): Promise<Nativ
   }
 }
 
+/** The probes, if asked for; up before the connection, so that a slow start-up is "not ready", not "dead". */
+async function startProbes(worker: () => Worker | undefined, connection: () => NativeConnection | undefined): Promise<HealthServer | undefined> {
+  const address = healthAddress();
+  if (!address) return undefined;
+  checkAddress(address, HEALTH_ADDRESS_ENV);
+  const pingServer = async () => {
+    const c = connection();
+    if (!c) throw new Error('not connected');
+    await c.withDeadline(Date.now() + SERVER_PING_MS, () => c.workflowService.getSystemInfo({}));
+  };
+  try {
+    return await startHealthServer(address, { state: () => worker()?.getState(), pingServer });
+  } catch (err) {
+    throw new CliError(`${HEALTH_ADDRESS_ENV} ${address}: cannot listen (${(err as Error).message})`, 2);
+  }
+}
+
 export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   const settings = loadConnection(flags);
   const keyRing = await loadKeyRing();
   installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('INFO') });
-  const worker = await createInstallWorker({ connection: await connectWorker(settings), namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing });
-  workerLog(`Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics`, {
-    taskQueue: taskQueue(),
-    dataDir: dataDir(),
-  });
-  // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves when it has drained.
-  await worker.run();
+  let connection: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  const probes = await startProbes(
+    () => worker,
+    () => connection,
+  );
+  try {
+    connection = await connectWorker(settings);
+    worker = await createInstallWorker({ connection, namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing });
+    workerLog(`Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`, {
+      taskQueue: taskQueue(),
+      dataDir: dataDir(),
+    });
+    // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves when it has drained.
+    await worker.run();
+  } finally {
+    await probes?.close();
+  }
 }
