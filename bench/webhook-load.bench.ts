@@ -9,7 +9,9 @@
 // 200 ms, 200/s, exactly one install per distinct ticket), the CPU each process used per
 // delivery, and the machine's load; asserts nothing.
 // WEBHOOK_LOAD_CPU_PROF_DIR=DIR: the server runs under `node --cpu-prof` into DIR, and its
-// top functions by self time are printed.
+// top functions by self time are printed. WEBHOOK_LOAD_TEMPORAL_DB=file: the dev server keeps
+// its sqlite database in a file (as `kinstall dev`) instead of in memory; on a shared disk its
+// writes, not the webhook server, then bound the rate of starts (README, "Webhooks").
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
@@ -78,7 +80,9 @@ export default async function webhookLoad(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'katonic-bench-webhooks-'));
   const profileDir = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
   const taskQueue = `katonic-bench-webhooks-${process.pid}`;
-  const server = await startDevServer({ port: await freePort(), dbFile: join(dir, 'temporal.db') });
+  // The dev server stands in for a production Temporal: in memory, unless asked for its file.
+  const temporalDb = process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? join(dir, 'temporal.db') : ':memory:';
+  const server = await startDevServer({ port: await freePort(), dbFile: temporalDb });
   await ensureDevKeyRing(dir);
   const keyRing = `file:${devKeyRingFile(dir)}`;
   const connection = await Connection.connect({ address: server.address });
@@ -155,7 +159,7 @@ rules:
     };
     const n = results.length;
     const perDelivery = (ms: number) => `${(ms / n).toFixed(2)} ms`;
-    console.log(`load average ${loadBefore} before, ${loadAfter} after, on ${cpus().length} CPUs`);
+    console.log(`load average ${loadBefore} before, ${loadAfter} after, on ${cpus().length} CPUs; the dev server's database ${temporalDb === ':memory:' ? 'in memory' : 'in a file'}`);
     console.log(
       `${n} deliveries sent in ${sentIn.toFixed(1)} s: ${(n / sentIn).toFixed(0)}/s offered (${(n / sentIn / RATE).toFixed(2)} of the ${RATE}/s goal), ` +
         `${(n / elapsed).toFixed(0)}/s answered; the sender was late by ${percentile(
@@ -172,6 +176,8 @@ rules:
         row('redelivery', results.filter((r) => r.kind === 'redelivery')),
       ]),
     );
+    const bySecond = Array.from({ length: SECONDS }, (_, s) => percentile(results.filter((r) => r.pair * 2 >= s * RATE && r.pair * 2 < (s + 1) * RATE).map((r) => r.ms), 99).toFixed(0));
+    console.log(`p99 ms of the deliveries due in each second: ${bySecond.join(' ')}`);
     const statuses = [...new Set(results.map((r) => r.status))].sort().map((s) => `${s}: ${results.filter((r) => r.status === s).length}`);
     console.log(`answers ${statuses.join(', ')}${errors.length ? ` (0: no answer: ${[...new Set(errors)].join(', ')})` : ''}`);
     console.log(`installs started: ${installs} on the server, ${results.filter((r) => r.status === 201).length} answered 201, for ${TICKETS} distinct tickets (goal: exactly one each)`);
