@@ -90,10 +90,13 @@ const allSecrets = Object.values(SECRETS);
 describe('webhook server (real kinstall webhook process, plain HTTP over a socket, real dev server)', () => {
   it('a signed Jira transition to Install starts exactly one install; the same delivery again and a second delivery for the ticket answer with its id', async () => {
     const body = jiraTransition('OPS-42', 'Install');
-    const first = await jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a');
+    // A delivery and its redelivery at once (a sender that timed out): one is answered as the
+    // other was, without a second start, whichever arrived first.
+    const [first, again] = (await Promise.all([jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a'), jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a')])).sort((a, b) => b.status - a.status);
     expect(first).toMatchObject({ status: 201, body: { id: 'install-ops-42', action: 'start', started: true } });
-    const again = await jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a');
-    expect(again).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false } });
+    expect(again).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false, redelivery: true } });
+    const later = await jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a');
+    expect(later).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false, redelivery: true } });
     // Another delivery for the same ticket, signed with the older of two secrets (a rotation).
     const second = await jira(jiraTransition('OPS-42', 'Install'), SECRETS.JIRA_SECRET_OLD, 'delivery-ops-42-b');
     expect(second).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false } });

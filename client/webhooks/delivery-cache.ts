@@ -1,7 +1,8 @@
 // The answers to recent deliveries by delivery id (Jira's X-Atlassian-Webhook-Identifier is
 // the same on every redelivery), so a redelivery is answered as the first one was without
-// asking Temporal again. Bounded: the oldest are forgotten first. Not the guard against
-// duplicates (that is the install id, keyed by name, on the Temporal server): a speed-up.
+// asking Temporal again (the answer may still be coming: T is then a promise). Bounded: the
+// oldest are forgotten first. Not the guard against duplicates (that is the install id, keyed
+// by name, on the Temporal server): a speed-up.
 export class DeliveryCache<T> {
   private readonly answers = new Map<string, T>();
 
@@ -15,5 +16,10 @@ export class DeliveryCache<T> {
     this.answers.delete(key);
     this.answers.set(key, answer);
     if (this.answers.size > this.capacity) this.answers.delete(this.answers.keys().next().value!);
+  }
+
+  /** Forgets `key`, if it still holds `answer` (a newer answer stays). */
+  delete(key: string, answer: T): void {
+    if (this.answers.get(key) === answer) this.answers.delete(key);
   }
 }

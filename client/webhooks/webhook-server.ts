@@ -139,7 +139,7 @@ async function act(opts: WebhookServerOptions, rule: Rule, ev: TicketEvent, deli
   }
 }
 
-async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRequest, secrets: SourceSecrets, cache: DeliveryCache<Reply>): Promise<Reply> {
+async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRequest, secrets: SourceSecrets, cache: DeliveryCache<Promise<Reply>>): Promise<Reply> {
   const { config } = opts.loaded;
   if (!config.sources[source]) return reject(404, `no ${source} source in this webhook server's config`);
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -161,15 +161,20 @@ async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRe
   const key = deliveryId && `${source}:${deliveryId}`;
   const cached = key ? cache.get(key) : undefined;
   if (cached) return cached;
-  try {
-    const reply = await act(opts, rule, ev, deliveryId);
-    if (key && reply.status < 300) cache.set(key, { status: 200, body: { ...reply.body, ...(rule.action === 'start' ? { started: false } : {}), redelivery: true } });
-    return reply;
-  } catch (err) {
+  const reply = act(opts, rule, ev, deliveryId).catch((err: unknown) => {
     if (err instanceof InstallApiError) return reject(httpStatusOf(err), err.message);
     opts.log?.(`webhook ${source}: ${(err as Error).message.split('\n')[0]}`);
     return reject(503, 'the install server could not be reached; deliver again later');
+  });
+  if (key) {
+    // Kept at once: a redelivery that comes while this one is still being acted on (a sender
+    // that timed out) waits for its answer instead of asking Temporal again. Only a success is
+    // kept: after a failure the next delivery tries again.
+    const redelivery = reply.then((r): Reply => (r.status < 300 ? { status: 200, body: { ...r.body, ...(rule.action === 'start' ? { started: false } : {}), redelivery: true } } : r));
+    cache.set(key, redelivery);
+    void reply.then((r) => r.status >= 300 && cache.delete(key, redelivery));
   }
+  return reply;
 }
 
 /** Reads the rest of a request into nothing, until it ends or `ms` have passed. */
@@ -202,11 +207,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   });
   app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; expected POST /webhooks/{jira,servicenow,generic} or GET /healthz` }));
   app.get('/healthz', async () => ({ ok: true }));
-  const cache = new DeliveryCache<Reply>();
+  const cache = new DeliveryCache<Promise<Reply>>();
   for (const source of SOURCES) {
     app.post(`/webhooks/${source}`, async (req, reply) => {
       const answer = await handle(opts, source, req, secrets, cache);
-      if (answer.status >= 400 || answer.body.action) opts.log?.(`webhook ${source}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      // A redelivery's answer repeats a line already logged.
+      if (answer.status >= 400 || (answer.body.action && !answer.body.redelivery)) opts.log?.(`webhook ${source}: ${answer.status} ${JSON.stringify(answer.body)}`);
       return reply.code(answer.status).send(answer.body);
     });
   }

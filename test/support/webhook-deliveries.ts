@@ -3,6 +3,7 @@
 // Jira Cloud's issue webhook (webhookEvent, issue {id, key, fields}, changelog {items[]
 // with field "status", fromString, toString}).
 import { randomUUID } from 'node:crypto';
+import { request, type Agent } from 'node:http';
 import { signatureHeader } from '../../lib/webhooks/signatures.js';
 
 export interface Sent {
@@ -11,16 +12,36 @@ export interface Sent {
   text: string;
 }
 
-export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Sent> {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  const text = await res.text();
+function sent(status: number, text: string): Sent {
   let parsed: Record<string, unknown> = {};
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {
     // Left empty: a test that needs JSON says so.
   }
-  return { status: res.status, body: parsed, text };
+  return { status, body: parsed, text };
+}
+
+export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Sent> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return sent(res.status, await res.text());
+}
+
+/**
+ * The same POST through an http.Agent: with `keepAlive` and `maxSockets` it reuses a bounded
+ * set of connections, as a sender under load does (fetch opens one per request in flight).
+ */
+export function postThrough(agent: Agent, url: string, body: string, headers: Record<string, string>): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res
+        .on('data', (chunk: Buffer) => chunks.push(chunk))
+        .on('end', () => resolve(sent(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))))
+        .on('error', reject);
+    });
+    req.on('error', reject).end(body);
+  });
 }
 
 /** Jira Cloud's `jira:issue_updated` for a status transition. */
