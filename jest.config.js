@@ -8,6 +8,8 @@ export default {
   globalSetup: '<rootDir>/dist/test/support/global-setup.js',
   globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
   testTimeout: 300000,
-  maxWorkers: 2,
+  // Three on two cores: the longest files (SSH faults, worker deaths, approval and retry
+  // waits) spend most of their time waiting on timeouts, not working.
+  maxWorkers: 3,
   testSequencer: '<rootDir>/jest.sequencer.js',
 };

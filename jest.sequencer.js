@@ -1,4 +1,4 @@
-// Longest first: the 4,000-event run and the SSH fault suite take minutes, so they start at
+// Longest first: the 4,000-event run and the two SSH fault files take minutes, so they start at
 // once, side by side, and the other files follow (a fresh clone has no timing cache to go by).
 import Sequencer from '@jest/test-sequencer';
 
