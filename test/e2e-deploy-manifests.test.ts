@@ -1,5 +1,5 @@
 // deploy/'s manifests against the shared real kube-apiserver: every object created with a
-// server-side dry run (dryRun=All: the API server defaults, validates and admits it, and stores
+// server-side dry run (dryRun=All, fieldValidation=Strict: the API server defaults, validates and admits it, and stores
 // nothing), the pod template admitted under the restricted Pod Security Standard its namespace
 // enforces, broken copies refused; and the Deployment's environment and mounts checked against
 // the names the worker code reads. The namespace is created for real (a dry run into a namespace
@@ -7,7 +7,7 @@
 // the first describe run in order.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Deployment, type V1Namespace, type V1Pod, type V1Service, type V1PodDisruptionBudget, type V1ServiceAccount } from '@kubernetes/client-node';
+import { CoreV1Api, createConfiguration, KubeConfig, KubernetesObjectApi, ServerConfiguration, type KubernetesObject, type V1Deployment, type V1Namespace, type V1Pod, type V1Service, type V1PodDisruptionBudget, type V1ServiceAccount } from '@kubernetes/client-node';
 import { loadClientConfigProfile } from '@temporalio/envconfig';
 import yaml from 'js-yaml';
 import { CODEC_KEYS_ENV } from '../client/codec-keys.js';
@@ -40,7 +40,33 @@ const clone = <T>(o: T): T => structuredClone(o);
 
 let kc: KubeConfig;
 let api: KubernetesObjectApi;
-const dryRun = (o: KubernetesObject) => api.create(placed(o), undefined, 'All');
+/**
+ * Created with dryRun=All, sent as written (the client's typed models would drop a field they do
+ * not know) with fieldValidation=Strict, as kubectl does: a misspelt field is refused, not lost.
+ */
+function dryRun(o: KubernetesObject): Promise<KubernetesObject> {
+  const body = placed(o);
+  const asWritten = new KubernetesObjectApi(
+    createConfiguration({
+      baseServer: new ServerConfiguration(kc.getCurrentCluster()!.server, {}),
+      authMethods: { default: kc },
+      promiseMiddleware: [
+        {
+          pre: async (request) => {
+            // The create itself, not the resource discovery before it.
+            if (request.getHttpMethod() === 'POST') {
+              request.setQueryParam('fieldValidation', 'Strict');
+              request.setBody(JSON.stringify(body));
+            }
+            return request;
+          },
+          post: async (response) => response,
+        },
+      ],
+    }),
+  );
+  return asWritten.create(body, undefined, 'All');
+}
 /** The API server's answer to a request that should fail: its code and message. */
 const refusal = (p: Promise<unknown>) =>
   p.then(
@@ -106,6 +132,12 @@ describe('deploy/ manifests (real kube-apiserver, server-side dry run)', () => {
     delete asRoot.spec!.securityContext!.runAsNonRoot;
     delete asRoot.spec!.securityContext!.runAsUser;
     expect(await refusal(dryRun(asRoot))).toEqual({ code: 403, message: expect.stringContaining('violates PodSecurity "restricted:latest"') });
+
+    const misspelt = clone(deployment) as V1Deployment & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const probed = misspelt.spec.template.spec.containers[0]!;
+    probed.readinesProbe = probed.readinessProbe;
+    delete probed.readinessProbe;
+    expect(await refusal(dryRun(misspelt))).toEqual({ code: 400, message: expect.stringContaining('unknown field "spec.template.spec.containers[0].readinesProbe"') });
   });
 });
 
