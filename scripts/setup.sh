@@ -47,37 +47,10 @@ missing=()
 # The Web UI test drives Debian's headless Chromium (with playwright-core, from npm).
 [ -x /usr/bin/chromium ] || apt_install "the Web UI test" "without it that test fails, naming it" chromium
 
-# The control plane: kube-apiserver, kube-controller-manager, kube-scheduler and etcd from
-# tools/control-plane (k8s.io/kubernetes), kwok from tools/kwok; rebuilt when a pin changes.
+# The control plane: kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok,
+# built from pinned Go modules when a pin changed.
+bash scripts/build-control-plane.sh
 tools_bin=.tools/control-plane/bin
-tools_stamp=.tools/control-plane/.built-from
-tools_want=$(cat tools/control-plane/go.mod tools/control-plane/go.sum tools/control-plane/etcd/main.go tools/kwok/go.mod tools/kwok/go.sum scripts/setup.sh | sha256sum | cut -d' ' -f1)
-if [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; then
-  command -v go >/dev/null || die "Go is needed to build the local Kubernetes control plane (kube-apiserver, etcd, kwok): install Go 1.24 or newer (https://go.dev/doc/install, or Debian's golang-go) and run again"
-  kube_version=$(cd tools/control-plane && go list -m -f '{{.Version}}' k8s.io/kubernetes)
-  say "building the local Kubernetes control plane: kube-apiserver, kube-controller-manager, kube-scheduler $kube_version, etcd and kwok into $tools_bin"
-  say "  the first build takes 10 to 20 minutes and about 2 GB of disk (Go's module and build caches); later runs reuse it"
-  mkdir -p "$tools_bin"
-  log=.tools/control-plane/build.log
-  v=k8s.io/component-base/version
-  # The version the API server reports (/version), as a release build sets it.
-  ldflags="-s -w -X $v.gitVersion=$kube_version -X $v.gitMajor=$(echo "$kube_version" | cut -d. -f1 | tr -d v) -X $v.gitMinor=$(echo "$kube_version" | cut -d. -f2) -X $v.gitTreeState=clean"
-  # go build -v names each package as it compiles it: a running count is the progress.
-  build() {
-    local dir=$1 what=$2 out=$PWD/$tools_bin
-    shift 2
-    (cd "$dir" && go build -v -trimpath -ldflags="$ldflags" -o "$out/" "$@") 2>&1 | tee -a "$log" |
-      awk -v what="$what" '{ n++ } n % 250 == 0 { printf "setup:   %s: %d packages compiled\n", what, n; fflush() }' >&2
-    return "${PIPESTATUS[0]}"
-  }
-  : > "$log"
-  build tools/control-plane "Kubernetes $kube_version" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler ./etcd ||
-    die "building the Kubernetes binaries failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
-  build tools/kwok kwok sigs.k8s.io/kwok/cmd/kwok ||
-    die "building kwok failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
-  echo "$tools_want" > "$tools_stamp"
-  say "built: $(ls "$tools_bin" | tr '\n' ' ')"
-fi
 
 # `npx kinstall`: npm links the bins of a project's dependencies into node_modules/.bin, not
 # the project's own (npm 11), so npx would look for a package "kinstall" in the registry.
