@@ -15,6 +15,7 @@ import { readEventStream } from '../activities/ansible/event-stream.js';
 import { ProgressTracker } from '../lib/ansible/events.js';
 import { redactor } from '../lib/ansible/redact.js';
 import { REPO_ROOT } from '../lib/local-tools.js';
+import { median } from './support/statistics.js';
 
 const EVENTS = 20_000;
 const RUNS = 5;
@@ -57,7 +58,7 @@ export async function measureEventReader(): Promise<ReaderSpeed> {
       runs.push(events / (Number(process.hrtime.bigint() - started) / 1e9));
     }
     runs.sort((a, b) => a - b);
-    return { events: EVENTS, runs, median: runs[Math.floor(runs.length / 2)]! };
+    return { events: EVENTS, runs, median: median(runs) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -19,14 +19,13 @@ import { sealingClientDataConverter } from '../lib/codec/data-converter.js';
 import { table } from '../lib/format/table.js';
 import { DEMO_SPEC } from '../test/support/repo.js';
 import { jiraHeaders, jiraTransition, post } from '../test/support/webhook-deliveries.js';
+import { percentile } from './support/statistics.js';
 
 const RATE = 200;
 const SECONDS = 10;
 const TICKETS = 250;
 const GOAL_P99_MS = 200;
 const SECRET = 'bench-jira-secret-0123456789';
-
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
 
 export default async function webhookLoad(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'katonic-bench-webhooks-'));

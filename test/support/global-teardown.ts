@@ -1,4 +1,4 @@
 // Stops the shared dev server and control plane.
 export default async function globalTeardown(): Promise<void> {
-  await Promise.all([globalThis.katonicTestServer?.stop(), globalThis.katonicTestControlPlane?.stop()]);
+  await globalThis.katonicTestServices?.stop();
 }
