@@ -47,7 +47,7 @@ export default async function bench(): Promise<void> {
     const ended = new Map<string, 'completed' | 'failed'>();
     await Promise.race([
       Promise.all(ids.map((id) => h.client.workflow.result(id).then(() => ended.set(id, 'completed'), () => ended.set(id, 'failed')))),
-      sleep(timeoutMs),
+      sleep(timeoutMs, undefined, { ref: false }),
     ]);
     const wallSeconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
@@ -66,6 +66,8 @@ export default async function bench(): Promise<void> {
         [`PHASE TO PHASE (${gaps.length} gaps)`, 'P50', 'P95', 'MAX', `P95 / ${GOAL_GAP_P95_MS} MS GOAL`],
         row('end to next scheduled (hand-over)', gaps.map((g) => g.toScheduledMs)),
         row('end to next started (+ slot wait)', gaps.map((g) => g.toStartedMs)),
+        row('  of the hand-over: workflow task queued', gaps.flatMap((g) => g.workflowTaskQueuedMs ?? [])),
+        row('  of the hand-over: workflow task run', gaps.flatMap((g) => g.workflowTaskRunMs ?? [])),
       ]),
     );
     console.log(`worker peak RSS ${Math.round(peakRssMb)} MB (${Math.round(rssAtStart)} MB when idle): ${(peakRssMb / GOAL_RSS_MB).toFixed(2)}x the goal of < ${GOAL_RSS_MB} MB`);

@@ -22,5 +22,8 @@ describe('phase times from a workflow history (pure)', () => {
     // preflight completed 18:59:22.323, writeInventory scheduled 18:59:22.845 and started 18:59:45.365.
     expect(gaps[0]!.toScheduledMs).toBeCloseTo(522, -1);
     expect(gaps[0]!.toStartedMs).toBeCloseTo(23_041, -1);
+    // Of the hand-over: the workflow task scheduled 18:59:22.324, started 22.378, completed 22.842.
+    expect(gaps[0]!.workflowTaskQueuedMs).toBeCloseTo(54, -1);
+    expect(gaps[0]!.workflowTaskRunMs).toBeCloseTo(464, -1);
   });
 });

@@ -9,9 +9,18 @@ type Timestamp = temporal.api.history.v1.IHistoryEvent['eventTime'];
 /** Milliseconds of a timestamp, whether its seconds are a Long (fetched) or a number (read from JSON). */
 const timeMs = (t: Timestamp): number => Number(String(t?.seconds ?? 0)) * 1000 + (t?.nanos ?? 0) / 1e6;
 
+/** A workflow task: scheduled by the server, started when a worker took it, completed when the workflow code had run. */
+export interface WorkflowTaskTimes {
+  scheduledMs: number;
+  startedMs: number;
+  completedMs: number;
+}
+
 export interface ActivityRun {
   activity: string;
   scheduledMs: number;
+  /** The workflow task whose commands scheduled it. */
+  scheduledBy?: WorkflowTaskTimes;
   /** The start of its last attempt. */
   startedMs?: number;
   completedMs?: number;
@@ -20,9 +29,17 @@ export interface ActivityRun {
 /** Every activity the history scheduled, in order, with the times the server recorded. */
 export function activityRuns(history: temporal.api.history.v1.IHistory): ActivityRun[] {
   const runs = new Map<string, ActivityRun>();
+  const events = new Map((history.events ?? []).map((e) => [String(e.eventId), e]));
+  const at = (id: unknown) => timeMs(events.get(String(id))?.eventTime);
+  const workflowTask = (completedId: unknown): WorkflowTaskTimes | undefined => {
+    const startedId = events.get(String(completedId))?.workflowTaskCompletedEventAttributes?.startedEventId;
+    const scheduledId = events.get(String(startedId))?.workflowTaskStartedEventAttributes?.scheduledEventId;
+    return scheduledId ? { scheduledMs: at(scheduledId), startedMs: at(startedId), completedMs: at(completedId) } : undefined;
+  };
   for (const e of history.events ?? []) {
     const at = timeMs(e.eventTime);
-    if (e.activityTaskScheduledEventAttributes) runs.set(String(e.eventId), { activity: e.activityTaskScheduledEventAttributes.activityType?.name ?? '', scheduledMs: at });
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) runs.set(String(e.eventId), { activity: scheduled.activityType?.name ?? '', scheduledMs: at, scheduledBy: workflowTask(scheduled.workflowTaskCompletedEventId) });
     const started = e.activityTaskStartedEventAttributes;
     if (started) runs.get(String(started.scheduledEventId))!.startedMs = at;
     const completed = e.activityTaskCompletedEventAttributes;
@@ -38,6 +55,10 @@ export interface PhaseGap {
   toScheduledMs: number;
   /** ... to it started on a worker: the hand-over and the wait for a free activity slot. */
   toStartedMs: number;
+  /** Of the hand-over: the workflow task that scheduled `to`, waiting for a worker to take it... */
+  workflowTaskQueuedMs?: number;
+  /** ... and the worker running it (the workflow code, the SDK, the codec). */
+  workflowTaskRunMs?: number;
 }
 
 /** The gaps between consecutive phases of a flow that both ran and completed (a phase's own steps are not phase gaps). */
@@ -48,7 +69,15 @@ export function phaseGaps(flow: Flow, runs: ActivityRun[]): PhaseGap[] {
     const [before, next] = [runs[i - 1]!, runs[i]!];
     const [from, to] = [phaseOf.get(before.activity), phaseOf.get(next.activity)];
     if (!from || !to || from === to || before.completedMs === undefined || next.startedMs === undefined) continue;
-    gaps.push({ from, to, toScheduledMs: next.scheduledMs - before.completedMs, toStartedMs: next.startedMs - before.completedMs });
+    const task = next.scheduledBy;
+    gaps.push({
+      from,
+      to,
+      toScheduledMs: next.scheduledMs - before.completedMs,
+      toStartedMs: next.startedMs - before.completedMs,
+      workflowTaskQueuedMs: task && task.startedMs - task.scheduledMs,
+      workflowTaskRunMs: task && task.completedMs - task.startedMs,
+    });
   }
   return gaps;
 }
