@@ -18,13 +18,12 @@ import type { Installation } from '../lib/spec/schema.js';
 import { clusterProblems, verifyExpectations } from '../lib/verify/cluster-checks.js';
 import { createClusterObjects, registerNodes } from '../test/support/managed-cluster-setup.js';
 import { clusterObjects, node } from '../test/support/managed-clusters.js';
+import { median } from './support/statistics.js';
 
 const SMALL = 10;
 const LARGE = 1000;
 const RUNS = 5;
 const GOAL_MS = 5000;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];

@@ -29,8 +29,9 @@ import { table } from '../lib/format/table.js';
 import { installWorkflowId } from '../workflows/definitions.js';
 import { CLI, DEMO_SPEC } from '../test/support/repo.js';
 import { jiraHeaders, jiraTransition, postThrough } from '../test/support/webhook-deliveries.js';
-import { topSelfTimes } from './cpu-profile-top.js';
-import { processCpuMs } from './process-cpu.js';
+import { topSelfTimes } from './support/cpu-profile-top.js';
+import { processCpuMs } from './support/process-cpu.js';
+import { percentile } from './support/statistics.js';
 
 const RATE = 200;
 const SECONDS = 10;
@@ -40,7 +41,6 @@ const GOAL_P99_MS = 200;
 const SOCKETS = 64;
 const SECRET = 'bench-jira-secret-0123456789';
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))

@@ -1,5 +1,5 @@
 // One ansible-playbook run as an activity step: argument array (no shell), files in the
-// phase directory, the JSON event stream read line by line into heartbeats, typed failures,
+// phase directory, the JSON event stream read into heartbeats, typed failures,
 // and no Ansible left behind on cancellation, worker death or retry.
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -8,10 +8,11 @@ import { createInterface } from 'node:readline';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
-import { ProgressTracker, parseEventLine, type AnsibleProgress } from '../../lib/ansible/events.js';
+import { ProgressTracker, type AnsibleProgress } from '../../lib/ansible/events.js';
 import { ANSIBLE_FAILURE, classifyExit } from '../../lib/ansible/outcome.js';
 import { ANSIBLE_EVENTS } from '../../lib/metrics.js';
 import { redactor } from '../../lib/ansible/redact.js';
+import { readEventStream } from './event-stream.js';
 import { playbookCommand, type PlaybookCommandRun } from './playbook-command.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
 
@@ -37,8 +38,8 @@ export interface PlaybookFailureDetails {
   failures: AnsibleProgress['failures'];
 }
 
-/** Heartbeats while Ansible is quiet (the SDK throttles them), and the event count added to the metric, this often. */
-const METRICS_EVERY_MS = 1000;
+/** A heartbeat with the progress (the SDK throttles them), and the event count added to the metric, this often. */
+const TICK_MS = 1000;
 const STDERR_TAIL_LINES = 40;
 
 export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
@@ -64,7 +65,6 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   await writePidFile(pidFile, pid);
 
   const tracker = new ProgressTracker();
-  const beat = () => ctx.heartbeat(tracker.snapshot());
   ctx.log.info('ansible-playbook started', { phase: run.phase, pid });
   // Events are counted here and added to the metric with each heartbeat tick, not one call per event.
   const eventsMetric = ctx.metricMeter.createCounter(ANSIBLE_EVENTS, 'events', 'Ansible events read').withTags({ install: ctx.info.workflowExecution?.workflowId ?? '', phase: run.phase });
@@ -81,23 +81,18 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     stopping = stopGroup(pid);
   };
   ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
-  // Heartbeats also flow while Ansible is quiet, so a cancellation is delivered promptly.
+  // Heartbeats flow also while Ansible is quiet, so a cancellation is delivered promptly.
   const ticker = setInterval(() => {
-    beat();
+    ctx.heartbeat(tracker.snapshot());
     countEvents();
-  }, METRICS_EVERY_MS);
+  }, TICK_MS);
 
-  const readStdout = (async () => {
-    for await (const raw of createInterface({ input: child.stdout! })) {
-      const line = redact(raw);
-      events.write(`${line}\n`);
-      const event = parseEventLine(line);
-      if (!event) continue;
-      tracker.apply(event);
-      eventsUncounted++;
-      beat();
-    }
-  })();
+  // Progress goes out with the ticker's heartbeats, not one per event: the SDK sends at most one
+  // every 2 s anyway, and a snapshot per event is work for nothing.
+  const readStdout = readEventStream(child.stdout!, redact, events, (event) => {
+    tracker.apply(event);
+    eventsUncounted++;
+  });
   const readStderr = (async () => {
     for await (const line of createInterface({ input: child.stderr! })) {
       stderrTail.push(redact(line));

@@ -81,8 +81,10 @@ export function withEnv(base: Record<string, string>, changes: Record<string, st
 }
 
 export interface HarnessOptions {
-  /** Another Temporal server than the shared one (a test that restarts its own). */
+  /** Another Temporal server than the shared one (a test that restarts its own, a benchmark). */
   address?: string;
+  /** The admin kubeconfig of another control plane than the shared one (a benchmark's). */
+  kubeconfig?: string;
   /** A control plane of its own, for tests that change cluster-wide objects (StorageClasses, quotas). */
   ownControlPlane?: boolean;
   /** The codec keys to seal with, instead of a new key (recorded histories that tests open again). */
@@ -91,7 +93,7 @@ export interface HarnessOptions {
 
 export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
   const address = opts.address ?? process.env.KATONIC_TEST_TEMPORAL_ADDRESS;
-  const sharedKubeconfig = process.env.KATONIC_TEST_KUBECONFIG;
+  const sharedKubeconfig = opts.kubeconfig ?? process.env.KATONIC_TEST_KUBECONFIG;
   if (!address || !sharedKubeconfig) throw new Error('no dev server or control plane: run the e2e tests through jest (global-setup starts them)');
   const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };

@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 
 export default async function globalTeardown(): Promise<void> {
-  await Promise.all([globalThis.katonicTestServer?.stop(), globalThis.katonicTestControlPlane?.stop()]);
+  await globalThis.katonicTestServices?.stop();
   const dir = globalThis.katonicTestDir;
   if (!dir) return;
   if (process.env.KATONIC_KEEP_TEST_FILES) console.log(`test files kept in ${dir}`);

@@ -2,7 +2,7 @@
 // sample's interval is charged to the function on top of the stack, summed per function.
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { REPO_ROOT } from '../lib/local-tools.js';
+import { REPO_ROOT } from '../../lib/local-tools.js';
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];

@@ -1,0 +1,77 @@
+// P4: BENCH_INSTALLS installs (default 50) of the demo spec (each its own cluster name, the
+// stand-ins without delays) started at once on ONE worker, a process of its own, with its own
+// dev server and control plane. Prints how many completed and were lost (neither completed nor
+// failed when the last one ended or BENCH_TIMEOUT_MINUTES, default 60, ran out), the wall time,
+// the gaps between one phase's end and the next one's start from the workflow histories, and
+// the worker's peak RSS (VmHWM of its process), each against its goal: 0 lost, p95 gap < 100 ms,
+// peak RSS < 500 MB. The worker runs at most 4 activities at once (worker/create-worker.ts), so
+// the gap to the next phase's start includes the wait for a free slot: it is printed apart from
+// the gap to the next phase being scheduled, which is the workflow's own hand-over.
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startInstall } from '../client/api/installs.js';
+import { loadSpec } from '../client/load-spec.js';
+import { table } from '../lib/format/table.js';
+import { activityRuns, phaseGaps } from './support/phase-times.js';
+import { startBenchStand } from './support/stand.js';
+import { percentile } from './support/statistics.js';
+
+const GOAL_GAP_P95_MS = 100;
+const GOAL_RSS_MB = 500;
+
+/** A /proc/PID/status field in MB (they are given in kB). */
+async function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+export default async function bench(): Promise<void> {
+  const count = Number(process.env.BENCH_INSTALLS ?? 50);
+  const timeoutMs = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 60) * 60_000;
+  const stand = await startBenchStand('p4');
+  try {
+    const h = stand.harness;
+    process.env.KATONIC_TASK_QUEUE = h.env.KATONIC_TASK_QUEUE; // where startInstall puts the installs
+    const worker = await h.startWorker();
+    const pid = worker.process.pid!;
+    const rssAtStart = await procStatusMb(pid, 'VmRSS');
+    const specs = await Promise.all(Array.from({ length: count }, (_, i) => h.writeSpec(`p4-${i + 1}`).then(loadSpec)));
+
+    let peakLoad = 0;
+    const sampler = setInterval(() => (peakLoad = Math.max(peakLoad, loadavg()[0]!)), 5000);
+    const t0 = performance.now();
+    const started = await Promise.allSettled(specs.map((spec) => startInstall(h.client, spec)));
+    const ids = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.id] : []));
+    const ended = new Map<string, 'completed' | 'failed'>();
+    await Promise.race([
+      Promise.all(ids.map((id) => h.client.workflow.result(id).then(() => ended.set(id, 'completed'), () => ended.set(id, 'failed')))),
+      sleep(timeoutMs, undefined, { ref: false }),
+    ]);
+    const wallSeconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    const peakRssMb = await procStatusMb(pid, 'VmHWM');
+
+    const completed = ids.filter((id) => ended.get(id) === 'completed');
+    const failed = ids.filter((id) => ended.get(id) === 'failed');
+    const lost = count - completed.length - failed.length;
+    const gaps = (await Promise.all(completed.map(async (id) => phaseGaps('onprem', activityRuns(await h.client.workflow.getHandle(id).fetchHistory()))))).flat();
+    const row = (label: string, values: number[]) => [label, ...[50, 95, 100].map((p) => `${Math.round(percentile(values, p))} ms`), `${(percentile(values, 95) / GOAL_GAP_P95_MS).toFixed(2)}x`];
+
+    console.log(`${count} installs started at once on one worker (pid ${pid}); ${(wallSeconds / 60).toFixed(1)} min until the last ended; load average peak ${peakLoad.toFixed(1)}, now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`);
+    console.log(`started ${ids.length}, completed ${completed.length}, failed ${failed.length}, lost ${lost} (goal: 0 lost, every one completed)${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+    console.log(
+      table([
+        [`PHASE TO PHASE (${gaps.length} gaps)`, 'P50', 'P95', 'MAX', `P95 / ${GOAL_GAP_P95_MS} MS GOAL`],
+        row('end to next scheduled (hand-over)', gaps.map((g) => g.toScheduledMs)),
+        row('end to next started (+ slot wait)', gaps.map((g) => g.toStartedMs)),
+        row('  of the hand-over: workflow task queued', gaps.flatMap((g) => g.workflowTaskQueuedMs ?? [])),
+        row('  of the hand-over: workflow task run', gaps.flatMap((g) => g.workflowTaskRunMs ?? [])),
+      ]),
+    );
+    console.log(`worker peak RSS ${Math.round(peakRssMb)} MB (${Math.round(rssAtStart)} MB when idle): ${(peakRssMb / GOAL_RSS_MB).toFixed(2)}x the goal of < ${GOAL_RSS_MB} MB`);
+  } finally {
+    await stand.close();
+  }
+}
