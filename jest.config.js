@@ -8,8 +8,8 @@ export default {
   globalSetup: '<rootDir>/dist/test/support/global-setup.js',
   globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
   testTimeout: 300000,
-  // Three on two cores: the longest files (SSH faults, worker deaths, approval and retry
-  // waits) spend most of their time waiting on timeouts, not working.
-  maxWorkers: 3,
+  // Two, one a core: a third file at a time made the whole run slower (1,353 s against
+  // 1,120 s), the e2e files being mostly Ansible's CPU.
+  maxWorkers: 2,
   testSequencer: '<rootDir>/jest.sequencer.js',
 };

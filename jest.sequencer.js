@@ -2,7 +2,9 @@
 // once, side by side, and the other files follow (a fresh clone has no timing cache to go by).
 import Sequencer from '@jest/test-sequencer';
 
-const weight = (path) => (path.includes('e2e-history-size') || path.includes('e2e-ssh-faults') ? 0 : path.includes('/e2e-') ? 1 : 2);
+// The CLI-heavy hostile-input and README runs take minutes too: with the e2e files, not last.
+const long = (path) => path.includes('/e2e-') || path.includes('hostile-input') || path.includes('readme-commands');
+const weight = (path) => (path.includes('e2e-history-size') || path.includes('e2e-ssh-faults') ? 0 : long(path) ? 1 : 2);
 
 export default class LongestFirst extends Sequencer {
   sort(tests) {
