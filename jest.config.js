@@ -8,8 +8,8 @@ export default {
   globalSetup: '<rootDir>/dist/test/support/global-setup.js',
   globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
   testTimeout: 300000,
-  // Two, one a core: a third file at a time made the whole run slower (1,353 s against
-  // 1,120 s), the e2e files being mostly Ansible's CPU.
+  // Two, one a core: the e2e files are mostly Ansible's CPU. Three measured no clear gain here
+  // (1,353 s against 1,446 s for two, on the same evening; this machine's speed varied more).
   maxWorkers: 2,
   testSequencer: '<rootDir>/jest.sequencer.js',
 };
