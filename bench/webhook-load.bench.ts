@@ -1,14 +1,16 @@
 // The webhook server under load: 200 signed Jira deliveries a second for 10 s over loopback,
 // every other one a redelivery of the one before (same X-Atlassian-Webhook-Identifier), the
-// fresh ones spread over 250 tickets (4 distinct deliveries each). The real `kinstall webhook`
-// in a process of its own, as a user runs it, and a real Temporal dev server of its own (no
-// worker: the installs are started, not run, and terminated at the end). This process is the
+// fresh ones spread over 250 tickets (4 distinct deliveries each). Each round runs the real
+// `kinstall webhook`, then a floor (support/bare-start-server.ts: the least a server that
+// starts one install per ticket does), each in a process of its own against a real Temporal
+// dev server of its own (no worker: the installs are started, not run). This process is the
 // sender: open loop (each delivery leaves at its time, whatever the answers before it) over
-// keep-alive connections. Latency is from a delivery's due time to its answer, so a late
-// sender counts against it. Prints p50/p95/p99 and the rate against the goals (p99 under
-// 200 ms, 200/s, exactly one install per distinct ticket), the CPU each process used per
-// delivery, and the machine's load; asserts nothing.
-// WEBHOOK_LOAD_CPU_PROF_DIR=DIR: the server runs under `node --cpu-prof` into DIR, and its
+// keep-alive connections, after a warm-up on other tickets that is not counted. Latency is
+// from a delivery's due time to its answer, so a late sender counts against it. Prints
+// p50/p95/p99 and the rate against the goals (p99 under 200 ms, 200/s, exactly one install per
+// distinct ticket), the CPU each process used per delivery, the machine's load, and the
+// product's p99 over the floor's; asserts nothing. BENCH_ROUNDS (default 2).
+// WEBHOOK_LOAD_CPU_PROF_DIR=DIR: the product runs under `node --cpu-prof` into DIR, and its
 // top functions by self time are printed. WEBHOOK_LOAD_TEMPORAL_DB=file: the dev server keeps
 // its sqlite database in a file (as `kinstall dev`) instead of in memory; on a shared disk its
 // writes, not the webhook server, then bound the rate of starts (README, "Webhooks").
@@ -27,7 +29,7 @@ import { startDevServer } from '../client/dev/temporal-dev-server.js';
 import { sealingClientDataConverter } from '../lib/codec/data-converter.js';
 import { table } from '../lib/format/table.js';
 import { installWorkflowId } from '../workflows/definitions.js';
-import { CLI, DEMO_SPEC } from '../test/support/repo.js';
+import { CLI, DEMO_SPEC, REPO_ROOT } from '../test/support/repo.js';
 import { jiraHeaders, jiraTransition, postThrough } from '../test/support/webhook-deliveries.js';
 import { topSelfTimes } from './support/cpu-profile-top.js';
 import { processCpuMs } from './support/process-cpu.js';
@@ -36,10 +38,15 @@ import { percentile } from './support/statistics.js';
 const RATE = 200;
 const SECONDS = 10;
 const TICKETS = 250;
+// Long enough for V8 to have compiled the server's hot paths (its cost per delivery falls by
+// half over the first ~2,000 deliveries); WEBHOOK_LOAD_WARMUP_SECONDS=0 measures a cold server.
+const WARMUP_SECONDS = Number(process.env.WEBHOOK_LOAD_WARMUP_SECONDS ?? 10);
+const WARMUP_TICKETS = 100;
 const GOAL_P99_MS = 200;
 // Enough connections for the deliveries in flight at the goal (200/s × 200 ms = 40).
 const SOCKETS = 64;
 const SECRET = 'bench-jira-secret-0123456789';
+const BARE_START_SERVER = join(REPO_ROOT, 'dist', 'bench', 'support', 'bare-start-server.js');
 
 const load = () =>
   loadavg()
@@ -54,19 +61,59 @@ interface Delivery {
   headers: Record<string, string>;
 }
 
-/** Every delivery made and signed before the clock starts, so the sender only sends. */
-function deliveries(): Delivery[] {
+/**
+ * Every delivery made and signed before the clock starts, so the sender only sends: `count`
+ * deliveries, every other one a redelivery, the fresh ones spread over `tickets` tickets.
+ */
+function deliveries(prefix: string, tickets: number, count: number): Delivery[] {
   const all: Delivery[] = [];
-  for (let i = 0; i < RATE * SECONDS; i++) {
+  for (let i = 0; i < count; i++) {
     if (i % 2 === 1) {
       all.push({ ...all[i - 1]!, kind: 'redelivery' });
       continue;
     }
-    const ticket = `LOAD-${(i / 2) % TICKETS}`;
+    const ticket = `${prefix}-${(i / 2) % tickets}`;
     const raw = JSON.stringify(jiraTransition(ticket, 'Install'));
-    all.push({ kind: 'fresh', id: installWorkflowId(ticket.toLowerCase()), raw, headers: jiraHeaders(raw, SECRET, `bench-delivery-${i}`) });
+    all.push({ kind: 'fresh', id: installWorkflowId(ticket.toLowerCase()), raw, headers: jiraHeaders(raw, SECRET, `bench-${prefix}-delivery-${i}`) });
   }
   return all;
+}
+
+interface Answer {
+  kind: Delivery['kind'];
+  /** The delivery and its redelivery share a pair number. */
+  pair: number;
+  ms: number;
+  lateMs: number;
+  status: number;
+  sameId: boolean;
+  started: unknown;
+}
+
+/** Sends `planned` at RATE, open loop: each delivery leaves at its due time, whatever the answers before it. */
+async function sendOpenLoop(agent: Agent, url: string, planned: Delivery[]): Promise<{ answers: Answer[]; errors: string[]; sentIn: number }> {
+  const answers: Answer[] = [];
+  const errors: string[] = [];
+  const sends: Promise<void>[] = [];
+  const send = (d: Delivery, i: number, due: number) => {
+    const lateMs = performance.now() - due;
+    const answered = postThrough(agent, url, d.raw, d.headers).then(
+      (r) => ({ status: r.status, sameId: r.body.id === d.id, started: r.body.started }),
+      // No answer counts as status 0: it is reported, not thrown.
+      (err: Error) => (errors.push(err.message), { status: 0, sameId: false, started: undefined }),
+    );
+    sends.push(answered.then((a) => void answers.push({ kind: d.kind, pair: Math.floor(i / 2), ms: performance.now() - due, lateMs, ...a })));
+  };
+  const t0 = performance.now();
+  const dueAt = (i: number) => t0 + (i * 1000) / RATE;
+  for (let i = 0; i < planned.length; ) {
+    // Everything due by now leaves now (a timer that fires late does not slow the rate).
+    for (const now = performance.now(); i < planned.length && dueAt(i) <= now; i++) send(planned[i]!, i, dueAt(i));
+    if (i < planned.length) await sleep(dueAt(i) - performance.now());
+  }
+  const sentIn = (performance.now() - t0) / 1000;
+  await Promise.all(sends);
+  return { answers, errors, sentIn };
 }
 
 async function untilHealthy(url: string, exited: () => boolean): Promise<void> {
@@ -76,32 +123,61 @@ async function untilHealthy(url: string, exited: () => boolean): Promise<void> {
   throw new Error(`the webhook server did not answer ${url}`);
 }
 
-export default async function webhookLoad(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'katonic-bench-webhooks-'));
-  const profileDir = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
-  const taskQueue = `katonic-bench-webhooks-${process.pid}`;
-  // The dev server stands in for a production Temporal: in memory, unless asked for its file.
-  const temporalDb = process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? join(dir, 'temporal.db') : ':memory:';
-  const server = await startDevServer({ port: await freePort(), dbFile: temporalDb });
-  await ensureDevKeyRing(dir);
-  const keyRing = `file:${devKeyRingFile(dir)}`;
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, dataConverter: sealingClientDataConverter(await loadKeyRing(keyRing)) });
-  const config = join(dir, 'webhooks.yaml');
-  await writeFile(
-    config,
-    `apiVersion: katonic.ai/v1
+interface Variant {
+  name: 'product' | 'floor';
+  /** The server's command line, for a port, the dev server's address and the task queue. */
+  command(port: number, address: string, taskQueue: string, dir: string): Promise<string[]>;
+}
+
+const VARIANTS: Variant[] = [
+  {
+    name: 'product',
+    async command(port, address, _taskQueue, dir) {
+      const config = join(dir, 'webhooks.yaml');
+      await writeFile(
+        config,
+        `apiVersion: katonic.ai/v1
 kind: WebhookConfig
 sources: {jira: {secretRefs: [env:BENCH_JIRA_WEBHOOK_SECRET]}}
 rules:
   - {name: jira-install, source: jira, event: "jira:issue_updated", statusTo: Install, action: start, spec: ${DEMO_SPEC},
      set: {metadata.name: {field: issue.key, lowerCase: true}, metadata.ticket: {field: issue.key}}}
 `,
-  );
+      );
+      const profileDir = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
+      return [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), CLI, 'webhook', '--config', config, '--port', String(port), '--address', address];
+    },
+  },
+  { name: 'floor', command: async (port, address, taskQueue) => [BARE_START_SERVER, String(port), address, taskQueue] },
+];
+
+interface Run {
+  variant: Variant['name'];
+  answers: Answer[];
+  errors: string[];
+  sentIn: number;
+  elapsed: number;
+  cpuMs: { sender: number; server: number; temporal: number };
+  installs: number;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+/** One variant against a dev server of its own: warm-up, then the measured deliveries. */
+async function run(variant: Variant): Promise<Run> {
+  const dir = await mkdtemp(join(tmpdir(), `katonic-bench-webhooks-${variant.name}-`));
+  const taskQueue = `katonic-bench-webhooks-${process.pid}`;
+  // The dev server stands in for a production Temporal: in memory, unless asked for its file.
+  const temporalDb = process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? join(dir, 'temporal.db') : ':memory:';
+  const server = await startDevServer({ port: await freePort(), dbFile: temporalDb, logFile: join(dir, 'temporal-dev-server.log') });
+  await ensureDevKeyRing(dir);
+  const keyRing = `file:${devKeyRingFile(dir)}`;
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, dataConverter: sealingClientDataConverter(await loadKeyRing(keyRing)) });
   const port = await freePort();
   // Its output goes to a file, as `kinstall webhook > FILE` (not through a pipe this process drains).
   const log = await open(join(dir, 'webhook.log'), 'a');
-  const webhook = spawn('node', [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), CLI, 'webhook', '--config', config, '--port', String(port), '--address', server.address], {
+  const webhook = spawn('node', await variant.command(port, server.address, taskQueue, dir), {
     env: { KATONIC_CODEC_KEYS: keyRing, KATONIC_TASK_QUEUE: taskQueue, BENCH_JIRA_WEBHOOK_SECRET: SECRET },
     stdio: ['ignore', log.fd, log.fd],
   });
@@ -113,35 +189,19 @@ rules:
     const base = `http://127.0.0.1:${port}`;
     await untilHealthy(`${base}/healthz`, () => exited);
     const url = `${base}/webhooks/jira`;
-    const planned = deliveries();
-    const results: { kind: Delivery['kind']; pair: number; ms: number; lateMs: number; status: number; sameId: boolean; started: unknown }[] = [];
-    const sends: Promise<void>[] = [];
-    const errors: string[] = [];
-    const send = (d: Delivery, i: number, due: number) => {
-      const lateMs = performance.now() - due;
-      const answered = postThrough(agent, url, d.raw, d.headers).then(
-        (r) => ({ status: r.status, sameId: r.body.id === d.id, started: r.body.started }),
-        // No answer counts as status 0: it is reported, not thrown.
-        (err: Error) => (errors.push(err.message), { status: 0, sameId: false, started: undefined }),
-      );
-      sends.push(answered.then((a) => void results.push({ kind: d.kind, pair: Math.floor(i / 2), ms: performance.now() - due, lateMs, ...a })));
-    };
+    // A server that has been up a while: its code compiled and its connection open. The
+    // warm-up's tickets are others, and nothing of it is counted.
+    await sendOpenLoop(agent, url, deliveries('WARM', WARMUP_TICKETS, RATE * WARMUP_SECONDS));
+    const planned = deliveries('LOAD', TICKETS, RATE * SECONDS);
     const loadBefore = load();
-    const cpu0 = { sender: process.cpuUsage(), webhook: await processCpuMs(webhook.pid!), temporal: await processCpuMs(server.process.pid!) };
+    const cpu0 = { sender: process.cpuUsage(), server: await processCpuMs(webhook.pid!), temporal: await processCpuMs(server.process.pid!) };
     const t0 = performance.now();
-    const dueAt = (i: number) => t0 + (i * 1000) / RATE;
-    for (let i = 0; i < planned.length; ) {
-      // Everything due by now leaves now (a timer that fires late does not slow the rate).
-      for (const now = performance.now(); i < planned.length && dueAt(i) <= now; i++) send(planned[i]!, i, dueAt(i));
-      if (i < planned.length) await sleep(dueAt(i) - performance.now());
-    }
-    const sentIn = (performance.now() - t0) / 1000;
-    await Promise.all(sends);
+    const { answers, errors, sentIn } = await sendOpenLoop(agent, url, planned);
     const elapsed = (performance.now() - t0) / 1000;
     const sender = process.cpuUsage(cpu0.sender);
-    const cpu = {
+    const cpuMs = {
       sender: (sender.user + sender.system) / 1000,
-      webhook: (await processCpuMs(webhook.pid!)) - cpu0.webhook,
+      server: (await processCpuMs(webhook.pid!)) - cpu0.server,
       temporal: (await processCpuMs(server.process.pid!)) - cpu0.temporal,
     };
     const loadAfter = load();
@@ -152,59 +212,85 @@ rules:
       installs = 0;
       for await (const wf of client.workflow.list({ query: `WorkflowType = 'install'` })) if (wf.workflowId.startsWith('install-load-')) installs++;
     }
-    const row = (label: string, rs: typeof results) => {
-      const ms = rs.map((r) => r.ms);
-      const p99 = percentile(ms, 99);
-      return [label, String(rs.length), ...[50, 95, 99].map((p) => percentile(ms, p).toFixed(1)), (p99 / GOAL_P99_MS).toFixed(2)];
-    };
-    const n = results.length;
-    const perDelivery = (ms: number) => `${(ms / n).toFixed(2)} ms`;
-    console.log(`load average ${loadBefore} before, ${loadAfter} after, on ${cpus().length} CPUs; the dev server's database ${temporalDb === ':memory:' ? 'in memory' : 'in a file'}`);
-    console.log(
-      `${n} deliveries sent in ${sentIn.toFixed(1)} s: ${(n / sentIn).toFixed(0)}/s offered (${(n / sentIn / RATE).toFixed(2)} of the ${RATE}/s goal), ` +
-        `${(n / elapsed).toFixed(0)}/s answered; the sender was late by ${percentile(
-          results.map((r) => r.lateMs),
-          99,
-        ).toFixed(1)} ms at p99; ${TICKETS} distinct tickets`,
-    );
-    console.log(`CPU per delivery: webhook server ${perDelivery(cpu.webhook)}, Temporal dev server ${perDelivery(cpu.temporal)}, sender ${perDelivery(cpu.sender)}`);
-    console.log(
-      table([
-        ['DELIVERIES', 'COUNT', 'P50 MS', 'P95 MS', 'P99 MS', `P99 / ${GOAL_P99_MS} MS GOAL`],
-        row('all', results),
-        row('fresh', results.filter((r) => r.kind === 'fresh')),
-        row('redelivery', results.filter((r) => r.kind === 'redelivery')),
-      ]),
-    );
-    const bySecond = Array.from({ length: SECONDS }, (_, s) => percentile(results.filter((r) => r.pair * 2 >= s * RATE && r.pair * 2 < (s + 1) * RATE).map((r) => r.ms), 99).toFixed(0));
-    console.log(`p99 ms of the deliveries due in each second: ${bySecond.join(' ')}`);
-    const statuses = [...new Set(results.map((r) => r.status))].sort().map((s) => `${s}: ${results.filter((r) => r.status === s).length}`);
-    console.log(`answers ${statuses.join(', ')}${errors.length ? ` (0: no answer: ${[...new Set(errors)].join(', ')})` : ''}`);
-    console.log(`installs started: ${installs} on the server, ${results.filter((r) => r.status === 201).length} answered 201, for ${TICKETS} distinct tickets (goal: exactly one each)`);
-    // A redelivery may overtake its first delivery (another connection): then it starts the
-    // install and the first is answered as the redelivery. Either way one answer of the pair.
-    const redeliveries = results.filter((r) => r.kind === 'redelivery');
-    const existing = redeliveries.filter((r) => r.status === 200 && r.sameId && r.started === false).length;
-    const overtook = redeliveries.filter((r) => r.status === 201 && r.sameId && results.some((f) => f.pair === r.pair && f.kind === 'fresh' && f.status === 200 && f.sameId && f.started === false)).length;
-    console.log(
-      `redeliveries answered 200 with the existing install's id: ${existing} of ${redeliveries.length}, ${overtook} overtook their first delivery (answered 201, the first 200 with the same id); ` +
-        `answers naming another install: ${results.filter((r) => r.status > 0 && !r.sameId).length}`,
-    );
+    return { variant: variant.name, answers, errors, sentIn, elapsed, cpuMs, installs, loadBefore, loadAfter };
   } finally {
     agent.destroy();
-    // Nothing left running: the started installs are terminated, then both servers stop.
-    for await (const wf of client.workflow.list({ query: `WorkflowType = 'install' AND ExecutionStatus = 'Running'` })) await client.workflow.getHandle(wf.workflowId).terminate('webhook-load benchmark done');
     webhook.kill('SIGTERM');
     await exit;
     await log.close();
+    // The installs were started, not run: the dev server and everything in it go.
     await connection.close();
     await server.stop();
-    if (profileDir) {
-      const newest = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1)!;
-      const { totalMs, top } = await topSelfTimes(join(profileDir, newest), 15);
-      console.log(`webhook server CPU profile ${join(profileDir, newest)}: ${totalMs.toFixed(0)} ms busy (start-up included); top self time:`);
-      console.log(table([['MS', '%', 'FUNCTION'], ...top.map((t) => [t.ms.toFixed(0), ((t.ms * 100) / totalMs).toFixed(1), t.name])]));
-    }
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function report(r: Run): void {
+  const { answers, errors } = r;
+  const n = answers.length;
+  const perDelivery = (ms: number) => `${(ms / n).toFixed(2)} ms`;
+  console.log(`\n-- ${r.variant}: load average ${r.loadBefore} before, ${r.loadAfter} after`);
+  console.log(
+    `${n} deliveries sent in ${r.sentIn.toFixed(1)} s: ${(n / r.sentIn).toFixed(0)}/s offered (${(n / r.sentIn / RATE).toFixed(2)} of the ${RATE}/s goal), ` +
+      `${(n / r.elapsed).toFixed(0)}/s answered; the sender was late by ${percentile(
+        answers.map((a) => a.lateMs),
+        99,
+      ).toFixed(1)} ms at p99`,
+  );
+  console.log(`CPU per delivery: ${r.variant === 'product' ? 'webhook server' : 'floor server'} ${perDelivery(r.cpuMs.server)}, Temporal dev server ${perDelivery(r.cpuMs.temporal)}, sender ${perDelivery(r.cpuMs.sender)}`);
+  const row = (label: string, rs: Answer[]) => {
+    const ms = rs.map((a) => a.ms);
+    return [label, String(rs.length), ...[50, 95, 99].map((p) => percentile(ms, p).toFixed(1)), (percentile(ms, 99) / GOAL_P99_MS).toFixed(2)];
+  };
+  console.log(
+    table([
+      ['DELIVERIES', 'COUNT', 'P50 MS', 'P95 MS', 'P99 MS', `P99 / ${GOAL_P99_MS} MS GOAL`],
+      row('all', answers),
+      row('fresh', answers.filter((a) => a.kind === 'fresh')),
+      row('redelivery', answers.filter((a) => a.kind === 'redelivery')),
+    ]),
+  );
+  const bySecond = Array.from({ length: SECONDS }, (_, s) => percentile(answers.filter((a) => a.pair * 2 >= s * RATE && a.pair * 2 < (s + 1) * RATE).map((a) => a.ms), 99).toFixed(0));
+  console.log(`p99 ms of the deliveries due in each second: ${bySecond.join(' ')} (the first ${TICKETS / (RATE / 2)} s start the ${TICKETS} installs)`);
+  const statuses = [...new Set(answers.map((a) => a.status))].sort().map((s) => `${s}: ${answers.filter((a) => a.status === s).length}`);
+  console.log(`answers ${statuses.join(', ')}${errors.length ? ` (0: no answer: ${[...new Set(errors)].join(', ')})` : ''}`);
+  console.log(`installs started: ${r.installs} on the server, ${answers.filter((a) => a.status === 201).length} answered 201, for ${TICKETS} distinct tickets (goal: exactly one each)`);
+  // A redelivery may overtake its first delivery (another connection): then it starts the
+  // install and the first is answered as the redelivery. Either way one answer of the pair.
+  const redeliveries = answers.filter((a) => a.kind === 'redelivery');
+  const existing = redeliveries.filter((a) => a.status === 200 && a.sameId && a.started === false).length;
+  const overtook = redeliveries.filter((a) => a.status === 201 && a.sameId && answers.some((f) => f.pair === a.pair && f.kind === 'fresh' && f.status === 200 && f.sameId && f.started === false)).length;
+  console.log(
+    `redeliveries answered 200 with the existing install's id: ${existing} of ${redeliveries.length}, ${overtook} overtook their first delivery (answered 201, the first 200 with the same id); ` +
+      `answers naming another install: ${answers.filter((a) => a.status > 0 && !a.sameId).length}`,
+  );
+}
+
+export default async function webhookLoad(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const profileDir = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
+  console.log(
+    `${cpus().length} CPUs; the dev server's database ${process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? 'in a file' : 'in memory'}; ${rounds} round(s), each: the product, then the floor (bench/support/bare-start-server.ts)`,
+  );
+  const p99s: Record<Variant['name'], number[]> = { product: [], floor: [] };
+  for (let round = 1; round <= rounds; round++) {
+    for (const variant of VARIANTS) {
+      const r = await run(variant);
+      report(r);
+      p99s[r.variant].push(percentile(
+        r.answers.map((a) => a.ms),
+        99,
+      ));
+    }
+  }
+  console.log(
+    `\np99 of all deliveries, by round: product ${p99s.product.map((ms) => ms.toFixed(0)).join(' / ')} ms, floor ${p99s.floor.map((ms) => ms.toFixed(0)).join(' / ')} ms; ` +
+      `product / floor ${p99s.product.map((ms, i) => (ms / p99s.floor[i]!).toFixed(2)).join(' / ')}; goal ${GOAL_P99_MS} ms`,
+  );
+  if (profileDir) {
+    const newest = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1)!;
+    const { totalMs, top } = await topSelfTimes(join(profileDir, newest), 15);
+    console.log(`webhook server CPU profile ${join(profileDir, newest)}: ${totalMs.toFixed(0)} ms busy (start-up included); top self time:`);
+    console.log(table([['MS', '%', 'FUNCTION'], ...top.map((t) => [t.ms.toFixed(0), ((t.ms * 100) / totalMs).toFixed(1), t.name])]));
   }
 }

@@ -105,6 +105,15 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     expect(status).toMatchObject({ cluster: 'ops-42', ticket: 'OPS-42' });
   });
 
+  it('a delivery for a ticket whose install another server started (even one that ended) starts nothing: Temporal answers, not this server\'s memory', async () => {
+    // Started past this webhook server, on a task queue no worker polls, and ended at once.
+    const elsewhere = await h.client.workflow.start('install', { workflowId: 'install-ops-43', taskQueue: 'katonic-nobody-polls', args: [] });
+    await elsewhere.terminate('started by another webhook server, for the test');
+    const answer = await jira(jiraTransition('OPS-43', 'Install'), SECRETS.JIRA_SECRET_NEW, 'delivery-ops-43-a');
+    expect(answer).toMatchObject({ status: 200, body: { id: 'install-ops-43', action: 'start', started: false } });
+    expect(await runsOf('install-ops-43')).toBe(1);
+  });
+
   it('refuses forged, unsigned, stale, oversized, malformed, unknown and template-carrying deliveries with a 4xx and starts nothing', async () => {
     const cases: [string, Promise<{ status: number; text: string }>, number, string][] = [];
     const forged = JSON.stringify(jiraTransition('BAD-1', 'Install'));

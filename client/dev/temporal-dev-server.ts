@@ -10,7 +10,10 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port; omitted: no UI (tests). */
   uiPort?: number;
+  /** The sqlite file, or ':memory:' (then give `logFile`). */
   dbFile: string;
+  /** Where the server's output goes; by default next to `dbFile`. */
+  logFile?: string;
   ip?: string;
   /** The codec server the Web UI decodes payloads with (its endpoint, token included). */
   uiCodecEndpoint?: string;
@@ -42,7 +45,7 @@ export async function serverReachable(address: string): Promise<boolean> {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const server = await startSupervised('the Temporal dev server', localTools.temporal(), devServerArgs(opts), { logFile: join(dirname(opts.dbFile), 'temporal-dev-server.log') });
+  const server = await startSupervised('the Temporal dev server', localTools.temporal(), devServerArgs(opts), { logFile: opts.logFile ?? join(dirname(opts.dbFile), 'temporal-dev-server.log') });
   const address = `${opts.ip ?? '127.0.0.1'}:${opts.port}`;
   await waitUntilReady(server, () => serverReachable(address), 60_000);
   return { address, process: server.process, stop: () => server.stop() };

@@ -17,7 +17,7 @@ import { installWorkflowId } from '../../workflows/definitions.js';
 import { InstallApiError, httpStatusOf } from '../api/errors.js';
 import { approveInstall, cancelInstall, resumeInstall, retryInstall, startInstall } from '../api/installs.js';
 import type { LoadedWebhookConfig } from './load-config.js';
-import { DeliveryCache } from './delivery-cache.js';
+import { RecentAnswers } from './recent-answers.js';
 
 /** Ticket events are small; a larger body is refused before it is read to the end. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -38,6 +38,12 @@ export interface Reply {
 
 const reject = (status: number, error: string, extra: Record<string, unknown> = {}): Reply => ({ status, body: { error, ...extra } });
 
+// A sender redelivers within minutes to hours; an hour of answers is ample and bounded.
+const DELIVERY_ANSWER_MS = 60 * 60_000;
+// An install name once used never starts again (REJECT_DUPLICATE), so "it exists" stays true
+// for as long as the server keeps the run; ten minutes is far inside any namespace retention.
+const EXISTING_INSTALL_MS = 10 * 60_000;
+
 export interface WebhookServerOptions {
   loaded: LoadedWebhookConfig;
   client: Client;
@@ -56,6 +62,16 @@ export interface WebhookServer {
 }
 
 type SourceSecrets = (refs: readonly string[]) => Promise<string[]>;
+
+/** What one server keeps between deliveries. */
+interface ServerState {
+  opts: WebhookServerOptions;
+  secrets: SourceSecrets;
+  /** Answers by delivery id. */
+  deliveries: RecentAnswers<Promise<Reply>>;
+  /** Install ids this server has started or found existing. */
+  existingInstalls: RecentAnswers<true>;
+}
 
 /** The secrets the references name that can be read now (read per delivery, so a rotated file takes effect at once). */
 function secretReader(fallbacks: Record<string, string>): SourceSecrets {
@@ -106,8 +122,8 @@ async function authenticate(config: WebhookConfig, source: Source, req: FastifyR
 }
 
 /** What the rule does for this ticket, through the install API. */
-async function act(opts: WebhookServerOptions, rule: Rule, ev: TicketEvent, deliveryId: string | undefined): Promise<Reply> {
-  const { client, loaded } = opts;
+async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: string | undefined): Promise<Reply> {
+  const { client, loaded } = state.opts;
   if (rule.action === 'start') {
     const template = loaded.templates.get(rule.name)!;
     const filled = fillSpec(template.doc, rule.set ?? {}, ev.body);
@@ -117,8 +133,14 @@ async function act(opts: WebhookServerOptions, rule: Rule, ev: TicketEvent, deli
       const errors = checked.errors;
       return reject(422, `the ticket does not make a valid install spec (rule ${rule.name}): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
     }
-    const started = await startInstall(client, resolveSpecPaths(checked.spec, template.baseDir), { existing: 'answer' });
-    return { status: started.started ? 201 : 200, body: { id: started.id, action: 'start', started: started.started, rule: rule.name } };
+    const spec = resolveSpecPaths(checked.spec, template.baseDir);
+    const id = installWorkflowId(spec.metadata.name);
+    const answer = (started: boolean): Reply => ({ status: started ? 201 : 200, body: { id, action: 'start', started, rule: rule.name } });
+    // Another delivery for a ticket whose install exists: the answer Temporal would give, without asking it.
+    if (state.existingInstalls.get(id)) return answer(false);
+    const { started } = await startInstall(client, spec, { existing: 'answer' });
+    state.existingInstalls.set(id, true);
+    return answer(started);
   }
   const name = fieldValueOf(rule.install!, ev.body, 'the install name');
   if (!name.ok) return reject(422, `${name.message} (rule ${rule.name})`);
@@ -139,11 +161,11 @@ async function act(opts: WebhookServerOptions, rule: Rule, ev: TicketEvent, deli
   }
 }
 
-async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRequest, secrets: SourceSecrets, cache: DeliveryCache<Promise<Reply>>): Promise<Reply> {
-  const { config } = opts.loaded;
+async function handle(state: ServerState, source: Source, req: FastifyRequest): Promise<Reply> {
+  const { config } = state.opts.loaded;
   if (!config.sources[source]) return reject(404, `no ${source} source in this webhook server's config`);
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const refused = await authenticate(config, source, req, raw, secrets);
+  const refused = await authenticate(config, source, req, raw, state.secrets);
   if (refused) return refused;
   let body: unknown;
   try {
@@ -159,11 +181,11 @@ async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRe
   const deliveryId = header(req, source === 'jira' ? HEADERS.jiraDelivery : HEADERS.delivery);
   // Looked up only now, after the signature: a forged delivery cannot read a cached answer.
   const key = deliveryId && `${source}:${deliveryId}`;
-  const cached = key ? cache.get(key) : undefined;
+  const cached = key ? state.deliveries.get(key) : undefined;
   if (cached) return cached;
-  const reply = act(opts, rule, ev, deliveryId).catch((err: unknown) => {
+  const reply = act(state, rule, ev, deliveryId).catch((err: unknown) => {
     if (err instanceof InstallApiError) return reject(httpStatusOf(err), err.message);
-    opts.log?.(`webhook ${source}: ${(err as Error).message.split('\n')[0]}`);
+    state.opts.log?.(`webhook ${source}: ${(err as Error).message.split('\n')[0]}`);
     return reject(503, 'the install server could not be reached; deliver again later');
   });
   if (key) {
@@ -171,8 +193,8 @@ async function handle(opts: WebhookServerOptions, source: Source, req: FastifyRe
     // that timed out) waits for its answer instead of asking Temporal again. Only a success is
     // kept: after a failure the next delivery tries again.
     const redelivery = reply.then((r): Reply => (r.status < 300 ? { status: 200, body: { ...r.body, ...(rule.action === 'start' ? { started: false } : {}), redelivery: true } } : r));
-    cache.set(key, redelivery);
-    void reply.then((r) => r.status >= 300 && cache.delete(key, redelivery));
+    state.deliveries.set(key, redelivery);
+    void reply.then((r) => r.status >= 300 && state.deliveries.delete(key, redelivery));
   }
   return reply;
 }
@@ -192,7 +214,12 @@ function discardRest(raw: NodeJS.ReadableStream & { readableEnded: boolean }, ms
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
-  const secrets = secretReader(opts.referenceFallbacks ?? {});
+  const state: ServerState = {
+    opts,
+    secrets: secretReader(opts.referenceFallbacks ?? {}),
+    deliveries: new RecentAnswers(DELIVERY_ANSWER_MS),
+    existingInstalls: new RecentAnswers(EXISTING_INSTALL_MS),
+  };
   // The raw bytes are what was signed: every body is kept as a Buffer and parsed only after the check.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -207,10 +234,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   });
   app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; expected POST /webhooks/{jira,servicenow,generic} or GET /healthz` }));
   app.get('/healthz', async () => ({ ok: true }));
-  const cache = new DeliveryCache<Promise<Reply>>();
   for (const source of SOURCES) {
     app.post(`/webhooks/${source}`, async (req, reply) => {
-      const answer = await handle(opts, source, req, secrets, cache);
+      const answer = await handle(state, source, req);
       // A redelivery's answer repeats a line already logged.
       if (answer.status >= 400 || (answer.body.action && !answer.body.redelivery)) opts.log?.(`webhook ${source}: ${answer.status} ${JSON.stringify(answer.body)}`);
       return reply.code(answer.status).send(answer.body);
