@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 // Each repeat of the stand-in's image download is a task_start and a runner_ok on the one node.
-const BIG_REPEATS = 2_000;
+const BIG_REPEATS = 1_000;
 
 async function installWithRepeats(name: string, repeats: number): Promise<{ ansibleEvents: number; historyEvents: number; historyBytes: number }> {
   const file = await h.writeSpec(name, (spec) => {
