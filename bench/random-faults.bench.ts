@@ -15,6 +15,7 @@ import yaml from 'js-yaml';
 import { devKeyRingFile, ensureDevKeyRing, loadKeyRing } from '../client/codec-keys.js';
 import { startControlPlane } from '../client/dev/control-plane/control-plane.js';
 import { freePort } from '../client/dev/free-port.js';
+import { METRICS_ADDRESS_ENV } from '../lib/local-tools.js';
 import { startSshNodes, type SshNodes } from '../client/dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../client/dev/ssh-nodes/ssh-spec.js';
 import { startDevServer, type DevServer } from '../client/dev/temporal-dev-server.js';
@@ -84,9 +85,11 @@ interface Rig {
   nodes: SshNodes;
 }
 
-function startWorker(rig: Rig, index: number): void {
+async function startWorker(rig: Rig, index: number): Promise<void> {
   const log = { file: join(rig.dataDir, `worker-${index + 1}.log`), append: true } as const;
-  rig.workers[index] = execa('node', [CLI, 'worker'], { env: rig.env, reject: false, stdin: 'ignore', stdout: log, stderr: log });
+  // Each its own metrics port: two workers on the contract's 9464 would collide on one machine.
+  const env = { ...rig.env, [METRICS_ADDRESS_ENV]: `127.0.0.1:${await freePort()}` };
+  rig.workers[index] = execa('node', [CLI, 'worker'], { env, reject: false, stdin: 'ignore', stdout: log, stderr: log });
 }
 
 /** A client that reads what the workers seal with the key ring in `dataDir`. */
@@ -110,7 +113,7 @@ async function inject(rig: Rig, fault: Fault, startedAt: number): Promise<void> 
     rig.workers[fault.worker]?.kill('SIGKILL');
     await rig.workers[fault.worker];
     await sleep(3000);
-    startWorker(rig, fault.worker);
+    await startWorker(rig, fault.worker);
   } else if (fault.kind === 'server-kill') {
     rig.server.process.kill('SIGKILL');
     await rig.server.process;
@@ -193,8 +196,8 @@ export default async function bench(): Promise<void> {
   const nodes = await startSshNodes({ count: 3, dir: join(dataDir, 'ssh-nodes'), names: ['bench-node-1', 'bench-node-2', 'bench-node-3'] });
   const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-bench-faults-${process.pid}`, TEMPORAL_ADDRESS: server.address };
   const rig: Rig = { dataDir, env, server, serverPort, dbFile, client: await connect(server.address, dataDir), workers: [], nodes };
-  startWorker(rig, 0);
-  startWorker(rig, 1);
+  await startWorker(rig, 0);
+  await startWorker(rig, 1);
   const outcomes: Outcome[] = [];
   try {
     for (let seed = first; seed < first + runs; seed++) {

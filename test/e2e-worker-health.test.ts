@@ -5,20 +5,24 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { devKeyRingFile } from '../client/codec-keys.js';
 import { freePort } from '../client/dev/free-port.js';
 import { startDevServer, type DevServer } from '../client/dev/temporal-dev-server.js';
-import { HEALTH_ADDRESS_ENV } from '../lib/local-tools.js';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { HEALTH_ADDRESS_ENV, METRICS_ADDRESS_ENV } from '../lib/local-tools.js';
+import { startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
+import { CLI } from './support/repo.js';
 
 let server: DevServer;
 let h: Harness;
 let probes: string;
+let worker: WorkerProcess;
 
 beforeAll(async () => {
   server = await startDevServer({ port: await freePort(), dbFile: join(await mkdtemp(join(tmpdir(), 'katonic-health-')), 'temporal.db') });
   h = await startHarness('health', { address: server.address });
   probes = `http://127.0.0.1:${await freePort()}`;
-  await h.startWorker({ env: { [HEALTH_ADDRESS_ENV]: probes.slice('http://'.length) } });
+  worker = await h.startWorker({ env: { [HEALTH_ADDRESS_ENV]: probes.slice('http://'.length) } });
 });
 afterAll(async () => {
   await h?.close();
@@ -50,5 +54,13 @@ describe('worker probes (real worker process, own real dev server)', () => {
     expect(down).toEqual({ code: 503, body: { ready: false, state: 'RUNNING', reason: expect.stringContaining('the Temporal server did not answer') } });
     expect(await probe('/healthz')).toEqual({ code: 200, body: { live: true, state: 'RUNNING' } });
     expect((await fetch(`${probes}/metrics`)).status).toBe(404);
+  });
+
+  it('a second worker on the first one\'s metrics address: exit 2 and one line naming KATONIC_METRICS_ADDRESS, not a stack trace', async () => {
+    const taken = new URL(worker.metricsUrl).host;
+    const env = { ...h.env, KATONIC_DATA_DIR: h.dataDir, KATONIC_CODEC_KEYS: `file:${devKeyRingFile(h.dataDir)}`, [METRICS_ADDRESS_ENV]: taken };
+    const second = await execa('node', [CLI, 'worker'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr.trim().split('\n')).toEqual([`${METRICS_ADDRESS_ENV} ${taken}: cannot serve metrics (Address already in use (os error 98)); give each worker on a machine its own address`]);
   });
 });

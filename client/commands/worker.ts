@@ -1,6 +1,6 @@
 // worker: runs install workflows and activities until SIGINT/SIGTERM.
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { dataDir, HEALTH_ADDRESS_ENV, healthAddress, logLevel, metricsAddress, taskQueue } from '../../lib/local-tools.js';
+import { dataDir, HEALTH_ADDRESS_ENV, healthAddress, logLevel, METRICS_ADDRESS_ENV, metricsAddress, taskQueue } from '../../lib/local-tools.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
@@ -40,7 +40,13 @@ async function startProbes(worker: () => Worker | undefined, connection: () => N
 export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   const settings = loadConnection(flags);
   const keyRing = await loadKeyRing();
-  installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('INFO') });
+  checkAddress(metricsAddress(), METRICS_ADDRESS_ENV);
+  try {
+    installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('INFO') });
+  } catch (err) {
+    // Two workers on one machine both on the default port, most often.
+    throw new CliError(`${METRICS_ADDRESS_ENV} ${metricsAddress()}: cannot serve metrics (${(err as Error).message.replace(/^Failed to start prometheus metrics exporter: /, '')}); give each worker on a machine its own address`, 2);
+  }
   let connection: NativeConnection | undefined;
   let worker: Worker | undefined;
   const probes = await startProbes(
