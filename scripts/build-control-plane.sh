@@ -3,6 +3,10 @@
 # (or this script) changed since the last build: kube-apiserver, kube-controller-manager,
 # kube-scheduler and etcd from tools/control-plane (k8s.io/kubernetes), kwok from tools/kwok.
 # Run by scripts/setup.sh; apart from it, so that editing the set-up does not rebuild them.
+# Built binaries are also kept in the user's cache, under the same key as the stamp, so another
+# clone of the same pins (a worktree, a fresh CI checkout on this machine) copies them instead
+# of relinking: KATONIC_TOOLS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/katonic-installer;
+# empty: no cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +16,17 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 tools_bin=.tools/control-plane/bin
 tools_stamp=.tools/control-plane/.built-from
 tools_want=$(cat tools/control-plane/go.mod tools/control-plane/go.sum tools/control-plane/etcd/main.go tools/kwok/go.mod tools/kwok/go.sum scripts/build-control-plane.sh | sha256sum | cut -d' ' -f1)
+binaries=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+cache=${KATONIC_TOOLS_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/katonic-installer}
+cached=${cache:+$cache/control-plane/$tools_want}
+cache_complete() { [ -n "$cached" ] && for b in "${binaries[@]}"; do [ -x "$cached/$b" ] || return 1; done; }
+if { [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; } && cache_complete; then
+  say "copying the local Kubernetes control plane's binaries from $cached (built before from the same pins)"
+  rm -rf "$tools_bin"
+  mkdir -p "$tools_bin"
+  for b in "${binaries[@]}"; do cp -l "$cached/$b" "$tools_bin/" 2>/dev/null || cp "$cached/$b" "$tools_bin/"; done
+  echo "$tools_want" > "$tools_stamp"
+fi
 if [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; then
   command -v go >/dev/null || die "Go is needed to build the local Kubernetes control plane (kube-apiserver, etcd, kwok): install Go 1.24 or newer (https://go.dev/doc/install, or Debian's golang-go) and run again"
   kube_version=$(cd tools/control-plane && go list -m -f '{{.Version}}' k8s.io/kubernetes)
@@ -37,4 +52,11 @@ if [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; then
     die "building kwok failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
   echo "$tools_want" > "$tools_stamp"
   say "built: $(ls "$tools_bin" | tr '\n' ' ')"
+  if [ -n "$cached" ]; then
+    # Into a new directory, renamed when complete: a clone reading the cache never sees half of it.
+    mkdir -p "$(dirname "$cached")"
+    staging=$(mktemp -d "$cached.XXXXXX")
+    for b in "${binaries[@]}"; do cp "$tools_bin/$b" "$staging/"; done
+    mv -T "$staging" "$cached" 2>/dev/null || rm -rf "$staging"
+  fi
 fi
