@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
+import { ansibleProcessesUnder, countLines, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { describedStatus } from './support/temporal-cli.js';
 
 let h: Harness;
@@ -39,6 +39,7 @@ describe('stopping an install (real dev server, real ansible-playbook, real kube
   it('cancelling during kubespray stops every ansible-playbook process (the time printed) and says cancelled', async () => {
     const worker = await h.startWorker();
     const file = await h.writeSpec('cancel-me', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 5 };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
@@ -67,6 +68,7 @@ describe('stopping an install (real dev server, real ansible-playbook, real kube
   it('a worker killed with SIGKILL during kubespray: a new worker completes the install, finished phases do not run again, no Ansible is orphaned', async () => {
     const first = await h.startWorker();
     const file = await h.writeSpec('kill-worker', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 2 };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);

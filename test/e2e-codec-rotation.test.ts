@@ -12,7 +12,7 @@ import { AesGcmCodec, KEY_ID_METADATA } from '../lib/codec/aes-gcm-codec.js';
 import { newKeyLine, parseKeyRing } from '../lib/codec/key-ring.js';
 import { devKeyRingFile, loadKeyRing } from '../client/codec-keys.js';
 import { startCodecServer } from '../client/codec-server.js';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { CLI, REPO_ROOT } from './support/repo.js';
 
 const TEMPORAL = join(REPO_ROOT, '.venv', 'bin', 'temporal');
@@ -61,7 +61,11 @@ describe('codec key rotation (real dev server, real workers)', () => {
     const oldRing = await loadKeyRing(`file:${ringFile}`);
     // Two gates: after the first approval, preflight runs under the new key and the install
     // waits again, so the cancel below never races the install's end.
-    const gated = (name: string) => h.writeSpec(name, (spec) => (spec.spec.approvals = ['before-preflight', 'before-inventory']));
+    const gated = (name: string) =>
+      h.writeSpec(name, (spec) => {
+        singleNode(spec);
+        spec.spec.approvals = ['before-preflight', 'before-inventory'];
+      });
     const first = await h.startWorker();
     expect((await h.cli('start', await gated('rot-old'))).exitCode).toBe(0);
     await h.waitFor('rot-old', (s) => s.state === 'waiting-for-approval');

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { localTools } from '../lib/local-tools.js';
 import { describedStatus } from './support/temporal-cli.js';
-import { countLines, startHarness, type Harness } from './support/e2e-harness.js';
+import { countLines, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,6 +17,7 @@ const states = (s: { phases: { name: string; state: string }[] }) => Object.from
 describe('resume, reset and approval gates (real dev server, real ansible-playbook, real kube-apiserver)', () => {
   it('an install terminated during katonic resumes without running kubespray and storage again; a changed katonic version runs the phases that depend on it', async () => {
     const file = await h.writeSpec('resume-me', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 3 };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
@@ -27,6 +28,7 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
     expect(terminated.error?.type).toBe('terminated');
 
     const changed = await h.writeSpec('resume-me', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 3 };
       spec.spec.katonic.version = '4.6';
     });
@@ -43,6 +45,7 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
 
   it('a Reset to the last workflow task during storage completes the install', async () => {
     const file = await h.writeSpec('reset-me', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 0 };
       spec.spec.onprem!.storage.prepareNodes = 'check';
     });
@@ -56,6 +59,7 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
 
   it('an approval gate holds the install until approve', async () => {
     const file = await h.writeSpec('gated', (spec) => {
+      singleNode(spec);
       spec.spec.approvals = ['before-kubespray'];
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
@@ -73,6 +77,7 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
 
   it('an approval gate that times out cancels the install', async () => {
     const file = await h.writeSpec('gate-timeout', (spec) => {
+      singleNode(spec);
       spec.spec.approvals = ['before-katonic'];
       spec.spec.approvalTimeout = '3s';
     });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDevServer, type DevServer } from '../client/dev/temporal-dev-server.js';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { freePort } from '../client/dev/free-port.js';
 
 let server: DevServer;
@@ -29,6 +29,7 @@ afterAll(async () => {
 describe('server restart (own real dev server on a sqlite file, real ansible-playbook)', () => {
   it('an install survives the dev server being killed and started again mid-install', async () => {
     const file = await h.writeSpec('survivor', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 2 };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);

@@ -2,7 +2,8 @@
 // result of a completed install, from the status a running one last published), and a cancel
 // through Temporal itself (what the Web UI's Cancel sends) ends the run Cancelled.
 import { describedStatus, temporalCli } from './support/temporal-cli.js';
-import { startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
+import type { Installation } from '../lib/spec/schema.js';
+import { singleNode, startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
 import type { InstallStatus } from '../lib/install/status.js';
 
 let h: Harness;
@@ -12,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const gated = (spec: { spec: { approvals?: string[] } }) => {
+const gated = (spec: Installation) => {
+  singleNode(spec);
   spec.spec.approvals = ['before-kubespray'];
 };
 
@@ -30,7 +32,7 @@ describe('status from the server, cancel through Temporal (real dev server, real
   it('status and list of a running and of a completed install answer with no worker up, saying live progress is unavailable', async () => {
     worker ??= await h.startWorker();
     expect((await h.cli('start', await h.writeSpec('held', gated))).exitCode).toBe(0);
-    expect((await h.cli('start', await h.writeSpec('finished'))).exitCode).toBe(0);
+    expect((await h.cli('start', await h.writeSpec('finished', singleNode))).exitCode).toBe(0);
     await h.waitFor('held', (s) => s.state === 'waiting-for-approval');
     const live = await h.waitFor('finished', (s) => s.state === 'completed');
     await worker.stop();

@@ -2,7 +2,7 @@
 // local servers that play Jira Cloud's and ServiceNow's APIs (modelled on their real answers).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { startFakeJira, startFakeServiceNow, type FakeTicketSystem, type ReceivedRequest } from './support/fake-ticket-systems.js';
 
 let h: Harness;
@@ -44,6 +44,7 @@ describe('ticket comments (real dev server, real ansible-playbook; local servers
   it('posts to a server playing Jira Cloud: started, each phase, waiting for an operator with the task, host and commands, and the end, as ADF with Basic auth', async () => {
     const jira = await fake(startFakeJira());
     const file = await h.writeSpec('commented', (spec) => {
+      singleNode(spec);
       spec.metadata.ticket = 'OPS-77';
       spec.spec.extraVars = { standin_delay_seconds: 0, standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 3 } };
       spec.spec.notify = jiraNotify(jira.url);
@@ -73,6 +74,7 @@ describe('ticket comments (real dev server, real ansible-playbook; local servers
   it('posts work notes to a server playing the ServiceNow Table API: PATCH of the record with work_notes, Basic auth', async () => {
     const snow = await fake(startFakeServiceNow());
     const file = await h.writeSpec('snow-noted', (spec) => {
+      singleNode(spec);
       spec.metadata.ticket = 'RITM0010042';
       spec.spec.notify = { servicenow: { url: snow.url, table: 'sc_req_item', sysId: SYS_ID, user: 'katonic.integration', passwordRef: `file:${join(h.dataDir, 'snow-password')}` } };
     });
@@ -92,10 +94,12 @@ describe('ticket comments (real dev server, real ansible-playbook; local servers
     const hanging = await fake(startFakeJira('hang'));
     const [a, b] = await Promise.all([
       h.writeSpec('jira-down', (spec) => {
+        singleNode(spec);
         spec.metadata.ticket = 'OPS-500';
         spec.spec.notify = jiraNotify(failing.url);
       }),
       h.writeSpec('jira-hangs', (spec) => {
+        singleNode(spec);
         spec.metadata.ticket = 'OPS-504';
         spec.spec.notify = jiraNotify(hanging.url);
       }),

@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import { freePort } from '../client/dev/free-port.js';
 import { signatureHeader } from '../lib/webhooks/signatures.js';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { CLI } from './support/repo.js';
 import { basicAuth, genericHeaders, jiraHeaders, jiraTransition, post } from './support/webhook-deliveries.js';
 
@@ -26,7 +26,7 @@ let base: string;
 beforeAll(async () => {
   h = await startHarness('webhooks');
   await h.startWorker();
-  const template = await h.writeSpec('from-ticket');
+  const template = await h.writeSpec('from-ticket', singleNode);
   const config = join(h.dataDir, 'webhooks.yaml');
   await writeFile(
     config,

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
 
 let h: Harness;
 let worker: WorkerProcess;
@@ -23,6 +23,7 @@ const value = (line: string) => Number(line.split(' ').at(-1));
 describe('worker metrics and logs (real dev server, real ansible-playbook)', () => {
   it('serves the SDK and the product metrics with the install labels during and after an install; logs JSON lines', async () => {
     const file = await h.writeSpec('measured', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_delay_seconds: 1 };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
