@@ -2,7 +2,7 @@
 // kubespray phase makes thousands of Ansible events is as long as one whose phase makes a few.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ const BIG_REPEATS = 1_000;
 
 async function installWithRepeats(name: string, repeats: number): Promise<{ ansibleEvents: number; historyEvents: number; historyBytes: number }> {
   const file = await h.writeSpec(name, (spec) => {
-    spec.spec.onprem!.nodes = [{ name: 'node-1', address: '127.0.0.21', roles: ['control-plane', 'etcd', 'worker'] }];
+    singleNode(spec);
     spec.spec.extraVars = { standin_repeat: repeats };
   });
   expect((await h.cli('start', file)).exitCode).toBe(0);

@@ -15,8 +15,10 @@ export class RecentAnswers<T> {
 
   get(key: string): T | undefined {
     const kept = this.answers.get(key);
-    if (kept && kept.until <= this.now()) this.answers.delete(key);
-    return kept && kept.until > this.now() ? kept.answer : undefined;
+    if (!kept) return undefined;
+    if (kept.until > this.now()) return kept.answer;
+    this.answers.delete(key);
+    return undefined;
   }
 
   set(key: string, answer: T): void {
