@@ -1,6 +1,10 @@
 // The webhook server under load: 200 signed Jira deliveries a second for 10 s over loopback,
 // every other one a redelivery of the one before (same X-Atlassian-Webhook-Identifier), the
-// fresh ones spread over 250 tickets (4 distinct deliveries each). Each round runs the real
+// fresh ones for 250 tickets (4 on average), in two orders (MIXES): `spread`, new tickets
+// evenly over the 10 s (25 new installs a second, the other fresh deliveries for tickets
+// already started), and `burst`, the 250 new tickets first (100 new installs a second for
+// 2.5 s). Before them it measures Temporal's own rate of starts here (support/temporal-start-
+// capacity.ts), which the burst comes near: there it is Temporal that queues. Each round runs the real
 // `kinstall webhook`, then a floor (support/bare-start-server.ts: the least a server that
 // starts one install per ticket does), each in a process of its own against a real Temporal
 // dev server of its own (no worker: the installs are started, not run). This process is the
@@ -9,7 +13,8 @@
 // from a delivery's due time to its answer, so a late sender counts against it. Prints
 // p50/p95/p99 and the rate against the goals (p99 under 200 ms, 200/s, exactly one install per
 // distinct ticket), the CPU each process used per delivery, the machine's load, and the
-// product's p99 over the floor's; asserts nothing. BENCH_ROUNDS (default 2).
+// product's p99 over the floor's; asserts nothing. BENCH_ROUNDS (default 2),
+// WEBHOOK_LOAD_MIXES (default spread,burst).
 // WEBHOOK_LOAD_CPU_PROF_DIR=DIR: the product runs under `node --cpu-prof` into DIR, and its
 // top functions by self time are printed. WEBHOOK_LOAD_TEMPORAL_DB=file: the dev server keeps
 // its sqlite database in a file (as `kinstall dev`) instead of in memory; on a shared disk its
@@ -34,14 +39,26 @@ import { jiraHeaders, jiraTransition, postThrough } from '../test/support/webhoo
 import { topSelfTimes } from './support/cpu-profile-top.js';
 import { processCpuMs } from './support/process-cpu.js';
 import { percentile } from './support/statistics.js';
+import { temporalStartCapacity } from './support/temporal-start-capacity.js';
 
 const RATE = 200;
 const SECONDS = 10;
 const TICKETS = 250;
+const MIXES = ['spread', 'burst'] as const;
+type Mix = (typeof MIXES)[number];
+/** The ticket of the k-th fresh delivery: the order of new tickets is what tells the mixes apart. */
+const TICKET_OF: Record<Mix, (k: number) => number> = {
+  // Every fourth fresh delivery a new ticket; the three between for tickets started earlier.
+  spread: (k) => Math.floor((Math.floor(k / 4) * (k % 4 || 4)) / 4),
+  burst: (k) => k % TICKETS,
+};
+const MIX_SHAPE: Record<Mix, string> = {
+  spread: `${RATE / 2 / 4} new installs each second`,
+  burst: `the first ${TICKETS / (RATE / 2)} s start the ${TICKETS} installs`,
+};
 // Long enough for V8 to have compiled the server's hot paths (its cost per delivery falls by
 // half over the first ~2,000 deliveries); WEBHOOK_LOAD_WARMUP_SECONDS=0 measures a cold server.
 const WARMUP_SECONDS = Number(process.env.WEBHOOK_LOAD_WARMUP_SECONDS ?? 10);
-const WARMUP_TICKETS = 100;
 const GOAL_P99_MS = 200;
 // Enough connections for the deliveries in flight at the goal (200/s × 200 ms = 40).
 const SOCKETS = 64;
@@ -63,16 +80,16 @@ interface Delivery {
 
 /**
  * Every delivery made and signed before the clock starts, so the sender only sends: `count`
- * deliveries, every other one a redelivery, the fresh ones spread over `tickets` tickets.
+ * deliveries, every other one a redelivery, the fresh ones for tickets in the mix's order.
  */
-function deliveries(prefix: string, tickets: number, count: number): Delivery[] {
+function deliveries(prefix: string, mix: Mix, count: number): Delivery[] {
   const all: Delivery[] = [];
   for (let i = 0; i < count; i++) {
     if (i % 2 === 1) {
       all.push({ ...all[i - 1]!, kind: 'redelivery' });
       continue;
     }
-    const ticket = `${prefix}-${(i / 2) % tickets}`;
+    const ticket = `${prefix}-${TICKET_OF[mix](i / 2)}`;
     const raw = JSON.stringify(jiraTransition(ticket, 'Install'));
     all.push({ kind: 'fresh', id: installWorkflowId(ticket.toLowerCase()), raw, headers: jiraHeaders(raw, SECRET, `bench-${prefix}-delivery-${i}`) });
   }
@@ -153,6 +170,7 @@ rules:
 
 interface Run {
   variant: Variant['name'];
+  mix: Mix;
   answers: Answer[];
   errors: string[];
   sentIn: number;
@@ -164,7 +182,7 @@ interface Run {
 }
 
 /** One variant against a dev server of its own: warm-up, then the measured deliveries. */
-async function run(variant: Variant): Promise<Run> {
+async function run(variant: Variant, mix: Mix): Promise<Run> {
   const dir = await mkdtemp(join(tmpdir(), `katonic-bench-webhooks-${variant.name}-`));
   const taskQueue = `katonic-bench-webhooks-${process.pid}`;
   // The dev server stands in for a production Temporal: in memory, unless asked for its file.
@@ -191,8 +209,8 @@ async function run(variant: Variant): Promise<Run> {
     const url = `${base}/webhooks/jira`;
     // A server that has been up a while: its code compiled and its connection open. The
     // warm-up's tickets are others, and nothing of it is counted.
-    await sendOpenLoop(agent, url, deliveries('WARM', WARMUP_TICKETS, RATE * WARMUP_SECONDS));
-    const planned = deliveries('LOAD', TICKETS, RATE * SECONDS);
+    await sendOpenLoop(agent, url, deliveries('WARM', mix, RATE * WARMUP_SECONDS));
+    const planned = deliveries('LOAD', mix, RATE * SECONDS);
     const loadBefore = load();
     const cpu0 = { sender: process.cpuUsage(), server: await processCpuMs(webhook.pid!), temporal: await processCpuMs(server.process.pid!) };
     const t0 = performance.now();
@@ -212,7 +230,7 @@ async function run(variant: Variant): Promise<Run> {
       installs = 0;
       for await (const wf of client.workflow.list({ query: `WorkflowType = 'install'` })) if (wf.workflowId.startsWith('install-load-')) installs++;
     }
-    return { variant: variant.name, answers, errors, sentIn, elapsed, cpuMs, installs, loadBefore, loadAfter };
+    return { variant: variant.name, mix, answers, errors, sentIn, elapsed, cpuMs, installs, loadBefore, loadAfter };
   } finally {
     agent.destroy();
     webhook.kill('SIGTERM');
@@ -229,7 +247,7 @@ function report(r: Run): void {
   const { answers, errors } = r;
   const n = answers.length;
   const perDelivery = (ms: number) => `${(ms / n).toFixed(2)} ms`;
-  console.log(`\n-- ${r.variant}: load average ${r.loadBefore} before, ${r.loadAfter} after`);
+  console.log(`\n-- ${r.mix}, ${r.variant}: load average ${r.loadBefore} before, ${r.loadAfter} after`);
   console.log(
     `${n} deliveries sent in ${r.sentIn.toFixed(1)} s: ${(n / r.sentIn).toFixed(0)}/s offered (${(n / r.sentIn / RATE).toFixed(2)} of the ${RATE}/s goal), ` +
       `${(n / r.elapsed).toFixed(0)}/s answered; the sender was late by ${percentile(
@@ -251,7 +269,7 @@ function report(r: Run): void {
     ]),
   );
   const bySecond = Array.from({ length: SECONDS }, (_, s) => percentile(answers.filter((a) => a.pair * 2 >= s * RATE && a.pair * 2 < (s + 1) * RATE).map((a) => a.ms), 99).toFixed(0));
-  console.log(`p99 ms of the deliveries due in each second: ${bySecond.join(' ')} (the first ${TICKETS / (RATE / 2)} s start the ${TICKETS} installs)`);
+  console.log(`p99 ms of the deliveries due in each second: ${bySecond.join(' ')} (${MIX_SHAPE[r.mix]})`);
   const statuses = [...new Set(answers.map((a) => a.status))].sort().map((s) => `${s}: ${answers.filter((a) => a.status === s).length}`);
   console.log(`answers ${statuses.join(', ')}${errors.length ? ` (0: no answer: ${[...new Set(errors)].join(', ')})` : ''}`);
   console.log(`installs started: ${r.installs} on the server, ${answers.filter((a) => a.status === 201).length} answered 201, for ${TICKETS} distinct tickets (goal: exactly one each)`);
@@ -266,27 +284,51 @@ function report(r: Run): void {
   );
 }
 
+function mixesAsked(): Mix[] {
+  const asked = (process.env.WEBHOOK_LOAD_MIXES ?? MIXES.join(',')).split(',').map((m) => m.trim());
+  const unknown = asked.filter((m) => !(MIXES as readonly string[]).includes(m));
+  if (unknown.length) {
+    console.error(`WEBHOOK_LOAD_MIXES: no mix ${unknown.join(', ')}; expected a comma-separated list of ${MIXES.join(', ')}`);
+    process.exit(2);
+  }
+  return asked as Mix[];
+}
+
 export default async function webhookLoad(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const mixes = mixesAsked();
   const profileDir = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
   console.log(
-    `${cpus().length} CPUs; the dev server's database ${process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? 'in a file' : 'in memory'}; ${rounds} round(s), each: the product, then the floor (bench/support/bare-start-server.ts)`,
+    `${cpus().length} CPUs; the dev server's database ${process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? 'in a file' : 'in memory'}; mixes ${mixes.join(', ')}; ${rounds} round(s) of each, each: the product, then the floor (bench/support/bare-start-server.ts)`,
   );
-  const p99s: Record<Variant['name'], number[]> = { product: [], floor: [] };
-  for (let round = 1; round <= rounds; round++) {
-    for (const variant of VARIANTS) {
-      const r = await run(variant);
-      report(r);
-      p99s[r.variant].push(percentile(
-        r.answers.map((a) => a.ms),
-        99,
-      ));
+  const capacity = await temporalStartCapacity();
+  console.log(
+    `Temporal's own rate of starts here (a bare client, 50 in flight, nothing else running): ${capacity.startsPerSecond.toFixed(0)}/s, ` +
+      `${capacity.serverCpuMsPerStart.toFixed(1)} ms of dev-server CPU per start on ${capacity.serverCores.toFixed(2)} cores; ` +
+      `new installs asked for: spread ${RATE / 8}/s (${((100 * RATE) / 8 / capacity.startsPerSecond).toFixed(0)}% of it), burst ${RATE / 2}/s for ${TICKETS / (RATE / 2)} s (${((100 * RATE) / 2 / capacity.startsPerSecond).toFixed(0)}%)`,
+  );
+  const p99s = new Map<string, number[]>();
+  for (const mix of mixes) {
+    for (let round = 1; round <= rounds; round++) {
+      for (const variant of VARIANTS) {
+        const r = await run(variant, mix);
+        report(r);
+        const key = `${mix} ${variant.name}`;
+        p99s.set(key, [...(p99s.get(key) ?? []), percentile(
+          r.answers.map((a) => a.ms),
+          99,
+        )]);
+      }
     }
   }
-  console.log(
-    `\np99 of all deliveries, by round: product ${p99s.product.map((ms) => ms.toFixed(0)).join(' / ')} ms, floor ${p99s.floor.map((ms) => ms.toFixed(0)).join(' / ')} ms; ` +
-      `product / floor ${p99s.product.map((ms, i) => (ms / p99s.floor[i]!).toFixed(2)).join(' / ')}; goal ${GOAL_P99_MS} ms`,
-  );
+  console.log(`\np99 of all deliveries, by round (goal ${GOAL_P99_MS} ms):`);
+  for (const mix of mixes) {
+    const [product, floor] = [p99s.get(`${mix} product`)!, p99s.get(`${mix} floor`)!];
+    console.log(
+      `  ${mix}: product ${product.map((ms) => ms.toFixed(0)).join(' / ')} ms, floor ${floor.map((ms) => ms.toFixed(0)).join(' / ')} ms; ` +
+        `product / floor ${product.map((ms, i) => (ms / floor[i]!).toFixed(2)).join(' / ')}; product under the goal in ${product.filter((ms) => ms < GOAL_P99_MS).length} of ${product.length}`,
+    );
+  }
   if (profileDir) {
     const newest = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1)!;
     const { totalMs, top } = await topSelfTimes(join(profileDir, newest), 15);

@@ -97,6 +97,9 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     expect(again).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false, redelivery: true } });
     const later = await jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a');
     expect(later).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false, redelivery: true } });
+    // The kept answer goes only to a delivery whose signature holds.
+    const forgedAgain = await jira(body, 'not-the-secret', 'delivery-ops-42-a');
+    expect(forgedAgain).toMatchObject({ status: 401, body: { error: expect.stringContaining('does not match') } });
     // Another delivery for the same ticket, signed with the older of two secrets (a rotation).
     const second = await jira(jiraTransition('OPS-42', 'Install'), SECRETS.JIRA_SECRET_OLD, 'delivery-ops-42-b');
     expect(second).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false } });

@@ -88,4 +88,11 @@ describe('mapping (the demo config)', () => {
     expect(ok).toEqual({ ok: true, doc: { metadata: { name: 'x' }, spec: { katonic: { fqdn: '{{ 7 * 7 }}' } } } });
     expect(template).toEqual({ metadata: { name: 'x' } });
   });
+
+  it('leaves the template as it was when a field is set inside one of its objects', () => {
+    const template = { metadata: { name: 'demo', ticket: 'NONE' }, spec: { flow: 'onprem' } };
+    const filled = fillSpec(template, { 'metadata.name': { field: 'issue.key', lowerCase: true } }, { issue: { key: 'OPS-7' } });
+    expect(filled).toEqual({ ok: true, doc: { metadata: { name: 'ops-7', ticket: 'NONE' }, spec: { flow: 'onprem' } } });
+    expect(template).toEqual({ metadata: { name: 'demo', ticket: 'NONE' }, spec: { flow: 'onprem' } });
+  });
 });

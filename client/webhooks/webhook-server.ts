@@ -167,6 +167,12 @@ async function handle(state: ServerState, source: Source, req: FastifyRequest): 
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const refused = await authenticate(config, source, req, raw, state.secrets);
   if (refused) return refused;
+  const deliveryId = header(req, source === 'jira' ? HEADERS.jiraDelivery : HEADERS.delivery);
+  // A redelivery is answered as its first delivery was, once its signature is checked (so a
+  // forged delivery cannot read a kept answer) and before its body is read again.
+  const key = deliveryId && `${source}:${deliveryId}`;
+  const cached = key ? state.deliveries.get(key) : undefined;
+  if (cached) return cached;
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
@@ -178,11 +184,6 @@ async function handle(state: ServerState, source: Source, req: FastifyRequest): 
   const ev = parsed.event;
   const rule = matchRule(config.rules, ev);
   if (!rule) return { status: 202, body: { ignored: `no rule for ${source} ${ev.event}${ev.statusTo ? ` to status ${ev.statusTo}` : ''}` } };
-  const deliveryId = header(req, source === 'jira' ? HEADERS.jiraDelivery : HEADERS.delivery);
-  // Looked up only now, after the signature: a forged delivery cannot read a cached answer.
-  const key = deliveryId && `${source}:${deliveryId}`;
-  const cached = key ? state.deliveries.get(key) : undefined;
-  if (cached) return cached;
   const reply = act(state, rule, ev, deliveryId).catch((err: unknown) => {
     if (err instanceof InstallApiError) return reject(httpStatusOf(err), err.message);
     state.opts.log?.(`webhook ${source}: ${(err as Error).message.split('\n')[0]}`);

@@ -30,24 +30,25 @@ export function fieldValueOf(value: FieldValue, body: unknown, forWhat: string):
   return { ok: true, value: found.toLowerCase() };
 }
 
-function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let at = doc;
-  for (const key of keys.slice(0, -1)) {
-    const next = Object.hasOwn(at, key) ? at[key] : undefined;
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) at[key] = {};
-    at = at[key] as Record<string, unknown>;
-  }
-  at[keys.at(-1)!] = value;
+/** `doc` with `value` at the dotted `path`: the objects along the path are copies, the rest is shared. */
+function withPath(doc: Record<string, unknown>, [key, ...rest]: string[], value: unknown): Record<string, unknown> {
+  if (!rest.length) return { ...doc, [key!]: value };
+  const next = Object.hasOwn(doc, key!) ? doc[key!] : undefined;
+  const child = typeof next === 'object' && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+  return { ...doc, [key!]: withPath(child, rest, value) };
 }
 
-/** The spec template with the rule's fields set from the ticket; every missing field named. */
+/**
+ * The spec template with the rule's fields set from the ticket; every missing field named. The
+ * template itself is not changed (a webhook server fills it for every delivery), and the parts
+ * the rule does not set are shared with it: validation makes the spec a new object.
+ */
 export function fillSpec(template: unknown, set: Record<string, FieldValue>, body: unknown): { ok: true; doc: unknown } | { ok: false; errors: string[] } {
-  const doc = structuredClone(template) as Record<string, unknown>;
+  let doc = template as Record<string, unknown>;
   const errors: string[] = [];
   for (const [path, value] of Object.entries(set)) {
     const filled = fieldValueOf(value, body, path);
-    if (filled.ok) setPath(doc, path, filled.value);
+    if (filled.ok) doc = withPath(doc, path.split('.'), filled.value);
     else errors.push(filled.message);
   }
   return errors.length ? { ok: false, errors } : { ok: true, doc };
