@@ -37,10 +37,20 @@ describe('verify waits for a settling cluster (real kube-apiserver of its own, k
     expect(stuck.error?.message).toContain('Deployment katonic-storage/local-path-provisioner is not Available');
 
     await core.deleteNamespacedResourceQuota({ name: 'no-pods', namespace: 'katonic-storage' });
+    // Then, as an operator does (`kubectl rollout restart`): the ReplicaSet controller backs off
+    // between failed pod creations, to minutes after minutes of failing (on a loaded machine the
+    // retry's 15 s window could end before its next try), and a new ReplicaSet tries at once.
+    const apps = h.cluster.kc.makeApiClient(AppsV1Api);
+    for (const d of (await apps.listNamespacedDeployment({ namespace: 'katonic-storage' })).items) {
+      const at = new Date().toISOString();
+      const restartedAt = d.spec?.template.metadata?.annotations
+        ? { op: 'add', path: '/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt', value: at }
+        : { op: 'add', path: '/spec/template/metadata/annotations', value: { 'kubectl.kubernetes.io/restartedAt': at } };
+      await apps.patchNamespacedDeployment({ name: d.metadata!.name!, namespace: 'katonic-storage', body: [restartedAt] });
+    }
     expect((await h.cli('retry', 'install-settle')).exitCode).toBe(0);
     const done = await h.waitFor('settle', (s) => s.state === 'completed');
     expect(done.phases.find((p) => p.name === 'verify')).toMatchObject({ state: 'completed', attempts: 2 });
-    const apps = h.cluster.kc.makeApiClient(AppsV1Api);
     expect((await apps.readNamespacedDeployment({ name: 'nfs-provisioner', namespace: 'katonic-storage' })).status?.availableReplicas).toBe(1);
   });
 });
