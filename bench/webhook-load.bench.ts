@@ -3,9 +3,9 @@
 // fresh ones for 250 tickets (4 on average), in two orders (MIXES): `spread`, new tickets
 // evenly over the 10 s (25 new installs a second, the other fresh deliveries for tickets
 // already started), and `burst`, the 250 new tickets first (100 new installs a second for
-// 2.5 s). Before them it measures Temporal's own rate of starts here (support/temporal-start-
-// capacity.ts), which the burst comes near: there it is Temporal that queues. Each round runs the real
-// `kinstall webhook`, then a floor (support/bare-start-server.ts: the least a server that
+// 2.5 s). Before them it measures Temporal's own rate of starts here
+// (support/temporal-start-capacity.ts), which the burst comes near: there it is Temporal that
+// queues. Each round runs the real `kinstall webhook`, then a floor (support/bare-start-server.ts: the least a server that
 // starts one install per ticket does), each in a process of its own against a real Temporal
 // dev server of its own (no worker: the installs are started, not run). This process is the
 // sender: open loop (each delivery leaves at its time, whatever the answers before it) over
@@ -52,9 +52,11 @@ const TICKET_OF: Record<Mix, (k: number) => number> = {
   spread: (k) => Math.floor((Math.floor(k / 4) * (k % 4 || 4)) / 4),
   burst: (k) => k % TICKETS,
 };
+/** New installs asked for each second while new tickets come. */
+const NEW_PER_SECOND: Record<Mix, number> = { spread: RATE / 2 / 4, burst: RATE / 2 };
 const MIX_SHAPE: Record<Mix, string> = {
-  spread: `${RATE / 2 / 4} new installs each second`,
-  burst: `the first ${TICKETS / (RATE / 2)} s start the ${TICKETS} installs`,
+  spread: `${NEW_PER_SECOND.spread} new installs each second`,
+  burst: `the first ${TICKETS / NEW_PER_SECOND.burst} s start the ${TICKETS} installs`,
 };
 // Long enough for V8 to have compiled the server's hot paths (its cost per delivery falls by
 // half over the first ~2,000 deliveries); WEBHOOK_LOAD_WARMUP_SECONDS=0 measures a cold server.
@@ -305,7 +307,7 @@ export default async function webhookLoad(): Promise<void> {
   console.log(
     `Temporal's own rate of starts here (a bare client, 50 in flight, nothing else running): ${capacity.startsPerSecond.toFixed(0)}/s, ` +
       `${capacity.serverCpuMsPerStart.toFixed(1)} ms of dev-server CPU per start on ${capacity.serverCores.toFixed(2)} cores; ` +
-      `new installs asked for: spread ${RATE / 8}/s (${((100 * RATE) / 8 / capacity.startsPerSecond).toFixed(0)}% of it), burst ${RATE / 2}/s for ${TICKETS / (RATE / 2)} s (${((100 * RATE) / 2 / capacity.startsPerSecond).toFixed(0)}%)`,
+      `new installs asked for: ${MIXES.map((m) => `${m} ${NEW_PER_SECOND[m]}/s (${((100 * NEW_PER_SECOND[m]) / capacity.startsPerSecond).toFixed(0)}% of it)`).join(', ')}`,
   );
   const p99s = new Map<string, number[]>();
   for (const mix of mixes) {
