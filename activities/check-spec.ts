@@ -20,7 +20,12 @@ export async function checkSpec(specJson: string): Promise<CheckedSpec> {
   const result = validateSpec(doc);
   if (!result.ok) {
     const lines = result.errors.map((e) => `${e.path}: ${e.message}`);
-    throw ApplicationFailure.create({ type: 'InvalidSpec', message: `the install spec is invalid:\n${lines.join('\n')}`, nonRetryable: true, details: [result.errors] });
+    throw ApplicationFailure.create({
+      type: 'InvalidSpec',
+      message: `the install spec is invalid:\n${lines.join('\n')}`,
+      nonRetryable: true,
+      details: [result.errors],
+    });
   }
   return { spec: result.spec, inputHashes: phaseInputHashes(result.spec) };
 }

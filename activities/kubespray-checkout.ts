@@ -16,7 +16,12 @@ async function firstFile(dir: string, candidates: string[]): Promise<{ path: str
 
 /** The git tag of a checkout (a clone of its own, not a directory inside another repository), else galaxy.yml's version. */
 async function release(dir: string): Promise<CheckoutFiles['release']> {
-  if (await access(join(dir, '.git')).then(() => true, () => false)) {
+  if (
+    await access(join(dir, '.git')).then(
+      () => true,
+      () => false,
+    )
+  ) {
     const described = await execa('git', ['-C', dir, 'describe', '--tags'], { reject: false, stdin: 'ignore' });
     if (described.exitCode === 0 && String(described.stdout).trim()) return { version: String(described.stdout).trim(), from: 'git tag' };
   }
@@ -26,6 +31,10 @@ async function release(dir: string): Promise<CheckoutFiles['release']> {
 }
 
 export async function checkoutFiles(dir: string): Promise<CheckoutFiles> {
-  const [rel, defaults, checksums] = await Promise.all([release(dir).catch(() => undefined), firstFile(dir, KUBESPRAY_DEFAULTS_FILES), firstFile(dir, KUBESPRAY_CHECKSUMS_FILES)]);
+  const [rel, defaults, checksums] = await Promise.all([
+    release(dir).catch(() => undefined),
+    firstFile(dir, KUBESPRAY_DEFAULTS_FILES),
+    firstFile(dir, KUBESPRAY_CHECKSUMS_FILES),
+  ]);
   return { dir, release: rel, defaults, checksums };
 }

@@ -20,7 +20,10 @@ export async function runKubespray(config: ActivityConfig, input: PhaseInput): P
   const adminConf = layoutOf(config, input.spec).adminConf;
   try {
     const run = await runAnsiblePhase(config, input, 'kubespray', { playbook, target: 'nodes', cwd: dir });
-    return { ...phaseResult(run, `cluster.yml completed on ${run.progress.hosts.ok + run.progress.hosts.changed} hosts`), adminConf: await takeAdminConf(config, adminConf) };
+    return {
+      ...phaseResult(run, `cluster.yml completed on ${run.progress.hosts.ok + run.progress.hosts.changed} hosts`),
+      adminConf: await takeAdminConf(config, adminConf),
+    };
   } catch (err) {
     // A run that failed after writing admin.conf (a later task failed) hands it on with its
     // failure: a retry on the failed hosts alone may not write it again. An earlier attempt's
@@ -28,7 +31,12 @@ export async function runKubespray(config: ActivityConfig, input: PhaseInput): P
     const taken = (await takeAdminConf(config, adminConf)) ?? earlierAttemptsAdminConf();
     if (taken) Context.current().heartbeat({ adminConf: taken });
     if (!taken || !(err instanceof ApplicationFailure)) throw err;
-    throw ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: err.nonRetryable ?? undefined, details: [{ ...(err.details?.[0] as object | undefined), adminConf: taken }] });
+    throw ApplicationFailure.create({
+      type: err.type ?? undefined,
+      message: err.message,
+      nonRetryable: err.nonRetryable ?? undefined,
+      details: [{ ...(err.details?.[0] as object | undefined), adminConf: taken }],
+    });
   } finally {
     await rm(adminConf, { force: true });
   }

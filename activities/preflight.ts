@@ -49,7 +49,10 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
   const facts = await readFacts(factsDir);
   const report = checkNodes(onprem, facts);
   if (!report.passed || kubesprayProblem) {
-    const sections = [...(kubesprayProblem ? [`Kubespray: ${kubesprayProblem}`] : []), ...(report.passed ? [] : [`nodes do not meet the requirements:\n${describeReport(report)}`])];
+    const sections = [
+      ...(kubesprayProblem ? [`Kubespray: ${kubesprayProblem}`] : []),
+      ...(report.passed ? [] : [`nodes do not meet the requirements:\n${describeReport(report)}`]),
+    ];
     throw ApplicationFailure.create({
       type: 'PreflightFailed',
       message: `preflight: ${sections.join('\n')}`,
@@ -59,6 +62,9 @@ export async function preflight(config: ActivityConfig, input: PhaseInput): Prom
   }
   // Each node as it answered: its own name and address, so a wrong address in the spec shows.
   const answered = [...facts.values()].map((f) => `${f.host} (${f.hostname ?? '?'} at ${f.address ?? '?'})`).join(', ');
-  const installs = 'problem' in checkout ? '' : `; Kubespray ${checkout.release} installs ${onprem.kubeVersion?.replace(/^v/, '') ?? `its default ${checkout.defaultVersion}`} (${checkout.minVersion} to ${checkout.versions[0]})`;
+  const installs =
+    'problem' in checkout
+      ? ''
+      : `; Kubespray ${checkout.release} installs ${onprem.kubeVersion?.replace(/^v/, '') ?? `its default ${checkout.defaultVersion}`} (${checkout.minVersion} to ${checkout.versions[0]})`;
   return phaseResult(run, `${report.hosts.length} nodes meet the requirements: ${answered}${installs}`);
 }

@@ -39,7 +39,11 @@ export async function withSecretFile<T>(ref: string | undefined, dir: string, na
  * file (inert YAML: a secret is never a template either), removed afterwards whatever happens.
  * `use` also gets the secret values, so that Ansible's output can be redacted.
  */
-export async function withSecretVars<T>(vars: Record<string, unknown>, file: string, use: (file: string | undefined, secrets: string[]) => Promise<T>): Promise<T> {
+export async function withSecretVars<T>(
+  vars: Record<string, unknown>,
+  file: string,
+  use: (file: string | undefined, secrets: string[]) => Promise<T>,
+): Promise<T> {
   if (!Object.keys(vars).length) return use(undefined, []);
   const values = new Map<string, string>();
   for (const ref of secretRefsIn(vars)) values.set(ref, await readSecret(ref));

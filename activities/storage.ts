@@ -30,5 +30,8 @@ export async function applyStorageClasses(config: ActivityConfig, input: PhaseIn
   const classes = objects.filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);
   const leftAlone = classes.filter((name) => !toApply.some((o) => o.kind === 'StorageClass' && o.metadata.name === name));
   const kept = leftAlone.length ? `; ${leftAlone.join(' and ')} existed as wanted, not created by the installer: left as they are` : '';
-  return { attempt: Context.current().info.attempt, summary: `applied ${toApply.length} objects (StorageClasses ${classes.join(' and ')}${objects.length > classes.length ? ' and their provisioners' : ''})${kept}` };
+  return {
+    attempt: Context.current().info.attempt,
+    summary: `applied ${toApply.length} objects (StorageClasses ${classes.join(' and ')}${objects.length > classes.length ? ' and their provisioners' : ''})${kept}`,
+  };
 }

@@ -50,12 +50,18 @@ async function send(request: Request): Promise<void> {
   try {
     res = await fetch(request.url, {
       method: request.method,
-      headers: { authorization: `Basic ${Buffer.from(`${request.user}:${secret}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${request.user}:${secret}`).toString('base64')}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify(request.body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (err) {
-    throw new Error(`${request.system} comment: ${request.method} ${request.url}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (err as Error).message}`);
+    throw new Error(
+      `${request.system} comment: ${request.method} ${request.url}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (err as Error).message}`,
+    );
   }
   await res.body?.cancel();
   if (res.ok) return;

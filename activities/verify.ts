@@ -7,7 +7,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { AppsV1Api, CoreV1Api, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
-import { clusterProblems, verifyExpectations, type ClusterExpectations, type Condition, type ObservedCluster, type ObservedWorkload, type WorkloadRef } from '../lib/verify/cluster-checks.js';
+import {
+  clusterProblems,
+  verifyExpectations,
+  type ClusterExpectations,
+  type Condition,
+  type ObservedCluster,
+  type ObservedWorkload,
+  type WorkloadRef,
+} from '../lib/verify/cluster-checks.js';
 import type { ActivityConfig } from './activity-config.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
 import { listAll, readIfExists } from './kubernetes/kube-client.js';
@@ -23,10 +31,26 @@ async function observeWorkload(apps: AppsV1Api, ref: WorkloadRef): Promise<Obser
   const params = { name: ref.name, namespace: ref.namespace };
   if (ref.kind === 'Deployment') {
     const d = await readIfExists(() => apps.readNamespacedDeployment(params));
-    return { ...ref, found: Boolean(d), generation: d?.metadata?.generation, observedGeneration: d?.status?.observedGeneration, desired: d?.spec?.replicas ?? 1, available: d?.status?.availableReplicas ?? 0, conditions: conditions(d?.status?.conditions) };
+    return {
+      ...ref,
+      found: Boolean(d),
+      generation: d?.metadata?.generation,
+      observedGeneration: d?.status?.observedGeneration,
+      desired: d?.spec?.replicas ?? 1,
+      available: d?.status?.availableReplicas ?? 0,
+      conditions: conditions(d?.status?.conditions),
+    };
   }
   const ds = await readIfExists(() => apps.readNamespacedDaemonSet(params));
-  return { ...ref, found: Boolean(ds), generation: ds?.metadata?.generation, observedGeneration: ds?.status?.observedGeneration, desired: ds?.status?.desiredNumberScheduled ?? 0, available: ds?.status?.numberAvailable ?? 0, conditions: conditions(ds?.status?.conditions) };
+  return {
+    ...ref,
+    found: Boolean(ds),
+    generation: ds?.metadata?.generation,
+    observedGeneration: ds?.status?.observedGeneration,
+    desired: ds?.status?.desiredNumberScheduled ?? 0,
+    available: ds?.status?.numberAvailable ?? 0,
+    conditions: conditions(ds?.status?.conditions),
+  };
 }
 
 export async function observeCluster(kc: KubeConfig, expected: ClusterExpectations): Promise<ObservedCluster> {
@@ -62,7 +86,12 @@ export async function verifyCluster(config: ActivityConfig, input: PhaseInput): 
     if (!problems.length) break;
     if (Date.now() >= until) {
       // The cluster had its settle window; trying again at once would only wait again.
-      throw ApplicationFailure.create({ type: 'VerifyFailed', message: `verify: after ${Math.round(settleMs / 1000)} s: ${problems.join('; ')}`, nonRetryable: true, details: [{ phase: 'verify', problems }] });
+      throw ApplicationFailure.create({
+        type: 'VerifyFailed',
+        message: `verify: after ${Math.round(settleMs / 1000)} s: ${problems.join('; ')}`,
+        nonRetryable: true,
+        details: [{ phase: 'verify', problems }],
+      });
     }
     ctx.heartbeat({ task: `waiting for the cluster to settle: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` });
     await ctx.sleep(Math.min(delay, Math.max(until - Date.now(), 0)));

@@ -50,7 +50,12 @@ async function bareRun(dataDir: string, name: string): Promise<number> {
   await writeFilesAtomically(new Map([...renderInventoryFiles(spec, layout), [layout.extraVarsFile('kubespray'), renderExtraVars(spec, layout, 'kubespray')]]));
   await mkdir(join(phaseDir, 'tmp'), { recursive: true });
   const kubespray = spec.spec.onprem!.kubespray.dir;
-  const { file, args, env } = playbookCommand({ phaseDir, playbook: join(kubespray, 'cluster.yml'), inventory: layout.hostsFile, extraVarsFiles: [layout.extraVarsFile('kubespray')] });
+  const { file, args, env } = playbookCommand({
+    phaseDir,
+    playbook: join(kubespray, 'cluster.yml'),
+    inventory: layout.hostsFile,
+    extraVarsFiles: [layout.extraVarsFile('kubespray')],
+  });
   const output = join(phaseDir, 'ansible-output.log');
   const started = performance.now();
   const result = await execa(file, args, {
@@ -72,7 +77,8 @@ async function productRun(h: Harness, name: string): Promise<{ ms: number; event
   const started = await h.cli('start', file);
   if (started.exitCode !== 0) throw new Error(`kinstall start failed: ${started.stderr}`);
   const status = await h.waitFor(name, (s) => s.state !== 'running', 30 * 60_000);
-  if (status.waitingFor !== 'before-storage') throw new Error(`install-${name} did not stop at the gate after kubespray: ${status.state} ${JSON.stringify(status.error)}`);
+  if (status.waitingFor !== 'before-storage')
+    throw new Error(`install-${name} did not stop at the gate after kubespray: ${status.state} ${JSON.stringify(status.error)}`);
   const handle = h.client.workflow.getHandle(`install-${name}`);
   const ms = activityDurationMs(activityRuns(await handle.fetchHistory()), 'runKubespray');
   await handle.terminate('benchmark: only the kubespray phase is measured');
@@ -95,7 +101,9 @@ export default async function bench(): Promise<void> {
       bare.push(await bareRun(h.dataDir, `bare-${round}`));
       const run = await productRun(h, `product-${round}`);
       product.push(run.ms);
-      console.log(`round ${round}: bare ${s(bare.at(-1)!)}, product ${s(run.ms)} (${(run.ms / bare.at(-1)!).toFixed(3)}x), ${run.events.toLocaleString('en')} events read; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`);
+      console.log(
+        `round ${round}: bare ${s(bare.at(-1)!)}, product ${s(run.ms)} (${(run.ms / bare.at(-1)!).toFixed(3)}x), ${run.events.toLocaleString('en')} events read; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`,
+      );
     }
     const ratio = median(product) / median(bare);
     console.log(

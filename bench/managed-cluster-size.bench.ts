@@ -46,7 +46,11 @@ export default async function bench(): Promise<void> {
       spec: {
         flow: 'eks',
         katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' },
-        managed: { kubeconfigRef: `file:${plane.kubeconfig}`, blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' }, storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } } },
+        managed: {
+          kubeconfigRef: `file:${plane.kubeconfig}`,
+          blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' },
+          storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } },
+        },
       },
     };
     const kc = kubeConfigFrom(await managedKubeconfig(spec, 'preflight'));
@@ -61,13 +65,17 @@ export default async function bench(): Promise<void> {
     const measure = async () => ({
       preflight: await timed(async () => {
         const report = managedPreflightReport(await readManagedCluster(kc), managedRequirements(spec));
-        if (!report.passed) throw new Error(`the benchmark cluster should pass preflight: ${JSON.stringify(report.findings.filter((f) => f.result === 'failed'))}`);
+        if (!report.passed)
+          throw new Error(`the benchmark cluster should pass preflight: ${JSON.stringify(report.findings.filter((f) => f.result === 'failed'))}`);
       }),
       verify: await timed(async () => clusterProblems(await observeCluster(kc, expectations), expectations)),
     });
     const small = await measure();
     const added = Date.now();
-    await registerNodes(kc, Array.from({ length: LARGE - SMALL }, (_, i) => node('eks', { name: nodeName(SMALL + i), pool: pool(SMALL + i) })));
+    await registerNodes(
+      kc,
+      Array.from({ length: LARGE - SMALL }, (_, i) => node('eks', { name: nodeName(SMALL + i), pool: pool(SMALL + i) })),
+    );
     const createdIn = Date.now() - added;
     const large = await measure();
     await kc.makeApiClient(AppsV1Api).listDaemonSetForAllNamespaces(); // the API server is still answering
@@ -77,7 +85,13 @@ export default async function bench(): Promise<void> {
     console.log(
       table([
         ['PHASE', `${SMALL} NODES`, `${LARGE} NODES`, 'RATIO', `GOAL (${LARGE} NODES < ${GOAL_MS / 1000} s)`],
-        ['preflight', ms(small.preflight), ms(large.preflight), `${(large.preflight / small.preflight).toFixed(1)}x`, large.preflight < GOAL_MS ? 'met' : 'NOT met'],
+        [
+          'preflight',
+          ms(small.preflight),
+          ms(large.preflight),
+          `${(large.preflight / small.preflight).toFixed(1)}x`,
+          large.preflight < GOAL_MS ? 'met' : 'NOT met',
+        ],
         ['verify', ms(small.verify), ms(large.verify), `${(large.verify / small.verify).toFixed(1)}x`, large.verify < GOAL_MS ? 'met' : 'NOT met'],
       ]),
     );

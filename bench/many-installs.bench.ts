@@ -46,7 +46,14 @@ export default async function bench(): Promise<void> {
     const ids = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.id] : []));
     const ended = new Map<string, 'completed' | 'failed'>();
     await Promise.race([
-      Promise.all(ids.map((id) => h.client.workflow.result(id).then(() => ended.set(id, 'completed'), () => ended.set(id, 'failed')))),
+      Promise.all(
+        ids.map((id) =>
+          h.client.workflow.result(id).then(
+            () => ended.set(id, 'completed'),
+            () => ended.set(id, 'failed'),
+          ),
+        ),
+      ),
       sleep(timeoutMs, undefined, { ref: false }),
     ]);
     const wallSeconds = (performance.now() - t0) / 1000;
@@ -56,21 +63,45 @@ export default async function bench(): Promise<void> {
     const completed = ids.filter((id) => ended.get(id) === 'completed');
     const failed = ids.filter((id) => ended.get(id) === 'failed');
     const lost = count - completed.length - failed.length;
-    const gaps = (await Promise.all(completed.map(async (id) => phaseGaps('onprem', activityRuns(await h.client.workflow.getHandle(id).fetchHistory()))))).flat();
-    const row = (label: string, values: number[]) => [label, ...[50, 95, 100].map((p) => `${Math.round(percentile(values, p))} ms`), `${(percentile(values, 95) / GOAL_GAP_P95_MS).toFixed(2)}x`];
+    const gaps = (
+      await Promise.all(completed.map(async (id) => phaseGaps('onprem', activityRuns(await h.client.workflow.getHandle(id).fetchHistory()))))
+    ).flat();
+    const row = (label: string, values: number[]) => [
+      label,
+      ...[50, 95, 100].map((p) => `${Math.round(percentile(values, p))} ms`),
+      `${(percentile(values, 95) / GOAL_GAP_P95_MS).toFixed(2)}x`,
+    ];
 
-    console.log(`${count} installs started at once on one worker (pid ${pid}); ${(wallSeconds / 60).toFixed(1)} min until the last ended; load average peak ${peakLoad.toFixed(1)}, now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`);
-    console.log(`started ${ids.length}, completed ${completed.length}, failed ${failed.length}, lost ${lost} (goal: 0 lost, every one completed)${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+    console.log(
+      `${count} installs started at once on one worker (pid ${pid}); ${(wallSeconds / 60).toFixed(1)} min until the last ended; load average peak ${peakLoad.toFixed(1)}, now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`,
+    );
+    console.log(
+      `started ${ids.length}, completed ${completed.length}, failed ${failed.length}, lost ${lost} (goal: 0 lost, every one completed)${failed.length ? `; failed: ${failed.join(', ')}` : ''}`,
+    );
     console.log(
       table([
         [`PHASE TO PHASE (${gaps.length} gaps)`, 'P50', 'P95', 'MAX', `P95 / ${GOAL_GAP_P95_MS} MS GOAL`],
-        row('end to next scheduled (hand-over)', gaps.map((g) => g.toScheduledMs)),
-        row('end to next started (+ slot wait)', gaps.map((g) => g.toStartedMs)),
-        row('  of the hand-over: workflow task queued', gaps.flatMap((g) => g.workflowTaskQueuedMs ?? [])),
-        row('  of the hand-over: workflow task run', gaps.flatMap((g) => g.workflowTaskRunMs ?? [])),
+        row(
+          'end to next scheduled (hand-over)',
+          gaps.map((g) => g.toScheduledMs),
+        ),
+        row(
+          'end to next started (+ slot wait)',
+          gaps.map((g) => g.toStartedMs),
+        ),
+        row(
+          '  of the hand-over: workflow task queued',
+          gaps.flatMap((g) => g.workflowTaskQueuedMs ?? []),
+        ),
+        row(
+          '  of the hand-over: workflow task run',
+          gaps.flatMap((g) => g.workflowTaskRunMs ?? []),
+        ),
       ]),
     );
-    console.log(`worker peak RSS ${Math.round(peakRssMb)} MB (${Math.round(rssAtStart)} MB when idle): ${(peakRssMb / GOAL_RSS_MB).toFixed(2)}x the goal of < ${GOAL_RSS_MB} MB`);
+    console.log(
+      `worker peak RSS ${Math.round(peakRssMb)} MB (${Math.round(rssAtStart)} MB when idle): ${(peakRssMb / GOAL_RSS_MB).toFixed(2)}x the goal of < ${GOAL_RSS_MB} MB`,
+    );
   } finally {
     await stand.close();
   }

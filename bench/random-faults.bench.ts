@@ -44,7 +44,14 @@ function random(seed: number): () => number {
   };
 }
 
-const KUBESPRAY_TASKS = ['Prepare the hosts', 'Install the container runtime', 'Configure etcd', 'Join the worker nodes', 'Install the network plugin', 'Register the nodes'];
+const KUBESPRAY_TASKS = [
+  'Prepare the hosts',
+  'Install the container runtime',
+  'Configure etcd',
+  'Join the worker nodes',
+  'Install the network plugin',
+  'Register the nodes',
+];
 
 export function faultSchedule(seed: number, nodes: string[]): Fault[] {
   const next = random(seed);
@@ -138,17 +145,24 @@ interface Outcome {
 
 async function runSeed(rig: Rig, seed: number): Promise<Outcome> {
   const name = `seed-${seed}`;
-  const faults = faultSchedule(seed, rig.nodes.nodes.map((n) => n.name));
+  const faults = faultSchedule(
+    seed,
+    rig.nodes.nodes.map((n) => n.name),
+  );
   const spec = await loadDemoSpec();
   spec.metadata.name = name;
   onSshNodes(spec, rig.nodes);
   const failure = faults.find((f) => f.kind === 'task-failure');
-  spec.spec.extraVars = { standin_delay_seconds: 1, ...(failure ? { standin_fail: { phase: 'kubespray', task: failure.task, host: failure.host, times: failure.times } } : {}) };
+  spec.spec.extraVars = {
+    standin_delay_seconds: 1,
+    ...(failure ? { standin_fail: { phase: 'kubespray', task: failure.task, host: failure.host, times: failure.times } } : {}),
+  };
   const file = join(rig.dataDir, `${name}.yaml`);
   await writeFile(file, yaml.dump(spec));
   const started = Date.now();
   const cli = (...args: string[]) => execa('node', [CLI, ...args], { env: rig.env, reject: false });
-  if ((await cli('start', file)).exitCode !== 0) return { seed, faults: faults.map(describe).join('; '), ended: 'not started', operatorRetries: 0, seconds: 0, invariants: '-' };
+  if ((await cli('start', file)).exitCode !== 0)
+    return { seed, faults: faults.map(describe).join('; '), ended: 'not started', operatorRetries: 0, seconds: 0, invariants: '-' };
   const injected = Promise.all(faults.map((f) => inject(rig, f, started)));
   let faultsOver = false;
   void injected.then(() => (faultsOver = true));
@@ -182,7 +196,14 @@ async function runSeed(rig: Rig, seed: number): Promise<Outcome> {
     if (line.startsWith('katonic ') && host !== 'localhost') broken.push(`katonic touched ${host}`);
   }
   if ((await ansibleProcessesUnder(join(rig.dataDir, 'runs', name))).length) broken.push('Ansible left running');
-  return { seed, faults: faults.map(describe).join('; '), ended: status?.state ?? 'unknown', operatorRetries: retries, seconds: Math.round((Date.now() - started) / 1000), invariants: broken.join(', ') || 'held' };
+  return {
+    seed,
+    faults: faults.map(describe).join('; '),
+    ended: status?.state ?? 'unknown',
+    operatorRetries: retries,
+    seconds: Math.round((Date.now() - started) / 1000),
+    invariants: broken.join(', ') || 'held',
+  };
 }
 
 export default async function bench(): Promise<void> {
@@ -203,7 +224,9 @@ export default async function bench(): Promise<void> {
     for (let seed = first; seed < first + runs; seed++) {
       const outcome = await runSeed(rig, seed);
       outcomes.push(outcome);
-      console.log(`seed ${seed}: ${outcome.ended} in ${outcome.seconds} s, ${outcome.operatorRetries} operator retries, invariants ${outcome.invariants} (${outcome.faults})`);
+      console.log(
+        `seed ${seed}: ${outcome.ended} in ${outcome.seconds} s, ${outcome.operatorRetries} operator retries, invariants ${outcome.invariants} (${outcome.faults})`,
+      );
     }
   } finally {
     for (const worker of rig.workers) worker?.kill('SIGINT');
@@ -213,7 +236,10 @@ export default async function bench(): Promise<void> {
     await cluster.stop();
     await rig.server.stop();
   }
-  const rows = [['SEED', 'FAULTS', 'ENDED', 'OPERATOR RETRIES', 'SECONDS', 'INVARIANTS'], ...outcomes.map((o) => [String(o.seed), o.faults, o.ended, String(o.operatorRetries), String(o.seconds), o.invariants])];
+  const rows = [
+    ['SEED', 'FAULTS', 'ENDED', 'OPERATOR RETRIES', 'SECONDS', 'INVARIANTS'],
+    ...outcomes.map((o) => [String(o.seed), o.faults, o.ended, String(o.operatorRetries), String(o.seconds), o.invariants]),
+  ];
   console.log(`\n${table(rows)}`);
   const completed = outcomes.filter((o) => o.ended === 'completed').length;
   const held = outcomes.filter((o) => o.invariants === 'held').length;

@@ -8,7 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const DIR = dirname(fileURLToPath(import.meta.url));
 const SUFFIX = '.bench.js';
 
-const available = (await readdir(DIR)).filter((f) => f.endsWith(SUFFIX)).map((f) => f.slice(0, -SUFFIX.length)).sort();
+const available = (await readdir(DIR))
+  .filter((f) => f.endsWith(SUFFIX))
+  .map((f) => f.slice(0, -SUFFIX.length))
+  .sort();
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !available.includes(name));
 if (unknown.length) {

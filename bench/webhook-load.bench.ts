@@ -125,7 +125,7 @@ async function sendOpenLoop(agent: Agent, url: string, planned: Delivery[]): Pro
   };
   const t0 = performance.now();
   const dueAt = (i: number) => t0 + (i * 1000) / RATE;
-  for (let i = 0; i < planned.length; ) {
+  for (let i = 0; i < planned.length;) {
     // Everything due by now leaves now (a timer that fires late does not slow the rate).
     for (const now = performance.now(); i < planned.length && dueAt(i) <= now; i++) send(planned[i]!, i, dueAt(i));
     if (i < planned.length) await sleep(dueAt(i) - performance.now());
@@ -164,7 +164,17 @@ rules:
 `,
       );
       const profileDir = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
-      return [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), CLI, 'webhook', '--config', config, '--port', String(port), '--address', address];
+      return [
+        ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+        CLI,
+        'webhook',
+        '--config',
+        config,
+        '--port',
+        String(port),
+        '--address',
+        address,
+      ];
     },
   },
   { name: 'floor', command: async (port, address, taskQueue) => [BARE_START_SERVER, String(port), address, taskQueue] },
@@ -257,7 +267,9 @@ function report(r: Run): void {
         99,
       ).toFixed(1)} ms at p99`,
   );
-  console.log(`CPU per delivery: ${r.variant === 'product' ? 'webhook server' : 'floor server'} ${perDelivery(r.cpuMs.server)}, Temporal dev server ${perDelivery(r.cpuMs.temporal)}, sender ${perDelivery(r.cpuMs.sender)}`);
+  console.log(
+    `CPU per delivery: ${r.variant === 'product' ? 'webhook server' : 'floor server'} ${perDelivery(r.cpuMs.server)}, Temporal dev server ${perDelivery(r.cpuMs.temporal)}, sender ${perDelivery(r.cpuMs.sender)}`,
+  );
   const row = (label: string, rs: Answer[]) => {
     const ms = rs.map((a) => a.ms);
     return [label, String(rs.length), ...[50, 95, 99].map((p) => percentile(ms, p).toFixed(1)), (percentile(ms, 99) / GOAL_P99_MS).toFixed(2)];
@@ -266,20 +278,35 @@ function report(r: Run): void {
     table([
       ['DELIVERIES', 'COUNT', 'P50 MS', 'P95 MS', 'P99 MS', `P99 / ${GOAL_P99_MS} MS GOAL`],
       row('all', answers),
-      row('fresh', answers.filter((a) => a.kind === 'fresh')),
-      row('redelivery', answers.filter((a) => a.kind === 'redelivery')),
+      row(
+        'fresh',
+        answers.filter((a) => a.kind === 'fresh'),
+      ),
+      row(
+        'redelivery',
+        answers.filter((a) => a.kind === 'redelivery'),
+      ),
     ]),
   );
-  const bySecond = Array.from({ length: SECONDS }, (_, s) => percentile(answers.filter((a) => a.pair * 2 >= s * RATE && a.pair * 2 < (s + 1) * RATE).map((a) => a.ms), 99).toFixed(0));
+  const bySecond = Array.from({ length: SECONDS }, (_, s) =>
+    percentile(
+      answers.filter((a) => a.pair * 2 >= s * RATE && a.pair * 2 < (s + 1) * RATE).map((a) => a.ms),
+      99,
+    ).toFixed(0),
+  );
   console.log(`p99 ms of the deliveries due in each second: ${bySecond.join(' ')} (${MIX_SHAPE[r.mix]})`);
   const statuses = [...new Set(answers.map((a) => a.status))].sort().map((s) => `${s}: ${answers.filter((a) => a.status === s).length}`);
   console.log(`answers ${statuses.join(', ')}${errors.length ? ` (0: no answer: ${[...new Set(errors)].join(', ')})` : ''}`);
-  console.log(`installs started: ${r.installs} on the server, ${answers.filter((a) => a.status === 201).length} answered 201, for ${TICKETS} distinct tickets (goal: exactly one each)`);
+  console.log(
+    `installs started: ${r.installs} on the server, ${answers.filter((a) => a.status === 201).length} answered 201, for ${TICKETS} distinct tickets (goal: exactly one each)`,
+  );
   // A redelivery may overtake its first delivery (another connection): then it starts the
   // install and the first is answered as the redelivery. Either way one answer of the pair.
   const redeliveries = answers.filter((a) => a.kind === 'redelivery');
   const existing = redeliveries.filter((a) => a.status === 200 && a.sameId && a.started === false).length;
-  const overtook = redeliveries.filter((a) => a.status === 201 && a.sameId && answers.some((f) => f.pair === a.pair && f.kind === 'fresh' && f.status === 200 && f.sameId && f.started === false)).length;
+  const overtook = redeliveries.filter(
+    (a) => a.status === 201 && a.sameId && answers.some((f) => f.pair === a.pair && f.kind === 'fresh' && f.status === 200 && f.sameId && f.started === false),
+  ).length;
   console.log(
     `redeliveries answered 200 with the existing install's id: ${existing} of ${redeliveries.length}, ${overtook} overtook their first delivery (answered 201, the first 200 with the same id); ` +
       `answers naming another install: ${answers.filter((a) => a.status > 0 && !a.sameId).length}`,
@@ -316,10 +343,13 @@ export default async function webhookLoad(): Promise<void> {
         const r = await run(variant, mix);
         report(r);
         const key = `${mix} ${variant.name}`;
-        p99s.set(key, [...(p99s.get(key) ?? []), percentile(
-          r.answers.map((a) => a.ms),
-          99,
-        )]);
+        p99s.set(key, [
+          ...(p99s.get(key) ?? []),
+          percentile(
+            r.answers.map((a) => a.ms),
+            99,
+          ),
+        ]);
       }
     }
   }
@@ -332,7 +362,10 @@ export default async function webhookLoad(): Promise<void> {
     );
   }
   if (profileDir) {
-    const newest = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1)!;
+    const newest = (await readdir(profileDir))
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()
+      .at(-1)!;
     const { totalMs, top } = await topSelfTimes(join(profileDir, newest), 15);
     console.log(`webhook server CPU profile ${join(profileDir, newest)}: ${totalMs.toFixed(0)} ms busy (start-up included); top self time:`);
     console.log(table([['MS', '%', 'FUNCTION'], ...top.map((t) => [t.ms.toFixed(0), ((t.ms * 100) / totalMs).toFixed(1), t.name])]));

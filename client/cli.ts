@@ -33,10 +33,10 @@ const program = new Command('kinstall')
   .option('--namespace <name>', 'Temporal namespace (default: the profile, TEMPORAL_NAMESPACE, or default)')
   .option('--profile <name>', 'profile of the Temporal client configuration (default: TEMPORAL_PROFILE, or default)')
   .option('--config-file <file>', 'Temporal client configuration, TOML (default: TEMPORAL_CONFIG_FILE, or ~/.config/temporalio/temporal.toml)')
-  .option('--tls-ca-path <file>', 'CA certificate that signed the server\'s certificate (turns TLS on)')
+  .option('--tls-ca-path <file>', "CA certificate that signed the server's certificate (turns TLS on)")
   .option('--tls-cert-path <file>', 'client certificate for mutual TLS (turns TLS on)')
-  .option('--tls-key-path <file>', 'the client certificate\'s private key')
-  .option('--tls-server-name <name>', 'server name the server\'s certificate is checked against')
+  .option('--tls-key-path <file>', "the client certificate's private key")
+  .option('--tls-server-name <name>', "server name the server's certificate is checked against")
   .option('--json', 'print data as JSON')
   .option('--debug', 'print the full trace of an unexpected failure')
   // Each verb's --help lists these too (--json, --address), as the README's synopses use them.
@@ -139,7 +139,9 @@ program
   .option('--config <file>', 'secrets (as references) and the rules from ticket events to actions and specs', DEFAULT_WEBHOOK_CONFIG)
   .option('--port <port>', 'port to listen on', portNumber, WEBHOOK_PORT)
   .option('--host <ip>', 'address to listen on', '127.0.0.1')
-  .action(async (o: { config: string; port: number; host: string }, cmd: Command) => (await import('./commands/webhook.js')).webhookCommand({ ...globals(cmd), ...o }));
+  .action(async (o: { config: string; port: number; host: string }, cmd: Command) =>
+    (await import('./commands/webhook.js')).webhookCommand({ ...globals(cmd), ...o }),
+  );
 
 program
   .command('codec-server')

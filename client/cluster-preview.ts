@@ -16,7 +16,10 @@ export async function previewManagedCluster(spec: Installation, manifests: KubeO
   try {
     const kc = kubeConfigFrom(await managedKubeconfig(spec, 'plan'));
     const [observed, decisions] = await Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]);
-    return { report: managedPreflightReport(observed, managedRequirements(spec)), storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)) };
+    return {
+      report: managedPreflightReport(observed, managedRequirements(spec)),
+      storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)),
+    };
   } catch (err) {
     // The messages are the worker's; here the reference is read on this machine.
     return { notRead: (err as Error).message.replace(/^plan: /, '').replace(/\bthe worker\b/g, 'this machine') };

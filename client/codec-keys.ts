@@ -28,7 +28,10 @@ export async function loadKeyRing(ref = keyRingRef()): Promise<KeyRing> {
   try {
     return parseKeyRing(await readReference(ref), ref);
   } catch (err) {
-    throw new CliError(`codec keys: ${(err as Error).message}. Set ${CODEC_KEYS_ENV} (README, "Encrypted history"), or run "kinstall dev" once for a local key`, 2);
+    throw new CliError(
+      `codec keys: ${(err as Error).message}. Set ${CODEC_KEYS_ENV} (README, "Encrypted history"), or run "kinstall dev" once for a local key`,
+      2,
+    );
   }
 }
 

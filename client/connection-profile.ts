@@ -39,7 +39,8 @@ export function checkAddress(address: string, source = '--address'): void {
 }
 
 function readProfile(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ClientConfigProfile {
-  if (flags.configFile && !existsSync(flags.configFile)) throw new CliError(`--config-file ${flags.configFile}: no such file; expected a Temporal client configuration (TOML)`, 2);
+  if (flags.configFile && !existsSync(flags.configFile))
+    throw new CliError(`--config-file ${flags.configFile}: no such file; expected a Temporal client configuration (TOML)`, 2);
   const source = flags.configFile ? '--config-file' : env[CONFIG_FILE_ENV] ? CONFIG_FILE_ENV : 'the Temporal client configuration';
   try {
     return loadClientConfigProfile({
@@ -71,12 +72,18 @@ const TLS_FILES = [
 /** The connection for this process: profile, then environment, then flags. Bad input exits 2 naming the setting. */
 export function loadConnection(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env): TemporalConnection {
   const profile = readProfile(flags, env);
-  const merged: ClientConfigProfile = { ...profile, address: flags.address ?? profile.address, namespace: flags.namespace ?? profile.namespace, tls: withTlsFlags(profile, flags) };
+  const merged: ClientConfigProfile = {
+    ...profile,
+    address: flags.address ?? profile.address,
+    namespace: flags.namespace ?? profile.namespace,
+    tls: withTlsFlags(profile, flags),
+  };
   for (const [key, names] of TLS_FILES) {
     const source = merged.tls?.[key];
     if (source && 'path' in source && !existsSync(source.path)) throw new CliError(`${names}: no such file ${source.path}`, 2);
   }
-  if (merged.tls?.clientCert && !merged.tls.clientKey) throw new CliError('a TLS client certificate without its key: set --tls-key-path (or tls.client_key_path, TEMPORAL_TLS_CLIENT_KEY_PATH)', 2);
+  if (merged.tls?.clientCert && !merged.tls.clientKey)
+    throw new CliError('a TLS client certificate without its key: set --tls-key-path (or tls.client_key_path, TEMPORAL_TLS_CLIENT_KEY_PATH)', 2);
   const address = merged.address ?? DEFAULT_ADDRESS;
   checkAddress(address, flags.address ? '--address' : 'the connection profile address');
   const { connectionOptions, namespace } = toClientOptions(merged);
@@ -89,7 +96,8 @@ export const describeConnection = (c: TemporalConnection): string => `${c.addres
 /** The messages of an error and its causes (the SDK wraps the transport's answer). */
 function messages(err: unknown): string[] {
   const out: string[] = [];
-  for (let e = err, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) out.push(((e as Error).message ?? String(e)).split('\n')[0] ?? '');
+  for (let e = err, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++)
+    out.push(((e as Error).message ?? String(e)).split('\n')[0] ?? '');
   return out;
 }
 

@@ -57,7 +57,10 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
   const live = kept ? undefined : await queried(client, handle);
   const status = live ?? kept ?? (open ? await keptStatus(handle, description) : undefined);
   if (!status) {
-    throw new InstallApiError('failed', `${id}: no worker answered the status query, and this run keeps no status on the server (it started before installs published it); start a worker ("npx kinstall worker") and ask again`);
+    throw new InstallApiError(
+      'failed',
+      `${id}: no worker answered the status query, and this run keeps no status on the server (it started before installs published it); start a worker ("npx kinstall worker") and ask again`,
+    );
   }
   status.source = live ? 'worker' : 'server';
   const running = status.phases.find((p) => p.state === 'running');

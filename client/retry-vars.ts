@@ -14,7 +14,10 @@ export async function readRetryVars(file: string): Promise<Record<string, unknow
   if (!parsed.ok) throw new CliError(`${label}: ${parsed.message}`, 2);
   const issues = varsIssues(parsed.value, []);
   if (issues.length) {
-    throw new CliError(`${label}: ${issues.length} error${issues.length > 1 ? 's' : ''}\n${issues.map((i) => `  ${i.path.length ? formatPath(i.path) : '(document)'}: ${i.message}`).join('\n')}`, 2);
+    throw new CliError(
+      `${label}: ${issues.length} error${issues.length > 1 ? 's' : ''}\n${issues.map((i) => `  ${i.path.length ? formatPath(i.path) : '(document)'}: ${i.message}`).join('\n')}`,
+      2,
+    );
   }
   return absoluteVarRefs(dirname(resolve(file)), parsed.value as Record<string, unknown>);
 }

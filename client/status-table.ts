@@ -12,9 +12,12 @@ const hosts = (p: PhaseStatus) => (p.hosts ? `${p.hosts.ok + p.hosts.changed}/${
 
 export function formatStatus(status: InstallStatus): string {
   const lines = [`${status.id}  cluster ${status.cluster}  flow ${status.flow}  state ${status.state}${status.ticket ? `  ticket ${status.ticket}` : ''}`];
-  if (status.startedAt) lines.push(`started ${when(status.startedAt)}${status.endedAt ? `  ended ${when(status.endedAt)}` : ''}${took(status.durationSeconds)}`);
+  if (status.startedAt)
+    lines.push(`started ${when(status.startedAt)}${status.endedAt ? `  ended ${when(status.endedAt)}` : ''}${took(status.durationSeconds)}`);
   if (status.source === 'server' && !FINAL_STATES.includes(status.state)) {
-    lines.push('No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.');
+    lines.push(
+      'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.',
+    );
   }
   lines.push('');
   const rows = [['PHASE', 'STATE', 'ATTEMPTS', 'STARTED', 'ENDED', 'HOSTS OK/FAILED', 'TASK / SUMMARY']];
@@ -35,7 +38,9 @@ export function formatStatus(status: InstallStatus): string {
   }
   if (status.operatorActions.length) lines.push('', 'Operator actions:');
   for (const a of status.operatorActions) {
-    lines.push(`  ${a.at.slice(0, 19)} ${a.action}${a.phase ? ` ${a.phase}` : ''}${a.limitHosts ? ` --limit ${a.limitHosts.join(',')}` : ''}${a.vars ? ` vars ${JSON.stringify(a.vars)}` : ''}${a.reason ? ` (${a.reason})` : ''}`);
+    lines.push(
+      `  ${a.at.slice(0, 19)} ${a.action}${a.phase ? ` ${a.phase}` : ''}${a.limitHosts ? ` --limit ${a.limitHosts.join(',')}` : ''}${a.vars ? ` vars ${JSON.stringify(a.vars)}` : ''}${a.reason ? ` (${a.reason})` : ''}`,
+    );
   }
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@
 
 // Unprintable but tab, line feed and carriage return: C0 and C1 controls, DEL, and the
 // invisible formatting characters (bidirectional overrides, zero-width, line separators).
-const HIDDEN = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb';
+const HIDDEN =
+  '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb';
 const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 const pattern = (alsoEscaped: string, flags: string) => new RegExp(`[${alsoEscaped}${HIDDEN}]|${LONE_SURROGATE}`, flags);
 

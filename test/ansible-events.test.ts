@@ -12,7 +12,14 @@ function track(events: AnsibleEvent[]): ProgressTracker {
 }
 
 const ok = (host: string, task = 't', changed = false): AnsibleEvent => ({ event: 'runner_ok', task, host, changed });
-const failed = (host: string, task = 't', msg = 'boom', output = '', ignored = false): AnsibleEvent => ({ event: 'runner_failed', task, host, ignored, msg, output });
+const failed = (host: string, task = 't', msg = 'boom', output = '', ignored = false): AnsibleEvent => ({
+  event: 'runner_failed',
+  task,
+  host,
+  ignored,
+  msg,
+  output,
+});
 const unreachable = (host: string, task = 't', msg = 'ssh: connect to host timed out'): AnsibleEvent => ({ event: 'runner_unreachable', task, host, msg });
 const taskStart = (task: string): AnsibleEvent => ({ event: 'task_start', task });
 
@@ -38,7 +45,17 @@ describe('Ansible event stream parsing (pure)', () => {
   });
 
   it('ignores lines that are not JSON objects', () => {
-    for (const text of ['', 'PLAY [all] ****', '[WARNING]: Could not match supplied host pattern', ' {"event": "task_start", "task": "x"}', '{not json', '{"event": "task_start"', '["task_start"]', '42', 'null']) {
+    for (const text of [
+      '',
+      'PLAY [all] ****',
+      '[WARNING]: Could not match supplied host pattern',
+      ' {"event": "task_start", "task": "x"}',
+      '{not json',
+      '{"event": "task_start"',
+      '["task_start"]',
+      '42',
+      'null',
+    ]) {
       expect(parseEventLine(text)).toBeUndefined();
     }
   });
@@ -78,11 +95,24 @@ describe('Ansible progress tracking (pure)', () => {
   });
 
   it('does not count a task for a stats event when no task ran', () => {
-    expect(track([{ event: 'playbook_start', playbook: 'p.yml' }, { event: 'stats', hosts: {} }]).snapshot().tasksDone).toBe(0);
+    expect(
+      track([
+        { event: 'playbook_start', playbook: 'p.yml' },
+        { event: 'stats', hosts: {} },
+      ]).snapshot().tasksDone,
+    ).toBe(0);
   });
 
   it('counts each host once, by its worst state: changed outranks ok', () => {
-    const snap = track([taskStart('a'), ok('h1', 'a', true), ok('h2', 'a'), taskStart('b'), ok('h1', 'b'), ok('h2', 'b'), { event: 'runner_skipped', task: 'b', host: 'h3' }]).snapshot();
+    const snap = track([
+      taskStart('a'),
+      ok('h1', 'a', true),
+      ok('h2', 'a'),
+      taskStart('b'),
+      ok('h1', 'b'),
+      ok('h2', 'b'),
+      { event: 'runner_skipped', task: 'b', host: 'h3' },
+    ]).snapshot();
     expect(snap.hosts).toEqual({ ok: 2, changed: 1, failed: 0, unreachable: 0 });
     expect(snap.failedHosts).toEqual([]);
   });
@@ -121,7 +151,13 @@ describe('Ansible progress tracking (pure)', () => {
     expect(snap.failedHosts).toEqual(['w1']);
     expect(snap.unreachableHosts).toEqual(['w2']);
     expect(snap.failures).toEqual([
-      { host: 'w1', task: 'Install containerd', message: 'non-zero return code', output: 'E: dpkg was interrupted\nrun dpkg --configure -a', unreachable: false },
+      {
+        host: 'w1',
+        task: 'Install containerd',
+        message: 'non-zero return code',
+        output: 'E: dpkg was interrupted\nrun dpkg --configure -a',
+        unreachable: false,
+      },
       { host: 'w2', task: 'Install containerd', message: 'Connection timed out', output: '', unreachable: true },
     ]);
   });

@@ -14,7 +14,9 @@ const progress = (over: Partial<AnsibleProgress> = {}): AnsibleProgress => ({
 const withFailedTask = progress({
   hosts: { ok: 2, changed: 0, failed: 1, unreachable: 0 },
   failedHosts: ['worker-1'],
-  failures: [{ host: 'worker-1', task: 'Install containerd', message: 'No package matching containerd.io', output: 'E: Unable to locate package', unreachable: false }],
+  failures: [
+    { host: 'worker-1', task: 'Install containerd', message: 'No package matching containerd.io', output: 'E: Unable to locate package', unreachable: false },
+  ],
 });
 
 const withUnreachable = progress({
@@ -70,21 +72,52 @@ describe('ansible-playbook exit classification (pure)', () => {
 
   it('reports a refused SSH login as not retryable (another try uses the same key), naming the hosts', () => {
     const f = failure(
-      classifyExit(4, undefined, unreachableWith({ 'node-1': 'Failed to connect to the host via ssh: ubuntu@10.0.0.11: Permission denied (publickey).', 'node-2': 'Failed to connect to the host via ssh: ssh: connect to host 10.0.0.12 port 22: Connection timed out' }), ''),
+      classifyExit(
+        4,
+        undefined,
+        unreachableWith({
+          'node-1': 'Failed to connect to the host via ssh: ubuntu@10.0.0.11: Permission denied (publickey).',
+          'node-2': 'Failed to connect to the host via ssh: ssh: connect to host 10.0.0.12 port 22: Connection timed out',
+        }),
+        '',
+      ),
     );
-    expect(f).toEqual({ ok: false, type: 'AnsibleAuthRefused', retryable: false, message: 'SSH login refused by node-1: Failed to connect to the host via ssh: ubuntu@10.0.0.11: Permission denied (publickey).' });
+    expect(f).toEqual({
+      ok: false,
+      type: 'AnsibleAuthRefused',
+      retryable: false,
+      message: 'SSH login refused by node-1: Failed to connect to the host via ssh: ubuntu@10.0.0.11: Permission denied (publickey).',
+    });
   });
 
   it('reports a host key that changed since the install recorded it as not retryable', () => {
-    const f = failure(classifyExit(4, undefined, unreachableWith({ 'node-3': 'Failed to connect to the host via ssh: @@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@ ... Host key verification failed.' }), ''));
-    expect(f).toEqual({ ok: false, type: 'AnsibleHostKeyChanged', retryable: false, message: 'the SSH host key of node-3 is not the one this install recorded for it' });
+    const f = failure(
+      classifyExit(
+        4,
+        undefined,
+        unreachableWith({
+          'node-3': 'Failed to connect to the host via ssh: @@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@ ... Host key verification failed.',
+        }),
+        '',
+      ),
+    );
+    expect(f).toEqual({
+      ok: false,
+      type: 'AnsibleHostKeyChanged',
+      retryable: false,
+      message: 'the SSH host key of node-3 is not the one this install recorded for it',
+    });
   });
 
   it('reports exit 4 without unreachable or failed hosts as an unparseable playbook, not retryable', () => {
-    const f = failure(classifyExit(4, undefined, progress({ tasksDone: 0 }), 'ERROR! conflicting action statements: shell, command\n\nThe error appears to be in site.yml'));
+    const f = failure(
+      classifyExit(4, undefined, progress({ tasksDone: 0 }), 'ERROR! conflicting action statements: shell, command\n\nThe error appears to be in site.yml'),
+    );
     expect(f).toMatchObject({ type: ANSIBLE_FAILURE.invalidPlaybook, retryable: false });
     expect(f.type).toBe('AnsiblePlaybookInvalid');
-    expect(f.message).toBe('the playbook or inventory could not be parsed: ERROR! conflicting action statements: shell, command  The error appears to be in site.yml');
+    expect(f.message).toBe(
+      'the playbook or inventory could not be parsed: ERROR! conflicting action statements: shell, command  The error appears to be in site.yml',
+    );
   });
 
   it('reports exit 5 as bad options, not retryable, with the end of stderr', () => {
@@ -131,7 +164,16 @@ describe('ansible-playbook exit classification (pure)', () => {
 
   it('marks exactly the failures a retry can fix as retryable', () => {
     const retryable = (code: number | undefined, p = progress()) => failure(classifyExit(code, code === undefined ? 'SIGTERM' : undefined, p, '')).retryable;
-    expect({ 2: retryable(2, withFailedTask), '4 unreachable': retryable(4, withUnreachable), '4 parse': retryable(4), 5: retryable(5), 1: retryable(1), 99: retryable(99), 250: retryable(250), signal: retryable(undefined) }).toEqual({
+    expect({
+      2: retryable(2, withFailedTask),
+      '4 unreachable': retryable(4, withUnreachable),
+      '4 parse': retryable(4),
+      5: retryable(5),
+      1: retryable(1),
+      99: retryable(99),
+      250: retryable(250),
+      signal: retryable(undefined),
+    }).toEqual({
       2: true,
       '4 unreachable': true,
       '4 parse': false,

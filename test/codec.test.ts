@@ -32,7 +32,9 @@ describe('payload codec (AES-256-GCM, pure)', () => {
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([before!]))[0]!)).toBe(CANARY);
     const [after] = await rotated.encode([payload(CANARY)]);
     expect(meta(after!, KEY_ID_METADATA)).toBe(newOnlyRing.current.id);
-    await expect(new AesGcmCodec(newOnlyRing).decode([before!])).rejects.toThrow(`sealed with codec key "${oldRing.current.id}", which is not in this key ring`);
+    await expect(new AesGcmCodec(newOnlyRing).decode([before!])).rejects.toThrow(
+      `sealed with codec key "${oldRing.current.id}", which is not in this key ring`,
+    );
   });
 
   it('refuses an altered payload, and passes payloads that were never sealed', async () => {
@@ -68,11 +70,18 @@ describe('codec server (real HTTP on loopback)', () => {
     data: Buffer.from(p.data ?? []).toString('base64'),
   });
   const post = (path: string, payloads: Payload[], headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers }, body: JSON.stringify({ payloads: payloads.map(toJson) }) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
+      body: JSON.stringify({ payloads: payloads.map(toJson) }),
+    });
   const firstValue = async (res: Response) => {
     const body = (await res.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
     const [p] = body.payloads;
-    return defaultPayloadConverter.fromPayload({ metadata: Object.fromEntries(Object.entries(p!.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p!.data, 'base64') });
+    return defaultPayloadConverter.fromPayload({
+      metadata: Object.fromEntries(Object.entries(p!.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+      data: Buffer.from(p!.data, 'base64'),
+    });
   };
 
   it('decodes with the token as a Bearer header or as the endpoint path the Web UI uses, with CORS for the UI', async () => {
@@ -93,13 +102,20 @@ describe('codec server (real HTTP on loopback)', () => {
   });
 
   it('answers a CORS preflight for the UI origin only, and refuses a wrong or missing token', async () => {
-    const preflight = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { Origin: UI, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace' } });
+    const preflight = await fetch(`${server.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { Origin: UI, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Namespace');
     const other = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const [sealed] = await new AesGcmCodec(oldRing).encode([payload(CANARY)]);
-    for (const res of [await post('/decode', [sealed!]), await post('/decode', [sealed!], { Authorization: 'Bearer wrong-token-0123456789' }), await post('/not-the-token/decode', [sealed!])]) {
+    for (const res of [
+      await post('/decode', [sealed!]),
+      await post('/decode', [sealed!], { Authorization: 'Bearer wrong-token-0123456789' }),
+      await post('/not-the-token/decode', [sealed!]),
+    ]) {
       expect(res.status).toBe(401);
       expect(await res.text()).not.toContain(CANARY);
     }

@@ -43,7 +43,11 @@ describe('a bad spec (real CLI, real dev server)', () => {
     for (const verb of ['validate', 'start']) {
       const r = await h.cli(verb, file);
       expect([verb, r.exitCode]).toEqual([verb, 2]);
-      const listed = r.stderr.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+      const listed = r.stderr
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim())
+        .filter(Boolean);
       expect(listed).toEqual(EXPECTED);
       expect(r.stderr).not.toContain('AAAAB3Nza');
     }

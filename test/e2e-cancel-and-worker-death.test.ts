@@ -101,4 +101,3 @@ describe('stopping an install (real dev server, real ansible-playbook, real kube
     await second.stop();
   }, 420_000);
 });
-

@@ -39,7 +39,10 @@ async function history(id: string): Promise<HistoryEvent[]> {
 }
 const startInput = async (id: string) => (await history(id))[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
 const keyIdOf = (p: JsonPayload) => Buffer.from(p.metadata[KEY_ID_METADATA]!, 'base64').toString();
-const fromJson = (p: JsonPayload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') });
+const fromJson = (p: JsonPayload) => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data, 'base64'),
+});
 
 /**
  * After the rotation, through the CLI, which reads the key ring afresh as an operator's would
@@ -96,7 +99,11 @@ describe('codec key rotation (real dev server, real workers)', () => {
     // The codec server with the rotated ring opens both; a ring without the old key cannot open the old one.
     const server = await startCodecServer({ codec: new AesGcmCodec(rotated), token: 'rotation-test-token-0123', port: 0, origins: [] });
     try {
-      const res = await fetch(`${server.url}/decode`, { method: 'POST', headers: { Authorization: 'Bearer rotation-test-token-0123' }, body: JSON.stringify({ payloads: [oldInput, newInput] }) });
+      const res = await fetch(`${server.url}/decode`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer rotation-test-token-0123' },
+        body: JSON.stringify({ payloads: [oldInput, newInput] }),
+      });
       // The spec is the start's one argument, a JSON object (older runs: a JSON string of it).
       const specOf = (p: JsonPayload) => {
         const value = JSON.parse(Buffer.from(p.data, 'base64').toString()) as unknown;
@@ -115,10 +122,14 @@ describe('codec key rotation (real dev server, real workers)', () => {
     const strangerEnv = { ...h.env, KATONIC_CODEC_KEYS: `file:${stranger}` };
     const r = await execa('node', [CLI, 'status', 'install-rot-old'], { env: strangerEnv, reject: false });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^cannot read what the server holds: a payload is sealed with codec key "k-[0-9a-f]{16}", which is not in this key ring \(KATONIC_CODEC_KEYS\)$/);
+    expect(r.stderr).toMatch(
+      /^cannot read what the server holds: a payload is sealed with codec key "k-[0-9a-f]{16}", which is not in this key ring \(KATONIC_CODEC_KEYS\)$/,
+    );
     // Listing needs no payload: installs it cannot open are still listed.
     const listed = await execa('node', [CLI, 'list', '--json'], { env: strangerEnv, reject: false });
     expect(listed.exitCode).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'install-rot-old', cluster: 'rot-old', flow: '', state: 'cancelled' })]));
+    expect(JSON.parse(listed.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'install-rot-old', cluster: 'rot-old', flow: '', state: 'cancelled' })]),
+    );
   }, 360_000); // two worker starts, two installs and a dozen CLI runs: minutes on a loaded machine
 });

@@ -7,7 +7,20 @@
 // the first describe run in order.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { CoreV1Api, createConfiguration, KubeConfig, KubernetesObjectApi, ServerConfiguration, type KubernetesObject, type V1Deployment, type V1Namespace, type V1Pod, type V1Service, type V1PodDisruptionBudget, type V1ServiceAccount } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  ServerConfiguration,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Namespace,
+  type V1Pod,
+  type V1Service,
+  type V1PodDisruptionBudget,
+  type V1ServiceAccount,
+} from '@kubernetes/client-node';
 import { loadClientConfigProfile } from '@temporalio/envconfig';
 import yaml from 'js-yaml';
 import { CODEC_KEYS_ENV } from '../client/codec-keys.js';
@@ -73,7 +86,8 @@ const refusal = (p: Promise<unknown>) =>
     () => ({ code: 0, message: 'accepted' }),
     (err: { code?: number; body?: string }) => ({ code: err.code, message: String((JSON.parse(err.body ?? '{}') as { message?: string }).message) }),
   );
-const readBack = (o: KubernetesObject) => refusal(api.read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: placed(o).metadata!.namespace } }));
+const readBack = (o: KubernetesObject) =>
+  refusal(api.read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: placed(o).metadata!.namespace } }));
 
 beforeAll(() => {
   const kubeconfig = process.env.KATONIC_TEST_KUBECONFIG;
@@ -83,7 +97,10 @@ beforeAll(() => {
   api = KubernetesObjectApi.makeApiClient(kc);
 });
 afterAll(async () => {
-  await kc?.makeApiClient(CoreV1Api).deleteNamespace({ name: ns }).catch(() => undefined);
+  await kc
+    ?.makeApiClient(CoreV1Api)
+    .deleteNamespace({ name: ns })
+    .catch(() => undefined);
 });
 
 describe('deploy/ manifests (real kube-apiserver, server-side dry run)', () => {
@@ -115,7 +132,12 @@ describe('deploy/ manifests (real kube-apiserver, server-side dry run)', () => {
     expect(namespaceObject.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     // A pod's admission looks its ServiceAccount up: that one is created for real too.
     await api.create(placed(ofKind<V1ServiceAccount>('ServiceAccount')));
-    const pod: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'katonic-installer-worker-template', labels: deployment.spec!.template.metadata?.labels }, spec: clone(podSpec) };
+    const pod: V1Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'katonic-installer-worker-template', labels: deployment.spec!.template.metadata?.labels },
+      spec: clone(podSpec),
+    };
     expect((await dryRun(pod)).metadata?.name).toBe(pod.metadata!.name);
   });
 
@@ -137,7 +159,10 @@ describe('deploy/ manifests (real kube-apiserver, server-side dry run)', () => {
     const probed = misspelt.spec.template.spec.containers[0]!;
     probed.readinesProbe = probed.readinessProbe;
     delete probed.readinessProbe;
-    expect(await refusal(dryRun(misspelt))).toEqual({ code: 400, message: expect.stringContaining('unknown field "spec.template.spec.containers[0].readinesProbe"') });
+    expect(await refusal(dryRun(misspelt))).toEqual({
+      code: 400,
+      message: expect.stringContaining('unknown field "spec.template.spec.containers[0].readinesProbe"'),
+    });
   });
 });
 
@@ -189,7 +214,7 @@ describe('the Deployment and what the worker code reads', () => {
     }
   });
 
-  it('probes the health address on the worker\'s routes; the metrics port is the one scraped', () => {
+  it("probes the health address on the worker's routes; the metrics port is the one scraped", () => {
     const port = (address: string) => {
       checkAddress(address);
       return Number(address.split(':').at(-1));

@@ -24,13 +24,19 @@ async function installWithRepeats(name: string, repeats: number): Promise<{ ansi
   expect([done.state, done.error]).toEqual(['completed', undefined]);
   const stream = await readFile(join(h.dataDir, 'runs', name, 'kubespray', 'events-attempt-1.jsonl'), 'utf8');
   const history = await h.client.workflow.getHandle(`install-${name}`).fetchHistory();
-  return { ansibleEvents: stream.split('\n').filter(Boolean).length, historyEvents: history.events?.length ?? 0, historyBytes: Buffer.byteLength(JSON.stringify(history)) };
+  return {
+    ansibleEvents: stream.split('\n').filter(Boolean).length,
+    historyEvents: history.events?.length ?? 0,
+    historyBytes: Buffer.byteLength(JSON.stringify(history)),
+  };
 }
 
 describe('bounded history (real dev server, real ansible-playbook, real kube-apiserver)', () => {
   it('an install whose kubespray phase makes thousands of Ansible events has the same history as one that makes a few', async () => {
     const [small, big] = await Promise.all([installWithRepeats('small-run', 1), installWithRepeats('big-run', BIG_REPEATS)]);
-    console.log(`bounded history: ${small.ansibleEvents} Ansible events -> ${small.historyEvents} history events, ${small.historyBytes} bytes; ${big.ansibleEvents} Ansible events -> ${big.historyEvents} history events, ${big.historyBytes} bytes`);
+    console.log(
+      `bounded history: ${small.ansibleEvents} Ansible events -> ${small.historyEvents} history events, ${small.historyBytes} bytes; ${big.ansibleEvents} Ansible events -> ${big.historyEvents} history events, ${big.historyBytes} bytes`,
+    );
     expect(big.ansibleEvents).toBeGreaterThanOrEqual(2 * BIG_REPEATS);
     // The same events; a workflow task that times out on a starved machine adds a few.
     expect(big.historyEvents).toBeLessThanOrEqual(small.historyEvents + 3);

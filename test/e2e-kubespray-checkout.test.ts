@@ -50,7 +50,9 @@ describe('Kubespray checkout checks in the on-prem preflight (real ansible-playb
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const done = await h.waitFor('ksnew', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
     expect(done.error).toBeUndefined();
-    expect(done.phases.find((p) => p.name === 'preflight')?.summary).toMatch(/^3 nodes meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\)$/);
+    expect(done.phases.find((p) => p.name === 'preflight')?.summary).toMatch(
+      /^3 nodes meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\)$/,
+    );
     expect(done.phases.find((p) => p.name === 'kubespray')?.state).toBe('completed');
   });
 });

@@ -19,14 +19,18 @@ describe('the AKS flow (real kube-apiserver of its own, real ansible-playbook)',
     await createClusterObjects(h.cluster.kc, clusterObjects('aks', 2));
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);
     // As the seed's example: the in-tree azure-disk provisioner, Standard_LRS.
-    const theirs = await storage.createStorageClass({ body: { metadata: { name: 'kdisk' }, provisioner: 'kubernetes.io/azure-disk', parameters: { storageaccounttype: 'Standard_LRS', kind: 'managed' } } });
+    const theirs = await storage.createStorageClass({
+      body: { metadata: { name: 'kdisk' }, provisioner: 'kubernetes.io/azure-disk', parameters: { storageaccounttype: 'Standard_LRS', kind: 'managed' } },
+    });
     const shipped = new Map((await storage.listStorageClass()).items.map((c) => [c.metadata!.name!, c.metadata!.resourceVersion]));
 
     const file = await h.writeSpec('aks', asManagedSpec('aks', h.cluster.kubeconfig));
     // plan reads the cluster: preflight would pass, kdisk is in the way, kfs would be created.
     const plan = await h.cli('plan', file);
     expect(plan.stdout).toContain('Preflight, as the cluster is now (passes)');
-    expect(plan.stdout).toContain('  kdisk: CONFLICT: StorageClass kdisk exists with provisioner kubernetes.io/azure-disk, the install wants disk.csi.azure.com');
+    expect(plan.stdout).toContain(
+      '  kdisk: CONFLICT: StorageClass kdisk exists with provisioner kubernetes.io/azure-disk, the install wants disk.csi.azure.com',
+    );
     expect(plan.stdout).toContain('  kfs: created');
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const stuck = await h.waitFor('aks', (s) => s.state === 'waiting-for-operator');
@@ -55,8 +59,18 @@ describe('the AKS flow (real kube-apiserver of its own, real ansible-playbook)',
     ]);
     const after = new Map((await storage.listStorageClass()).items.map((c) => [c.metadata!.name!, c]));
     expect([...after.keys()].sort()).toEqual(['azurefile-csi', 'default', 'kdisk', 'kfs', 'managed-csi']);
-    expect(after.get('kdisk')).toMatchObject({ provisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_LRS', cachingMode: 'ReadOnly' }, volumeBindingMode: 'WaitForFirstConsumer', metadata: { labels: { 'app.kubernetes.io/managed-by': 'katonic-installer' } } });
-    expect(after.get('kfs')).toMatchObject({ provisioner: 'file.csi.azure.com', parameters: { skuName: 'Standard_LRS' }, volumeBindingMode: 'Immediate', metadata: { labels: { 'app.kubernetes.io/managed-by': 'katonic-installer' } } });
+    expect(after.get('kdisk')).toMatchObject({
+      provisioner: 'disk.csi.azure.com',
+      parameters: { skuName: 'Premium_LRS', cachingMode: 'ReadOnly' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      metadata: { labels: { 'app.kubernetes.io/managed-by': 'katonic-installer' } },
+    });
+    expect(after.get('kfs')).toMatchObject({
+      provisioner: 'file.csi.azure.com',
+      parameters: { skuName: 'Standard_LRS' },
+      volumeBindingMode: 'Immediate',
+      metadata: { labels: { 'app.kubernetes.io/managed-by': 'katonic-installer' } },
+    });
     for (const name of ['default', 'managed-csi', 'azurefile-csi']) expect(after.get(name)?.metadata?.resourceVersion).toBe(shipped.get(name));
     // The DaemonSets kwok runs on the AKS-shaped nodes are what the preflight found Azure NPM in.
     const npm = await h.cluster.kc.makeApiClient(AppsV1Api).readNamespacedDaemonSet({ name: 'azure-npm', namespace: 'kube-system' });

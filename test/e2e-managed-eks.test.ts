@@ -56,19 +56,31 @@ describe('the EKS flow (real kube-apiserver of its own, an exec-plugin kubeconfi
     const failedRows = (stuck.error?.message ?? '').split('\n').filter((l) => l.startsWith('FAILED'));
     expect(failedRows).toHaveLength(3);
     expect(failedRows[0]).toMatch(new RegExp(`^FAILED\\s+container-runtime\\s+Node ${platform(0)}\\s+docker://20.10.25`));
-    expect(failedRows[1]).toMatch(new RegExp(`^FAILED\\s+node-pools\\s+Nodes ${compute(0)}, ${compute(1)} of the compute pool \\(eks.amazonaws.com/nodegroup=compute\\)\\s+4 CPUs`));
-    expect(failedRows[2]).toMatch(/^FAILED\s+network-policy\s+kube-system, calico-system\s+no NetworkPolicy-capable CNI .*the AWS network policy agent is present but not enabled/);
+    expect(failedRows[1]).toMatch(
+      new RegExp(`^FAILED\\s+node-pools\\s+Nodes ${compute(0)}, ${compute(1)} of the compute pool \\(eks.amazonaws.com/nodegroup=compute\\)\\s+4 CPUs`),
+    );
+    expect(failedRows[2]).toMatch(
+      /^FAILED\s+network-policy\s+kube-system, calico-system\s+no NetworkPolicy-capable CNI .*the AWS network policy agent is present but not enabled/,
+    );
     expect((await h.cli('status', 'install-eks')).stdout).toContain('FAILED  container-runtime');
 
     // The operator replaces the Docker node and the small compute nodes, and enables the agent (the VPC CNI add-on's enableNetworkPolicy).
     await deleteNodes(h.cluster.kc, [platform(0), compute(0), compute(1)]);
-    await registerNodes(h.cluster.kc, [node('eks', { name: platform(2), pool: 'platform' }), node('eks', { name: compute(2), pool: 'compute' }), node('eks', { name: compute(3), pool: 'compute' })]);
+    await registerNodes(h.cluster.kc, [
+      node('eks', { name: platform(2), pool: 'platform' }),
+      node('eks', { name: compute(2), pool: 'compute' }),
+      node('eks', { name: compute(3), pool: 'compute' }),
+    ]);
     const apps = h.cluster.kc.makeApiClient(AppsV1Api);
     const awsNode = await apps.readNamespacedDaemonSet({ name: 'aws-node', namespace: 'kube-system' });
     const containers = awsNode.spec!.template.spec!.containers;
     const agent = containers.findIndex((c) => c.name === 'aws-network-policy-agent');
     const args = containers[agent]!.args!.map((a) => (a === '--enable-network-policy=false' ? '--enable-network-policy=true' : a));
-    await apps.patchNamespacedDaemonSet({ name: 'aws-node', namespace: 'kube-system', body: [{ op: 'replace', path: `/spec/template/spec/containers/${agent}/args`, value: args }] });
+    await apps.patchNamespacedDaemonSet({
+      name: 'aws-node',
+      namespace: 'kube-system',
+      body: [{ op: 'replace', path: `/spec/template/spec/containers/${agent}/args`, value: args }],
+    });
     expect((await h.cli('retry', 'install-eks')).exitCode).toBe(0);
 
     const done = await h.waitFor('eks', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
@@ -82,7 +94,15 @@ describe('the EKS flow (real kube-apiserver of its own, an exec-plugin kubeconfi
     // The classes the flow created, read back from the API server; the one EKS ships is untouched.
     const classes = new Map((await storage.listStorageClass()).items.map((c) => [c.metadata!.name!, c]));
     expect([...classes.keys()].sort()).toEqual(['gp2', 'kdisk', 'kfs']);
-    expect(classView(classes.get('kdisk')!)).toEqual({ provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', fsType: 'ext4', encrypted: 'true' }, volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete', allowVolumeExpansion: true, mountOptions: undefined, managedBy: 'katonic-installer' });
+    expect(classView(classes.get('kdisk')!)).toEqual({
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { type: 'gp3', fsType: 'ext4', encrypted: 'true' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      reclaimPolicy: 'Delete',
+      allowVolumeExpansion: true,
+      mountOptions: undefined,
+      managedBy: 'katonic-installer',
+    });
     expect(classView(classes.get('kfs')!)).toEqual({
       provisioner: 'efs.csi.aws.com',
       parameters: { provisioningMode: 'efs-ap', fileSystemId: 'fs-0123456789abcdef0', directoryPerms: '700', basePath: '/katonic' },
@@ -96,9 +116,19 @@ describe('the EKS flow (real kube-apiserver of its own, an exec-plugin kubeconfi
 
     // Every phase went through the exec plugin; the Katonic role got the cloud vars; no kubeconfig or token was left behind or recorded.
     const journal = await h.journal('eks');
-    expect(journal.filter((l) => l.startsWith('katonic '))).toEqual(['katonic Check the cluster localhost', 'katonic Create the Katonic namespaces localhost', 'katonic Deploy the platform localhost', 'katonic Wait for the platform localhost']);
+    expect(journal.filter((l) => l.startsWith('katonic '))).toEqual([
+      'katonic Check the cluster localhost',
+      'katonic Create the Katonic namespaces localhost',
+      'katonic Deploy the platform localhost',
+      'katonic Wait for the platform localhost',
+    ]);
     const vars = readInertYaml(await readFile(join(h.dataDir, 'runs', 'eks', 'inventory', 'katonic-vars.yml'), 'utf8'));
-    expect(vars).toMatchObject({ katonic_cloud: 'aws', katonic_blob_store: { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' }, katonic_image_registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', katonic_storage_classes: { rwo: 'kdisk', rwx: 'kfs' } });
+    expect(vars).toMatchObject({
+      katonic_cloud: 'aws',
+      katonic_blob_store: { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' },
+      katonic_image_registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      katonic_storage_classes: { rwo: 'kdisk', rwx: 'kfs' },
+    });
     await expect(access(join(h.dataDir, 'runs', 'eks', 'katonic', 'kubeconfig'))).rejects.toThrow();
     const history = JSON.stringify(await h.client.workflow.getHandle('install-eks').fetchHistory());
     expect(history).not.toContain(token);
@@ -106,7 +136,10 @@ describe('the EKS flow (real kube-apiserver of its own, an exec-plugin kubeconfi
   });
 
   it('a kubeconfig whose exec plugin fails: a clear, non-retryable error naming the reference, never its content', async () => {
-    const failing = await execPluginKubeconfig(join(h.dataDir, 'kube'), h.cluster.kc, { token, fail: 'An error occurred (ExpiredToken) when calling the GetCallerIdentity operation' });
+    const failing = await execPluginKubeconfig(join(h.dataDir, 'kube'), h.cluster.kc, {
+      token,
+      fail: 'An error occurred (ExpiredToken) when calling the GetCallerIdentity operation',
+    });
     const file = await h.writeSpec('eks-badcred', asManagedSpec('eks', failing));
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const stuck = await h.waitFor('eks-badcred', (s) => s.state === 'waiting-for-operator');

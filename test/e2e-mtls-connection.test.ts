@@ -24,7 +24,11 @@ beforeAll(async () => {
   await mkdir(dir, { mode: 0o700 });
   const ca = await makeCa(dir, 'ca');
   const strangerCa = await makeCa(dir, 'stranger-ca');
-  const [server, client, stranger] = await Promise.all([makeCert(dir, 'server', ca, 'server'), makeCert(dir, 'client', ca, 'client'), makeCert(dir, 'stranger', strangerCa, 'client')]);
+  const [server, client, stranger] = await Promise.all([
+    makeCert(dir, 'server', ca, 'server'),
+    makeCert(dir, 'client', ca, 'client'),
+    makeCert(dir, 'stranger', strangerCa, 'client'),
+  ]);
   proxy = await startGrpcTlsProxy({ dir, upstream: h.env.TEMPORAL_ADDRESS!, server, clientCa: ca.crt });
   configFile = join(dir, 'temporal.toml');
   const profile = (name: string, cert: { crt: string; key: string }) =>
@@ -38,7 +42,12 @@ afterAll(async () => {
 
 /** The CLI with the connection from the profile only: no TEMPORAL_ADDRESS pointing past the proxy. */
 const cli = async (env: Record<string, string | undefined>, ...args: string[]) => {
-  const r = await execa('node', [CLI, ...args], { env: withEnv(h.env, { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, ...env }), extendEnv: false, reject: false, timeout: 300_000 });
+  const r = await execa('node', [CLI, ...args], {
+    env: withEnv(h.env, { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, ...env }),
+    extendEnv: false,
+    reject: false,
+    timeout: 300_000,
+  });
   return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 };
 
@@ -62,14 +71,28 @@ describeTls('connections through a TLS-terminating gRPC proxy with client certif
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain(`the Temporal server at ${proxy.address} (TLS) refused this client's TLS certificate`);
-    const worker = await execa('node', [CLI, 'worker'], { env: withEnv(h.env, { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'stranger' }), extendEnv: false, reject: false, timeout: 60_000 });
+    const worker = await execa('node', [CLI, 'worker'], {
+      env: withEnv(h.env, { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'stranger' }),
+      extendEnv: false,
+      reject: false,
+      timeout: 60_000,
+    });
     expect(worker.exitCode).toBe(1);
     expect(String(worker.stderr)).toContain("refused this client's TLS certificate");
   });
 
   it('bad connection settings are one line naming the setting, exit 2', async () => {
-    expect(await cli({}, '--profile', 'nosuch', 'list')).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("TEMPORAL_CONFIG_FILE: Profile 'nosuch' not found") });
-    expect(await cli({}, '--config-file', '/nonexistent.toml', 'list')).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--config-file /nonexistent.toml: no such file') });
-    expect(await cli({ TEMPORAL_PROFILE: 'production' }, '--tls-cert-path', '/nonexistent.crt', 'list')).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--tls-cert-path / tls.client_cert_path / TEMPORAL_TLS_CLIENT_CERT_PATH: no such file /nonexistent.crt') });
+    expect(await cli({}, '--profile', 'nosuch', 'list')).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining("TEMPORAL_CONFIG_FILE: Profile 'nosuch' not found"),
+    });
+    expect(await cli({}, '--config-file', '/nonexistent.toml', 'list')).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('--config-file /nonexistent.toml: no such file'),
+    });
+    expect(await cli({ TEMPORAL_PROFILE: 'production' }, '--tls-cert-path', '/nonexistent.crt', 'list')).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('--tls-cert-path / tls.client_cert_path / TEMPORAL_TLS_CLIENT_CERT_PATH: no such file /nonexistent.crt'),
+    });
   });
 });

@@ -58,7 +58,11 @@ describe('on-prem install (real dev server, real ansible-playbook, real kube-api
     expect(master.status?.addresses).toContainEqual({ type: 'InternalIP', address: '127.0.0.11' });
     for (const name of ['nfs-provisioner', 'local-path-provisioner']) {
       const deployment = await apps.readNamespacedDeployment({ name, namespace: 'katonic-storage' });
-      expect([name, deployment.status?.availableReplicas, deployment.status?.conditions?.find((c) => c.type === 'Available')?.status]).toEqual([name, 1, 'True']);
+      expect([name, deployment.status?.availableReplicas, deployment.status?.conditions?.find((c) => c.type === 'Available')?.status]).toEqual([
+        name,
+        1,
+        'True',
+      ]);
     }
     const calico = await apps.readNamespacedDaemonSet({ name: 'calico-node', namespace: 'kube-system' });
     expect(calico.status?.numberAvailable).toBe(calico.status?.desiredNumberScheduled);

@@ -30,7 +30,9 @@ describe('operator retry (real dev server, real ansible-playbook, real kube-apis
     expect(stuck.phases.find((p) => p.name === 'kubespray')).toMatchObject({ state: 'failed', attempts: 3 });
     const table = await h.cli('status', 'install-retry-me');
     // kubespray takes --limit (lib/plan/phases.ts), so the message offers it.
-    expect(table.stdout).toContain('Waiting for an operator: the kubespray phase failed (AnsibleTaskFailed); kinstall retry install-retry-me [--failed-hosts] [--vars FILE], or kinstall cancel install-retry-me');
+    expect(table.stdout).toContain(
+      'Waiting for an operator: the kubespray phase failed (AnsibleTaskFailed); kinstall retry install-retry-me [--failed-hosts] [--vars FILE], or kinstall cancel install-retry-me',
+    );
     expect(table.stdout).toContain('task "Configure etcd" on master-1');
     const listed = JSON.parse((await h.cli('list', '--json')).stdout) as { id: string; state: string }[];
     expect(listed.find((r) => r.id === 'install-retry-me')?.state).toBe('waiting-for-operator');
@@ -94,16 +96,22 @@ describe('operator retry (real dev server, real ansible-playbook, real kube-apis
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const stuck = await h.waitFor('katonic-vars', waiting);
     // katonic refuses --failed-hosts (lib/plan/phases.ts): the message does not offer it.
-    expect(stuck.waitingFor).toBe('an operator: the katonic phase failed (AnsibleTaskFailed); kinstall retry install-katonic-vars [--vars FILE], or kinstall cancel install-katonic-vars');
+    expect(stuck.waitingFor).toBe(
+      'an operator: the katonic phase failed (AnsibleTaskFailed); kinstall retry install-katonic-vars [--vars FILE], or kinstall cancel install-katonic-vars',
+    );
     const refused = await h.cli('retry', 'install-katonic-vars', '--failed-hosts');
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain('retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller');
+    expect(refused.stderr).toContain(
+      'retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller',
+    );
 
     const reserved = join(h.dataDir, 'reserved.yaml');
     await writeFile(reserved, 'standin_fail: []\nansible_host: 10.9.9.9\nkatonic_role_dir: /tmp/evil\n');
     const byCli = await h.cli('retry', 'install-katonic-vars', '--vars', reserved);
     expect(byCli.exitCode).toBe(2);
-    expect(byCli.stderr).toContain('ansible_host: expected no ansible_host: ansible_* variables (connection, privilege, interpreter) are set by the installer only');
+    expect(byCli.stderr).toContain(
+      'ansible_host: expected no ansible_host: ansible_* variables (connection, privilege, interpreter) are set by the installer only',
+    );
     expect(byCli.stderr).toContain('katonic_role_dir: expected no katonic_role_dir');
     // A webhook or any other client sends the Update itself: the workflow's validator refuses it too.
     const direct = h.client.workflow.getHandle('install-katonic-vars').executeUpdate(retryUpdate, { args: [{ vars: { ansible_become_exe: 'sh -c id' } }] });

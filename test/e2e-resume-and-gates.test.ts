@@ -37,7 +37,14 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
     expect(resumed.stdout).toContain('preflight, inventory, kubespray, storage');
     const done = await h.waitFor('resume-me', (s) => s.state === 'completed');
     // inventory writes the Katonic role's vars, so the new version runs it again too.
-    expect(states(done)).toEqual({ preflight: 'skipped', inventory: 'completed', kubespray: 'skipped', storage: 'skipped', katonic: 'completed', verify: 'completed' });
+    expect(states(done)).toEqual({
+      preflight: 'skipped',
+      inventory: 'completed',
+      kubespray: 'skipped',
+      storage: 'skipped',
+      katonic: 'completed',
+      verify: 'completed',
+    });
     expect(done.operatorActions[0]).toMatchObject({ action: 'resume' });
     const counts = countLines(await h.journal('resume-me'));
     for (const [line, n] of counts) if (line.startsWith('kubespray ')) expect([line, n]).toEqual([line, 1]);
@@ -51,7 +58,23 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     await h.waitFor('reset-me', (s) => s.phase === 'storage');
-    const reset = await execa(localTools.temporal(), ['workflow', 'reset', '--address', h.env.TEMPORAL_ADDRESS!, '--workflow-id', 'install-reset-me', '--type', 'LastWorkflowTask', '--reason', 'test: reset during storage', '--yes'], { reject: false });
+    const reset = await execa(
+      localTools.temporal(),
+      [
+        'workflow',
+        'reset',
+        '--address',
+        h.env.TEMPORAL_ADDRESS!,
+        '--workflow-id',
+        'install-reset-me',
+        '--type',
+        'LastWorkflowTask',
+        '--reason',
+        'test: reset during storage',
+        '--yes',
+      ],
+      { reject: false },
+    );
     expect(reset.exitCode).toBe(0);
     const done = await h.waitFor('reset-me', (s) => s.state === 'completed');
     expect(done.phases.every((p) => p.state === 'completed')).toBe(true);

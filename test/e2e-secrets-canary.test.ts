@@ -33,7 +33,13 @@ const CODEC_TOKEN = randomBytes(18).toString('hex');
 beforeAll(async () => {
   h = await startHarness('canary');
   // A worker of our own, to read everything it logs (at DEBUG), with the password in its environment.
-  worker = execa('node', [CLI, 'worker'], { env: { ...h.env, CANARY_PASSWORD: PASSWORD, KATONIC_LOG_LEVEL: 'DEBUG' }, reject: false, stdin: 'ignore', buffer: false, all: true });
+  worker = execa('node', [CLI, 'worker'], {
+    env: { ...h.env, CANARY_PASSWORD: PASSWORD, KATONIC_LOG_LEVEL: 'DEBUG' },
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+    all: true,
+  });
   await new Promise<void>((resolve, reject) => {
     worker.all!.on('data', (chunk: Buffer) => {
       workerLog += chunk.toString();
@@ -80,7 +86,9 @@ async function carelessRole(): Promise<string> {
 
 /** Every text a history holds: its JSON, and each payload's data decoded from base64. */
 async function historyText(id: string, ...more: string[]): Promise<{ all: string; events: Record<string, unknown>[] }> {
-  const r = await execa(TEMPORAL, ['workflow', 'show', '--workflow-id', id, '--address', h.env.TEMPORAL_ADDRESS!, '--output', 'json', ...more], { maxBuffer: 256 * 1024 * 1024 });
+  const r = await execa(TEMPORAL, ['workflow', 'show', '--workflow-id', id, '--address', h.env.TEMPORAL_ADDRESS!, '--output', 'json', ...more], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const parts: string[] = [r.stdout];
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(walk);
@@ -165,11 +173,18 @@ describe('canary secrets (real dev server, real worker, real ansible-playbook)',
 
     // The Web UI's API: the start input decoded by the codec server (the spec, with references only).
     const started = history.events[0]!.workflowExecutionStartedEventAttributes as { input: { payloads: unknown[] } };
-    const res = await fetch(`${codecServer.uiEndpoint}/decode`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default' }, body: JSON.stringify({ payloads: started.input.payloads }) });
+    const res = await fetch(`${codecServer.uiEndpoint}/decode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default' },
+      body: JSON.stringify({ payloads: started.input.payloads }),
+    });
     expect(res.status).toBe(200);
     const decoded = ((await res.json()) as { payloads: { data: string }[] }).payloads[0]!;
     // The start's one argument: the spec as a JSON object.
-    const spec = JSON.parse(Buffer.from(decoded.data, 'base64').toString()) as { metadata: { name: string }; spec: { katonic: { fqdn: string }; extraVars: Record<string, unknown> } };
+    const spec = JSON.parse(Buffer.from(decoded.data, 'base64').toString()) as {
+      metadata: { name: string };
+      spec: { katonic: { fqdn: string }; extraVars: Record<string, unknown> };
+    };
     expect(spec.metadata.name).toBe('canary');
     expect(spec.spec.katonic.fqdn).toBe('mlops.demo.local');
     expect(spec.spec.extraVars.registry_password).toBe('env:CANARY_PASSWORD');

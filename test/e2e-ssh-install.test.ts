@@ -28,7 +28,7 @@ afterAll(async () => {
 const PHASES = ['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify'];
 
 describeSsh('installs over SSH (real sshd nodes in network namespaces, become, real ansible-playbook, real kube-apiserver)', () => {
-  it('runs the whole install on 3 nodes over SSH; preflight reads each node\'s own facts as root; host keys are recorded for the install', async () => {
+  it("runs the whole install on 3 nodes over SSH; preflight reads each node's own facts as root; host keys are recorded for the install", async () => {
     const file = await h.writeSpec('over-ssh', (spec) => onSshNodes(spec, set));
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const done = await h.waitFor('over-ssh', (s) => s.state !== 'running', 300_000);
@@ -36,9 +36,13 @@ describeSsh('installs over SSH (real sshd nodes in network namespaces, become, r
     expect(done.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(PHASES.map((p) => [p, 'completed', 1]));
 
     const factsDir = join(h.dataDir, 'runs', 'over-ssh', 'preflight', 'facts');
-    const facts = await Promise.all((await readdir(factsDir)).sort().map(async (f) => JSON.parse(await readFile(join(factsDir, f), 'utf8')) as Record<string, unknown>));
+    const facts = await Promise.all(
+      (await readdir(factsDir)).sort().map(async (f) => JSON.parse(await readFile(join(factsDir, f), 'utf8')) as Record<string, unknown>),
+    );
     expect(facts.map((f) => [f.host, f.hostname, f.address, f.user])).toEqual(set.nodes.map((n) => [n.name, n.name, n.address, 'root']));
-    expect(done.phases[0]?.summary).toBe(`3 nodes meet the requirements: ${set.nodes.map((n) => `${n.name} (${n.name} at ${n.address})`).join(', ')}; Kubespray v2.31.0 (galaxy.yml) installs 1.33.7 (1.33.0 to 1.35.4)`);
+    expect(done.phases[0]?.summary).toBe(
+      `3 nodes meet the requirements: ${set.nodes.map((n) => `${n.name} (${n.name} at ${n.address})`).join(', ')}; Kubespray v2.31.0 (galaxy.yml) installs 1.33.7 (1.33.0 to 1.35.4)`,
+    );
 
     // Host keys: trusted on first use, each node's own, in the install's own known_hosts
     // (hashed, as Debian's ssh writes them: ssh-keygen -F finds a host in it).

@@ -35,7 +35,14 @@ async function phasesRunIn(dataDir: string, name: string): Promise<string[]> {
 /** The phases whose stand-in tasks ran in this data directory (its journal). */
 async function journalPhases(dataDir: string, name: string): Promise<string[]> {
   const text = await readFile(join(dataDir, 'runs', name, 'journal.log'), 'utf8').catch(() => '');
-  return [...new Set(text.split('\n').filter(Boolean).map((line) => line.split(' ')[0]!))];
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' ')[0]!),
+    ),
+  ];
 }
 
 /** The admin kubeconfig's client key, which no file a worker keeps may hold. */

@@ -25,7 +25,9 @@ describe('status from the server, cancel through Temporal (real dev server, real
     await h.waitFor('ui-cancel', (s) => s.state === 'waiting-for-approval');
     await temporalCli(h.env, 'workflow', 'cancel', '--workflow-id', 'install-ui-cancel');
     const ended = await h.waitFor('ui-cancel', (s) => s.state === 'cancelled');
-    expect(ended.operatorActions).toEqual([expect.objectContaining({ action: 'abort', phase: 'kubespray', reason: 'cancellation requested through Temporal (Web UI or API)' })]);
+    expect(ended.operatorActions).toEqual([
+      expect.objectContaining({ action: 'abort', phase: 'kubespray', reason: 'cancellation requested through Temporal (Web UI or API)' }),
+    ]);
     expect(await describedStatus(h.env, 'install-ui-cancel')).toBe('WORKFLOW_EXECUTION_STATUS_CANCELED');
   });
 
@@ -52,7 +54,9 @@ describe('status from the server, cancel through Temporal (real dev server, real
     const table = await h.cli('status', 'install-held');
     expect(table.exitCode).toBe(0);
     expect(table.stdout).toContain('state waiting-for-approval');
-    expect(table.stdout).toContain('No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.');
+    expect(table.stdout).toContain(
+      'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.',
+    );
 
     const done = await h.cli('status', 'install-finished', '--json');
     expect(done.exitCode).toBe(0);

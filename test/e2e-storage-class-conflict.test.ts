@@ -15,10 +15,17 @@ describe('storage phase on a cluster with a conflicting kdisk (real kube-apiserv
   it('does not touch the existing class, names the class, the field and both values, waits for the operator, and completes after the fix', async () => {
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);
     const before = await storage.createStorageClass({
-      body: { metadata: { name: 'kdisk' }, provisioner: 'rancher.io/local-path', parameters: { nodePath: '/mnt/other' }, volumeBindingMode: 'WaitForFirstConsumer' },
+      body: {
+        metadata: { name: 'kdisk' },
+        provisioner: 'rancher.io/local-path',
+        parameters: { nodePath: '/mnt/other' },
+        volumeBindingMode: 'WaitForFirstConsumer',
+      },
     });
     // The API server itself refuses to change a class's parameters: the reason for the check.
-    const refused = await storage.patchStorageClass({ name: 'kdisk', body: [{ op: 'replace', path: '/parameters', value: {} }] }).catch((err: { code?: number; body?: string }) => err);
+    const refused = await storage
+      .patchStorageClass({ name: 'kdisk', body: [{ op: 'replace', path: '/parameters', value: {} }] })
+      .catch((err: { code?: number; body?: string }) => err);
     expect(refused).toMatchObject({ code: 422 });
     expect(String((refused as { body?: string }).body)).toContain('updates to parameters are forbidden');
 

@@ -34,7 +34,14 @@ const adfText = (node: unknown): string => {
   const n = node as { text?: string; content?: unknown[] };
   return [n.text ?? '', ...(n.content ?? []).map(adfText)].join(' ');
 };
-const titles = (received: ReceivedRequest[]) => received.map((r) => adfText((r.body as { body: unknown }).body).trim().split(/\s+/).slice(0, 8).join(' '));
+const titles = (received: ReceivedRequest[]) =>
+  received.map((r) =>
+    adfText((r.body as { body: unknown }).body)
+      .trim()
+      .split(/\s+/)
+      .slice(0, 8)
+      .join(' '),
+  );
 
 async function waitForRequests(f: FakeTicketSystem, n: number): Promise<void> {
   for (let i = 0; i < 120 && f.received.length < n; i++) await new Promise((r) => setTimeout(r, 500));
@@ -57,10 +64,15 @@ describe('ticket comments (real dev server, real ansible-playbook; local servers
 
     expect(new Set(jira.received.map((r) => `${r.method} ${r.path}`))).toEqual(new Set(['POST /rest/api/3/issue/OPS-77/comment']));
     expect(jira.received.every((r) => r.authorization === basic('installer@acme.com', TOKEN) && r.contentType === 'application/json')).toBe(true);
-    expect(jira.received.every((r) => (r.body as { body: { type: string; version: number } }).body.type === 'doc' && (r.body as { body: { version: number } }).body.version === 1)).toBe(true);
+    expect(
+      jira.received.every(
+        (r) => (r.body as { body: { type: string; version: number } }).body.type === 'doc' && (r.body as { body: { version: number } }).body.version === 1,
+      ),
+    ).toBe(true);
     const texts = jira.received.map((r) => adfText((r.body as { body: unknown }).body));
     expect(texts.filter((t) => t.includes('started'))).toHaveLength(1);
-    for (const phase of ['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify']) expect(texts.filter((t) => t.includes(`the ${phase} phase finished`))).toHaveLength(1);
+    for (const phase of ['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify'])
+      expect(texts.filter((t) => t.includes(`the ${phase} phase finished`))).toHaveLength(1);
     const waiting = texts.find((t) => t.includes('waits for an operator'));
     expect(waiting).toContain('the kubespray phase failed (AnsibleTaskFailed)');
     expect(waiting).toContain('Task "Configure etcd" on master-1');
@@ -76,7 +88,15 @@ describe('ticket comments (real dev server, real ansible-playbook; local servers
     const file = await h.writeSpec('snow-noted', (spec) => {
       singleNode(spec);
       spec.metadata.ticket = 'RITM0010042';
-      spec.spec.notify = { servicenow: { url: snow.url, table: 'sc_req_item', sysId: SYS_ID, user: 'katonic.integration', passwordRef: `file:${join(h.dataDir, 'snow-password')}` } };
+      spec.spec.notify = {
+        servicenow: {
+          url: snow.url,
+          table: 'sc_req_item',
+          sysId: SYS_ID,
+          user: 'katonic.integration',
+          passwordRef: `file:${join(h.dataDir, 'snow-password')}`,
+        },
+      };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     await h.waitFor('snow-noted', (s) => s.state === 'completed');

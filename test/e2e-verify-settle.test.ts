@@ -25,7 +25,9 @@ describe('verify waits for a settling cluster (real kube-apiserver of its own, k
     expect((await h.cli('start', file)).exitCode).toBe(0);
     // While it waits, the status shows what verify is waiting for (from its heartbeat).
     const waiting = await h.waitFor('settle', (s) => s.phase === 'verify' && Boolean(s.phases.find((p) => p.name === 'verify')?.task));
-    expect(waiting.phases.find((p) => p.name === 'verify')?.task).toMatch(/^waiting for the cluster to settle: Deployment katonic-storage\/nfs-provisioner is not Available/);
+    expect(waiting.phases.find((p) => p.name === 'verify')?.task).toMatch(
+      /^waiting for the cluster to settle: Deployment katonic-storage\/nfs-provisioner is not Available/,
+    );
 
     const stuck = await h.waitFor('settle', (s) => s.state === 'waiting-for-operator');
     const verify = stuck.phases.find((p) => p.name === 'verify')!;
@@ -33,7 +35,9 @@ describe('verify waits for a settling cluster (real kube-apiserver of its own, k
     expect(Date.parse(verify.endedAt!) - Date.parse(verify.startedAt!)).toBeGreaterThanOrEqual(SETTLE_SECONDS * 1000);
     expect(stuck.error?.type).toBe('VerifyFailed');
     expect(stuck.error?.message).toContain(`verify: after ${SETTLE_SECONDS} s:`);
-    expect(stuck.error?.message).toMatch(/Deployment katonic-storage\/nfs-provisioner is not Available \(0 of 1 replicas available\): Available=False MinimumReplicasUnavailable: [^;]*; ReplicaFailure=True FailedCreate: pods "nfs-provisioner-[a-z0-9-]+" is forbidden: exceeded quota: no-pods/);
+    expect(stuck.error?.message).toMatch(
+      /Deployment katonic-storage\/nfs-provisioner is not Available \(0 of 1 replicas available\): Available=False MinimumReplicasUnavailable: [^;]*; ReplicaFailure=True FailedCreate: pods "nfs-provisioner-[a-z0-9-]+" is forbidden: exceeded quota: no-pods/,
+    );
     expect(stuck.error?.message).toContain('Deployment katonic-storage/local-path-provisioner is not Available');
 
     await core.deleteNamespacedResourceQuota({ name: 'no-pods', namespace: 'katonic-storage' });

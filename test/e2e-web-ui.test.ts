@@ -98,9 +98,17 @@ describe('the Web UI (real dev server and Temporal UI, real Chromium, real codec
     // The install reads well in the UI: search attributes and current details set by the workflow.
     const described = await h.client.workflow.getHandle('install-web-ui-demo').describe();
     expect(described.status.name).toBe('COMPLETED');
-    expect(described.searchAttributes).toMatchObject({ KatonicCluster: ['web-ui-demo'], KatonicTicket: ['OPS-7'], KatonicPhase: ['verify'], KatonicState: ['completed'] });
+    expect(described.searchAttributes).toMatchObject({
+      KatonicCluster: ['web-ui-demo'],
+      KatonicTicket: ['OPS-7'],
+      KatonicPhase: ['verify'],
+      KatonicState: ['completed'],
+    });
     const metadata = await h.client.workflow.getHandle('install-web-ui-demo').query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-    expect(metadata.currentDetails?.split('\n\n')).toEqual(['**completed** · phase **verify**', expect.stringMatching(/^Phases done: 6 of 6 \(preflight completed, /)]);
+    expect(metadata.currentDetails?.split('\n\n')).toEqual([
+      '**completed** · phase **verify**',
+      expect.stringMatching(/^Phases done: 6 of 6 \(preflight completed, /),
+    ]);
     await page.goto(`${ui}/namespaces/default/workflows/install-web-ui-demo`);
     // The page shows the install, Completed (its text, as a person reads it).
     for (let i = 0; !/\bCOMPLETED\b[\s\S]*install-web-ui-demo/i.test(await page.locator('body').innerText()); i++) {

@@ -92,7 +92,9 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     const body = jiraTransition('OPS-42', 'Install');
     // A delivery and its redelivery at once (a sender that timed out): one is answered as the
     // other was, without a second start, whichever arrived first.
-    const [first, again] = (await Promise.all([jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a'), jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a')])).sort((a, b) => b.status - a.status);
+    const [first, again] = (
+      await Promise.all([jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a'), jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a')])
+    ).sort((a, b) => b.status - a.status);
     expect(first).toMatchObject({ status: 201, body: { id: 'install-ops-42', action: 'start', started: true } });
     expect(again).toMatchObject({ status: 200, body: { id: 'install-ops-42', started: false, redelivery: true } });
     const later = await jira(body, SECRETS.JIRA_SECRET_NEW, 'delivery-ops-42-a');
@@ -108,7 +110,7 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     expect(status).toMatchObject({ cluster: 'ops-42', ticket: 'OPS-42' });
   });
 
-  it('a delivery for a ticket whose install another server started (even one that ended) starts nothing: Temporal answers, not this server\'s memory', async () => {
+  it("a delivery for a ticket whose install another server started (even one that ended) starts nothing: Temporal answers, not this server's memory", async () => {
     // Started past this webhook server, on a task queue no worker polls, and ended at once.
     const elsewhere = await h.client.workflow.start('install', { workflowId: 'install-ops-43', taskQueue: 'katonic-nobody-polls', args: [] });
     await elsewhere.terminate('started by another webhook server, for the test');
@@ -123,7 +125,12 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     cases.push(['forged signature', post(`${base}/jira`, forged, jiraHeaders(forged, 'not-the-secret')), 401, 'does not match']);
     cases.push(['missing signature', post(`${base}/jira`, JSON.stringify(jiraTransition('BAD-2', 'Install')), {}), 401, 'missing X-Hub-Signature']);
     const stale = JSON.stringify({ event: 'install', name: 'bad-3', ticket: 'BAD-3' });
-    cases.push(['stale timestamp', post(`${base}/generic`, stale, genericHeaders(stale, SECRETS.GENERIC_SECRET, Math.floor(Date.now() / 1000) - 600)), 401, 'more than 300 s']);
+    cases.push([
+      'stale timestamp',
+      post(`${base}/generic`, stale, genericHeaders(stale, SECRETS.GENERIC_SECRET, Math.floor(Date.now() / 1000) - 600)),
+      401,
+      'more than 300 s',
+    ]);
     const huge = Buffer.alloc(10 * 1024 * 1024, 'a');
     cases.push(['10 MB body', post(`${base}/jira`, huge, { 'x-hub-signature': signatureHeader(SECRETS.JIRA_SECRET_NEW, huge) }), 413, 'larger than']);
     const malformed = '{"webhookEvent": "jira:issue_updated", "issue": {"key": "BAD-5"';
@@ -136,7 +143,12 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
       number: 'RITM0010007',
       variables: { cluster_name: 'bad-7', nfs_path: "/exports/{{ lookup('pipe', 'id') }}" },
     });
-    cases.push(['template text in a ticket field', post(`${base}/servicenow`, hostile, { authorization: basicAuth('katonic', SECRETS.SNOW_PASSWORD) }), 422, 'spec.onprem.storage.nfs.path: expected no template text']);
+    cases.push([
+      'template text in a ticket field',
+      post(`${base}/servicenow`, hostile, { authorization: basicAuth('katonic', SECRETS.SNOW_PASSWORD) }),
+      422,
+      'spec.onprem.storage.nfs.path: expected no template text',
+    ]);
     cases.push(['wrong Basic auth password', post(`${base}/servicenow`, hostile, { authorization: basicAuth('katonic', 'guess') }), 401, 'not accepted']);
     for (const [label, sent, status, message] of cases) {
       const answer = await sent;

@@ -56,11 +56,13 @@ describe('worker probes (real worker process, own real dev server)', () => {
     expect((await fetch(`${probes}/metrics`)).status).toBe(404);
   });
 
-  it('a second worker on the first one\'s metrics address: exit 2 and one line naming KATONIC_METRICS_ADDRESS, not a stack trace', async () => {
+  it("a second worker on the first one's metrics address: exit 2 and one line naming KATONIC_METRICS_ADDRESS, not a stack trace", async () => {
     const taken = new URL(worker.metricsUrl).host;
     const env = { ...h.env, KATONIC_DATA_DIR: h.dataDir, KATONIC_CODEC_KEYS: `file:${devKeyRingFile(h.dataDir)}`, [METRICS_ADDRESS_ENV]: taken };
     const second = await execa('node', [CLI, 'worker'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
     expect(second.exitCode).toBe(2);
-    expect(second.stderr.trim().split('\n')).toEqual([`${METRICS_ADDRESS_ENV} ${taken}: cannot serve metrics (Address already in use (os error 98)); give each worker on a machine its own address`]);
+    expect(second.stderr.trim().split('\n')).toEqual([
+      `${METRICS_ADDRESS_ENV} ${taken}: cannot serve metrics (Address already in use (os error 98)); give each worker on a machine its own address`,
+    ]);
   });
 });

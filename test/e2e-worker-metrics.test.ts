@@ -60,6 +60,10 @@ describe('worker metrics and logs (real dev server, real ansible-playbook)', () 
     const lines = (await readFile(join(h.dataDir, 'worker-1.log'), 'utf8')).split('\n').filter(Boolean);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.find((r) => r.msg === 'phase completed' && r.phase === 'kubespray')).toMatchObject({ installId: install, attempt: 1, level: 'info' });
-    expect(records.find((r) => r.msg === 'ansible-playbook started' && r.phase === 'katonic')).toMatchObject({ installId: install, attempt: 1, activity: 'runKatonicRole' });
+    expect(records.find((r) => r.msg === 'ansible-playbook started' && r.phase === 'katonic')).toMatchObject({
+      installId: install,
+      attempt: 1,
+      activity: 'runKatonicRole',
+    });
   });
 });

@@ -20,7 +20,10 @@ describe('one plan per flow (pure)', () => {
   });
 
   it('allows --failed-hosts only where a playbook runs on hosts, and says why elsewhere', () => {
-    const limited = (flow: keyof typeof FLOW_PLANS) => planOf(flow).filter((p) => p.failedHosts === 'limit').map((p) => p.name);
+    const limited = (flow: keyof typeof FLOW_PLANS) =>
+      planOf(flow)
+        .filter((p) => p.failedHosts === 'limit')
+        .map((p) => p.name);
     expect(limited('onprem')).toEqual(['preflight', 'kubespray', 'storage']);
     expect(limited('eks')).toEqual([]);
     const refusals = planOf('aks').map((p) => [p.name, p.failedHosts === 'limit' ? 'limit' : p.failedHosts.refused]);
@@ -39,11 +42,16 @@ describe('one plan per flow (pure)', () => {
     expect(failedHostsRefusal('onprem', 'kubespray', { failedHosts: [], unreachableHosts: [] })).toBe(
       'retry --failed-hosts: the kubespray phase has no failed or unreachable hosts recorded; retry the whole phase',
     );
-    expect(failedHostsRefusal('onprem', 'katonic', error)).toBe('retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller');
+    expect(failedHostsRefusal('onprem', 'katonic', error)).toBe(
+      'retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller',
+    );
   });
 
   it('runs again on resume only the phases that read a cluster that may have changed', () => {
-    const again = (flow: keyof typeof FLOW_PLANS) => planOf(flow).filter((p) => p.onResume === 'run-again').map((p) => p.name);
+    const again = (flow: keyof typeof FLOW_PLANS) =>
+      planOf(flow)
+        .filter((p) => p.onResume === 'run-again')
+        .map((p) => p.name);
     expect(again('onprem')).toEqual(['verify']);
     expect(again('aks')).toEqual(['preflight', 'verify']);
   });

@@ -45,7 +45,11 @@ function payload(dir = markers): string {
 }
 
 async function cli(...args: string[]) {
-  const r = await execa('node', [CLI, ...args], { env: { KATONIC_DATA_DIR: join(work, 'data'), TEMPORAL_ADDRESS: '127.0.0.1:1' }, reject: false, timeout: 120_000 });
+  const r = await execa('node', [CLI, ...args], {
+    env: { KATONIC_DATA_DIR: join(work, 'data'), TEMPORAL_ADDRESS: '127.0.0.1:1' },
+    reject: false,
+    timeout: 120_000,
+  });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -56,7 +60,8 @@ async function writeSpec(name: string, doc: unknown): Promise<string> {
 }
 
 // Every string field of the spec has a value in one of these: the on-prem spec and the managed (EKS) one.
-const full = (): Record<string, any> => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const full = (): Record<string, any> => ({
   apiVersion: 'katonic.ai/v1',
   kind: 'Installation',
   metadata: { name: 'hostile', ticket: 'OPS-1' },
@@ -72,7 +77,12 @@ const full = (): Record<string, any> => ({ // eslint-disable-line @typescript-es
         { name: 'worker-1', address: '127.0.0.12', roles: ['worker'] },
       ],
       ssh: { user: 'ubuntu', privateKeyRef: 'file:/nonexistent/key', port: 22 },
-      storage: { kind: 'hostVolumes', nfs: { server: '127.0.0.11', path: '/exports/katonic' }, hostVolumes: { root: '/var/lib/katonic/volumes', services: ['git'] }, prepareNodes: 'check' },
+      storage: {
+        kind: 'hostVolumes',
+        nfs: { server: '127.0.0.11', path: '/exports/katonic' },
+        hostVolumes: { root: '/var/lib/katonic/volumes', services: ['git'] },
+        prepareNodes: 'check',
+      },
       preflight: { acceptedOs: ['Ubuntu 20.04', 'Debian *'] },
     },
     approvals: ['before-kubespray'],
@@ -80,7 +90,8 @@ const full = (): Record<string, any> => ({ // eslint-disable-line @typescript-es
     extraVars: { standin_delay_seconds: 0, note: 'text', standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 0 }, labels: ['a'] },
   },
 });
-const fullManaged = (): Record<string, any> => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const fullManaged = (): Record<string, any> => ({
   apiVersion: 'katonic.ai/v1',
   kind: 'Installation',
   metadata: { name: 'hostile-eks', ticket: 'OPS-2' },
@@ -141,7 +152,10 @@ describe('hostile input through the CLI (validate, plan --out, retry --vars)', (
       const errors = (JSON.parse(validated.stdout) as { errors?: { path: string }[] }).errors ?? [];
       const out = join(work, `out-${i}`);
       const planned = await cli('plan', file, '--out', out);
-      const wrote = await lstat(out).then(() => true, () => false);
+      const wrote = await lstat(out).then(
+        () => true,
+        () => false,
+      );
       if (validated.exitCode !== 2 || !errors.some((e) => e.path === field) || planned.exitCode !== 2 || !planned.stderr.includes(`  ${field}: `) || wrote) {
         misses.push(`${field}: validate ${validated.exitCode} ${JSON.stringify(errors)}; plan ${planned.exitCode} wrote=${wrote}`);
       }
@@ -151,29 +165,46 @@ describe('hostile input through the CLI (validate, plan --out, retry --vars)', (
 
   it.each([
     ['a top-level extraVars key', (doc: Record<string, any>) => (doc.spec.extraVars[payload()] = 1), (k: string) => ['spec', 'extraVars', k]], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a nested extraVars key', (doc: Record<string, any>) => (doc.spec.extraVars.labels = { [payload()]: 'x' }), (k: string) => ['spec', 'extraVars', 'labels', k]], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      'a nested extraVars key',
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (doc: Record<string, any>) => (doc.spec.extraVars.labels = { [payload()]: 'x' }),
+      (k: string) => ['spec', 'extraVars', 'labels', k],
+    ],
   ])('refuses template text in %s, naming it', async (_what, plant, pathOf) => {
     const doc = full();
     plant(doc);
-    const planted = Object.keys(doc.spec.extraVars).concat(Object.keys(doc.spec.extraVars.labels ?? {})).find((k) => k.includes('lookup'))!;
+    const planted = Object.keys(doc.spec.extraVars)
+      .concat(Object.keys(doc.spec.extraVars.labels ?? {}))
+      .find((k) => k.includes('lookup'))!;
     const r = await cli('validate', await writeSpec('key', doc), '--json');
     expect(r.exitCode).toBe(2);
     expect((JSON.parse(r.stdout) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain(formatPath(pathOf(planted)));
   });
 
-  it.each(['ansible_host', 'ansible_connection', 'ansible_become_exe', 'ansible_password', 'artifacts_dir', 'kube_version', 'kubeconfig_localhost', 'kubeconfig', 'container_manager', 'katonic_role_dir', 'become', 'hostvars'])(
-    'refuses extraVars.%s (the installer owns it), exit 2 naming it',
-    async (name) => {
-      const doc = full();
-      doc.spec.extraVars[name] = 'hunter2';
-      const file = await writeSpec(`reserved-${name}`, doc);
-      for (const r of [await cli('validate', file), await cli('plan', file, '--json')]) {
-        expect(r.exitCode).toBe(2);
-        expect(r.stderr).toContain(`  spec.extraVars.${name}: expected no ${name}: `);
-        expect(r.stdout + r.stderr).not.toContain('hunter2');
-      }
-    },
-  );
+  it.each([
+    'ansible_host',
+    'ansible_connection',
+    'ansible_become_exe',
+    'ansible_password',
+    'artifacts_dir',
+    'kube_version',
+    'kubeconfig_localhost',
+    'kubeconfig',
+    'container_manager',
+    'katonic_role_dir',
+    'become',
+    'hostvars',
+  ])('refuses extraVars.%s (the installer owns it), exit 2 naming it', async (name) => {
+    const doc = full();
+    doc.spec.extraVars[name] = 'hunter2';
+    const file = await writeSpec(`reserved-${name}`, doc);
+    for (const r of [await cli('validate', file), await cli('plan', file, '--json')]) {
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`  spec.extraVars.${name}: expected no ${name}: `);
+      expect(r.stdout + r.stderr).not.toContain('hunter2');
+    }
+  });
 
   it('refuses a secret-named variable given as a value, never printing it; a reference is planned as a name only', async () => {
     const doc = full();
@@ -192,23 +223,43 @@ describe('hostile input through the CLI (validate, plan --out, retry --vars)', (
 
   it('says /etc/shadow is not an install spec, without a line of it', async () => {
     const r = await cli('validate', '/etc/shadow');
-    expect(r).toMatchObject({ exitCode: 2, stderr: '/etc/shadow: 1 error\n  (document): not an install spec: expected a YAML mapping with apiVersion: katonic.ai/v1 and kind: Installation' });
+    expect(r).toMatchObject({
+      exitCode: 2,
+      stderr: '/etc/shadow: 1 error\n  (document): not an install spec: expected a YAML mapping with apiVersion: katonic.ai/v1 and kind: Installation',
+    });
     const shadow = await readFile('/etc/shadow', 'utf8');
     for (const line of shadow.split('\n').filter(Boolean)) expect(r.stderr).not.toContain(line.split(':')[0] + ':');
   });
 
   it('refuses a 1.5 KB alias bomb in extraVars at once, in validate and plan', async () => {
     const levels = 'abcdefghi'.split('');
-    const bomb = levels.map((l, i) => `    ${l}: &${l} [${i === 0 ? Array(9).fill('"lol"').join(',') : Array(9).fill(`*${levels[i - 1]}`).join(',')}]`).join('\n');
+    const bomb = levels
+      .map(
+        (l, i) =>
+          `    ${l}: &${l} [${
+            i === 0
+              ? Array(9).fill('"lol"').join(',')
+              : Array(9)
+                  .fill(`*${levels[i - 1]}`)
+                  .join(',')
+          }]`,
+      )
+      .join('\n');
     const text = yaml.dump(full()).replace(/ {2}extraVars:\n/, `  extraVars:\n${bomb}\n`);
     const file = join(work, 'bomb.yaml');
     await writeFile(file, text);
     expect(Buffer.byteLength(bomb)).toBeLessThan(1600);
     // Refused before anything expands it: expanded, it took 2.5 GB and 30 s and died with a stack
     // trace (exit 1), so the exit code and message prove it; no time is asserted (noisy machines).
-    for (const args of [['validate', file], ['plan', file, '--out', join(work, 'bomb-out')]]) {
+    for (const args of [
+      ['validate', file],
+      ['plan', file, '--out', join(work, 'bomb-out')],
+    ]) {
       const r = await cli(...args);
-      expect(r).toMatchObject({ exitCode: 2, stderr: `${file}: 1 error\n  (document): expected at most 20000 values with YAML aliases expanded (an alias bomb?)` });
+      expect(r).toMatchObject({
+        exitCode: 2,
+        stderr: `${file}: 1 error\n  (document): expected at most 20000 values with YAML aliases expanded (an alias bomb?)`,
+      });
     }
   });
 
@@ -226,13 +277,17 @@ describe('hostile input through the CLI (validate, plan --out, retry --vars)', (
   it('refuses a FIFO, a device and a directory as the spec at once, without reading them', async () => {
     const fifo = join(work, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    for (const [file, kind] of [[fifo, 'a FIFO (named pipe)'], ['/dev/zero', 'a character device'], [work, 'a directory']] as const) {
+    for (const [file, kind] of [
+      [fifo, 'a FIFO (named pipe)'],
+      ['/dev/zero', 'a character device'],
+      [work, 'a directory'],
+    ] as const) {
       const r = await cli('validate', file);
       expect(r).toMatchObject({ exitCode: 2, stderr: `${file}: ${kind}, not a regular file` });
     }
   });
 
-  it('plan --out does not follow a planted symlink, and refuses a file, an unwritable place, a directory in a file\'s place and a foreign directory, writing nothing, in one line', async () => {
+  it("plan --out does not follow a planted symlink, and refuses a file, an unwritable place, a directory in a file's place and a foreign directory, writing nothing, in one line", async () => {
     const spec = await writeSpec('plan-target', full());
     const victim = join(work, 'victim');
     await writeFile(victim, 'root only\n');
@@ -281,7 +336,10 @@ describe('hostile input through the CLI (validate, plan --out, retry --vars)', (
   });
 
   it('gives a bad --address one line and exit 2', async () => {
-    expect(await cli('--address', 'no port here', 'status', 'install-x')).toMatchObject({ exitCode: 2, stderr: '--address no port here: expected host:port, such as localhost:7233' });
+    expect(await cli('--address', 'no port here', 'status', 'install-x')).toMatchObject({
+      exitCode: 2,
+      stderr: '--address no port here: expected host:port, such as localhost:7233',
+    });
   });
 });
 
@@ -313,7 +371,12 @@ describe('hostile values in the files Ansible reads (real ansible-playbook, ever
   function hostileManagedSpec(dir: string): Installation {
     const doc = fullManaged();
     doc.spec.katonic.fqdn = payload(dir);
-    Object.assign(doc.spec.managed, { context: payload(dir), registry: payload(dir), blobStore: { kind: 's3', bucket: payload(dir), region: payload(dir) }, pools: { platform: payload(dir) } });
+    Object.assign(doc.spec.managed, {
+      context: payload(dir),
+      registry: payload(dir),
+      blobStore: { kind: 's3', bucket: payload(dir), region: payload(dir) },
+      pools: { platform: payload(dir) },
+    });
     doc.spec.extraVars = { note: payload(dir), labels: { [payload(dir)]: payload(dir) } };
     return doc as Installation;
   }
@@ -327,7 +390,8 @@ describe('hostile values in the files Ansible reads (real ansible-playbook, ever
     const layout = runLayout(join(work, name), doc.metadata.name);
     const operatorVars = { standin_repeat: payload(untagged ? controlMarkers : markers), note: payload(untagged ? controlMarkers : markers) };
     const files = renderRunFiles(doc, layout);
-    for (const phase of ['preflight', 'kubespray', 'storage', 'katonic'] as const) files.set(layout.extraVarsFile(phase), renderExtraVars(doc, layout, phase, operatorVars));
+    for (const phase of ['preflight', 'kubespray', 'storage', 'katonic'] as const)
+      files.set(layout.extraVarsFile(phase), renderExtraVars(doc, layout, phase, operatorVars));
     for (const [path, text] of files) {
       await mkdir(dirname(path), { recursive: true });
       // The control: the same data with every !unsafe tag dropped.
@@ -336,7 +400,10 @@ describe('hostile values in the files Ansible reads (real ansible-playbook, ever
     return { layout, operatorVars };
   }
 
-  async function ansible(layout: RunLayout, run: { playbook: string; phase: 'preflight' | 'kubespray' | 'storage' | 'katonic'; inventory?: string; check?: boolean; ssh?: boolean; cwd?: string }) {
+  async function ansible(
+    layout: RunLayout,
+    run: { playbook: string; phase: 'preflight' | 'kubespray' | 'storage' | 'katonic'; inventory?: string; check?: boolean; ssh?: boolean; cwd?: string },
+  ) {
     const phaseDir = layout.phaseDir(run.phase);
     await mkdir(join(phaseDir, 'tmp'), { recursive: true });
     const key = join(work, 'dummy-key');
@@ -349,7 +416,12 @@ describe('hostile values in the files Ansible reads (real ansible-playbook, ever
       check: run.check,
       ssh: run.ssh ? { privateKeyFile: key, keyRef: 'file:dummy-key', knownHosts: join(work, 'known_hosts'), controlDir: work } : undefined,
     });
-    const r = await execa(command.file, command.args, { env: { ...command.env, ANSIBLE_TIMEOUT: '5' }, cwd: run.cwd ?? phaseDir, reject: false, timeout: 120_000 });
+    const r = await execa(command.file, command.args, {
+      env: { ...command.env, ANSIBLE_TIMEOUT: '5' },
+      cwd: run.cwd ?? phaseDir,
+      reject: false,
+      timeout: 120_000,
+    });
     // Ansible got as far as the playbook: the inventory and every vars file were loaded.
     expect([run.playbook, String(r.stdout)]).toEqual([run.playbook, expect.stringContaining('"event": "playbook_start"')]);
     return r;

@@ -39,11 +39,13 @@ print(json.dumps(out))
 
 async function readWithAnsible(texts: string[]): Promise<unknown[]> {
   const dir = await mkdtemp(join(tmpdir(), 'katonic-inert-'));
-  const files = await Promise.all(texts.map(async (text, i) => {
-    const file = join(dir, `${i}.yml`);
-    await writeFile(file, text);
-    return file;
-  }));
+  const files = await Promise.all(
+    texts.map(async (text, i) => {
+      const file = join(dir, `${i}.yml`);
+      await writeFile(file, text);
+      return file;
+    }),
+  );
   const r = await execa(PYTHON, ['-c', ANSIBLE_READ, ...files], { reject: false, maxBuffer: 64 * 1024 * 1024 });
   if (r.exitCode !== 0) throw new Error(`ansible's loader refused the files: ${r.stderr}`);
   return JSON.parse(r.stdout) as unknown[];
@@ -52,7 +54,16 @@ async function readWithAnsible(texts: string[]): Promise<unknown[]> {
 describe('inert YAML for Ansible (pure writer, ansible-core loader)', () => {
   it('tags every string, keeps numbers, booleans and null typed, and the installer templates as templates', () => {
     const text = inertYaml(
-      { host: '10.0.0.1', port: 22, gpu: false, none: null, list: ['a', 1], interpreter: new AnsibleTemplate('{{ ansible_playbook_python }}'), empty: {}, nothing: [] },
+      {
+        host: '10.0.0.1',
+        port: 22,
+        gpu: false,
+        none: null,
+        list: ['a', 1],
+        interpreter: new AnsibleTemplate('{{ ansible_playbook_python }}'),
+        empty: {},
+        nothing: [],
+      },
       ['header'],
     );
     expect(text).toBe(

@@ -37,7 +37,9 @@ describe('inventory generation (pure, golden files)', () => {
 
   it('gives Kubespray an IP for ip/access_ip, never a host name', () => {
     const hosts = files.get(layout.hostsFile)!;
-    expect(hosts).toContain('    worker-2:\n      ansible_host: !unsafe "worker-2.acme.internal"\n      ip: !unsafe "10.0.0.22"\n      access_ip: !unsafe "10.0.0.22"\n');
+    expect(hosts).toContain(
+      '    worker-2:\n      ansible_host: !unsafe "worker-2.acme.internal"\n      ip: !unsafe "10.0.0.22"\n      access_ip: !unsafe "10.0.0.22"\n',
+    );
     const noIp = structuredClone(parsed.spec);
     delete noIp.spec.onprem!.nodes[4]!.ip;
     const text = renderRunFiles(noIp, layout).get(layout.hostsFile)!;

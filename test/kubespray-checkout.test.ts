@@ -24,14 +24,22 @@ async function newLayoutCheckout(release: string, versions: string[]): Promise<s
     `kube_version: "{{ (kubelet_checksums['amd64'] | dict2items)[0].key }}"\nkube_version_min_required: "{{ (kubelet_checksums['amd64'] | dict2items)[-1].key }}"\n`,
   );
   const map = (name: string) => `${name}:\n  amd64:\n${versions.map((v) => `    ${v}: sha256:${'0'.repeat(64)}`).join('\n')}\n`;
-  await writeFile(join(dir, 'roles/kubespray_defaults/vars/main/checksums.yml'), ['kubelet_checksums', 'kubeadm_checksums', 'kubectl_checksums'].map(map).join(''));
+  await writeFile(
+    join(dir, 'roles/kubespray_defaults/vars/main/checksums.yml'),
+    ['kubelet_checksums', 'kubeadm_checksums', 'kubectl_checksums'].map(map).join(''),
+  );
   return dir;
 }
 
 describe('Kubespray checkout: the versions it installs, read from the checkout', () => {
   it('reads the stand-in, which carries the files of Kubespray v2.31.0', async () => {
     const found = checkout(readCheckout(await checkoutFiles(STANDIN)));
-    expect(found).toMatchObject({ release: 'v2.31.0 (galaxy.yml)', defaultVersion: '1.35.4', minVersion: '1.33.0', checksumsPath: 'roles/kubespray_defaults/vars/main/checksums.yml' });
+    expect(found).toMatchObject({
+      release: 'v2.31.0 (galaxy.yml)',
+      defaultVersion: '1.35.4',
+      minVersion: '1.33.0',
+      checksumsPath: 'roles/kubespray_defaults/vars/main/checksums.yml',
+    });
     expect(found.versions).toHaveLength(25);
     expect(kubeVersionRefusal(found, '1.33.7')).toBeUndefined();
     expect(kubeVersionRefusal(found, 'v1.35.4')).toBeUndefined();
@@ -58,7 +66,13 @@ describe('Kubespray checkout: the versions it installs, read from the checkout',
       spec: {
         flow: 'onprem',
         katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' },
-        onprem: { kubespray: { dir, version: 'v2.40.0' }, kubeVersion: '1.38.1', connection: 'local', nodes: [{ name: 'n1', address: '127.0.0.1', roles: ['control-plane', 'etcd', 'worker'] }], storage: { kind: 'nfs', nfs: { server: '127.0.0.1', path: '/x' } } },
+        onprem: {
+          kubespray: { dir, version: 'v2.40.0' },
+          kubeVersion: '1.38.1',
+          connection: 'local',
+          nodes: [{ name: 'n1', address: '127.0.0.1', roles: ['control-plane', 'etcd', 'worker'] }],
+          storage: { kind: 'nfs', nfs: { server: '127.0.0.1', path: '/x' } },
+        },
       },
     };
     expect(validateSpec(spec).ok).toBe(true);
@@ -66,7 +80,9 @@ describe('Kubespray checkout: the versions it installs, read from the checkout',
 
   it('reads the layout of Kubespray v2.24 to v2.27, with literal defaults (only versions from the minimum on count)', () => {
     // As in v2.26.0: roles/kubespray-defaults/defaults/main/{main,checksums}.yml, versions with a "v".
-    const checksums = ['kubelet', 'kubeadm', 'kubectl'].map((b) => `${b}_checksums:\n  amd64:\n    v1.30.4: sha256:a\n    v1.29.8: sha256:b\n    v1.28.13: sha256:c\n    v1.27.16: sha256:d\n`).join('');
+    const checksums = ['kubelet', 'kubeadm', 'kubectl']
+      .map((b) => `${b}_checksums:\n  amd64:\n    v1.30.4: sha256:a\n    v1.29.8: sha256:b\n    v1.28.13: sha256:c\n    v1.27.16: sha256:d\n`)
+      .join('');
     const found = checkout(
       readCheckout({
         dir: '/opt/kubespray',
@@ -87,6 +103,8 @@ describe('Kubespray checkout: the versions it installs, read from the checkout',
     const broken = await mkdtemp(join(tmpdir(), 'broken-kubespray-'));
     await cp(join(STANDIN, 'roles'), join(broken, 'roles'), { recursive: true });
     await writeFile(join(broken, 'roles/kubespray_defaults/vars/main/checksums.yml'), 'kubelet_checksums: [unclosed\n');
-    expect(readCheckout(await checkoutFiles(broken))).toMatchObject({ problem: expect.stringMatching(/^Kubespray at .*: cannot read roles\/kubespray_defaults\/vars\/main\/checksums\.yml: /) });
+    expect(readCheckout(await checkoutFiles(broken))).toMatchObject({
+      problem: expect.stringMatching(/^Kubespray at .*: cannot read roles\/kubespray_defaults\/vars\/main\/checksums\.yml: /),
+    });
   });
 });

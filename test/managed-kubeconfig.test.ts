@@ -15,10 +15,25 @@ function eksKubeconfig(exec: Record<string, unknown>): string {
   return yaml.dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'arn:aws:eks:us-east-1:123456789012:cluster/acme', cluster: { server: 'https://ABCDEF.gr7.us-east-1.eks.amazonaws.com', 'certificate-authority-data': CA } }],
-    contexts: [{ name: 'arn:aws:eks:us-east-1:123456789012:cluster/acme', context: { cluster: 'arn:aws:eks:us-east-1:123456789012:cluster/acme', user: 'arn:aws:eks:us-east-1:123456789012:cluster/acme' } }],
+    clusters: [
+      {
+        name: 'arn:aws:eks:us-east-1:123456789012:cluster/acme',
+        cluster: { server: 'https://ABCDEF.gr7.us-east-1.eks.amazonaws.com', 'certificate-authority-data': CA },
+      },
+    ],
+    contexts: [
+      {
+        name: 'arn:aws:eks:us-east-1:123456789012:cluster/acme',
+        context: { cluster: 'arn:aws:eks:us-east-1:123456789012:cluster/acme', user: 'arn:aws:eks:us-east-1:123456789012:cluster/acme' },
+      },
+    ],
     'current-context': 'arn:aws:eks:us-east-1:123456789012:cluster/acme',
-    users: [{ name: 'arn:aws:eks:us-east-1:123456789012:cluster/acme', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', interactiveMode: 'IfAvailable', ...exec } } }],
+    users: [
+      {
+        name: 'arn:aws:eks:us-east-1:123456789012:cluster/acme',
+        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', interactiveMode: 'IfAvailable', ...exec } },
+      },
+    ],
   });
 }
 
@@ -27,14 +42,21 @@ const users = (text: string) => (yaml.load(text) as any).users;
 
 describe('managed kubeconfigs (pure)', () => {
   it('makes relative paths absolute against the kubeconfig directory, and gives an exec plugin KUBERNETES_EXEC_INFO', () => {
-    const text = eksKubeconfig({ command: './bin/get-token', args: ['eks', 'get-token', '--cluster-name', 'acme'], env: [{ name: 'AWS_PROFILE', value: 'acme' }] });
+    const text = eksKubeconfig({
+      command: './bin/get-token',
+      args: ['eks', 'get-token', '--cluster-name', 'acme'],
+      env: [{ name: 'AWS_PROFILE', value: 'acme' }],
+    });
     const prepared = prepareKubeconfig(text, { baseDir: '/etc/katonic' });
     expect(prepared.exec).toEqual({
       user: 'arn:aws:eks:us-east-1:123456789012:cluster/acme',
       apiVersion: 'client.authentication.k8s.io/v1beta1',
       command: '/etc/katonic/bin/get-token',
       args: ['eks', 'get-token', '--cluster-name', 'acme'],
-      env: { AWS_PROFILE: 'acme', KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}' },
+      env: {
+        AWS_PROFILE: 'acme',
+        KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}',
+      },
     });
     expect(users(prepared.text)[0].user.exec.command).toBe('/etc/katonic/bin/get-token');
     // A bare command is looked up in PATH, as kubectl does.
@@ -49,15 +71,21 @@ describe('managed kubeconfigs (pure)', () => {
   });
 
   it('refuses a plugin that needs an interactive login', () => {
-    expect(() => prepareKubeconfig(eksKubeconfig({ command: 'kubelogin', interactiveMode: 'Always' }), {})).toThrow(/wants an interactive login.*kubelogin: -l azurecli/);
+    expect(() => prepareKubeconfig(eksKubeconfig({ command: 'kubelogin', interactiveMode: 'Always' }), {})).toThrow(
+      /wants an interactive login.*kubelogin: -l azurecli/,
+    );
   });
 
   it('checks what a plugin printed as kubectl does', () => {
     const v1beta1 = 'client.authentication.k8s.io/v1beta1';
     expect(execCredentialProblem(JSON.stringify({ kind: 'ExecCredential', apiVersion: v1beta1, status: { token: 't' } }), v1beta1)).toBeUndefined();
     expect(execCredentialProblem('not json', v1beta1)).toBe('it did not print an ExecCredential as JSON');
-    expect(execCredentialProblem(JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1', status: { token: 't' } }), v1beta1)).toMatch(/asks for client.authentication.k8s.io\/v1beta1/);
-    expect(execCredentialProblem(JSON.stringify({ kind: 'ExecCredential', apiVersion: v1beta1, status: {} }), v1beta1)).toMatch(/neither a token nor a client certificate/);
+    expect(
+      execCredentialProblem(JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1', status: { token: 't' } }), v1beta1),
+    ).toMatch(/asks for client.authentication.k8s.io\/v1beta1/);
+    expect(execCredentialProblem(JSON.stringify({ kind: 'ExecCredential', apiVersion: v1beta1, status: {} }), v1beta1)).toMatch(
+      /neither a token nor a client certificate/,
+    );
   });
 });
 
@@ -67,7 +95,11 @@ describe('managed kubeconfigs on the worker: the exec plugin is run once, under 
     apiVersion: 'katonic.ai/v1',
     kind: 'Installation',
     metadata: { name: 'acme-eks' },
-    spec: { flow: 'eks', katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' }, managed: { kubeconfigRef: ref, blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' } } },
+    spec: {
+      flow: 'eks',
+      katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' },
+      managed: { kubeconfigRef: ref, blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' } },
+    },
   });
   async function plugin(name: string, script: string): Promise<string> {
     const file = join(dir, 'bin', name);
@@ -116,7 +148,9 @@ printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1be
     expect((await failure(`file:${join(dir, 'missing.kubeconfig')}`)).message).toMatch(/command not-there\) could not be started: no such command$/);
     const noisy = await plugin('noisy', 'echo "Opening a browser for you to log in"');
     await writeFile(join(dir, 'noisy.kubeconfig'), eksKubeconfig({ command: noisy }));
-    expect((await failure(`file:${join(dir, 'noisy.kubeconfig')}`)).message).toMatch(/command noisy\) gave no credential: it did not print an ExecCredential as JSON$/);
+    expect((await failure(`file:${join(dir, 'noisy.kubeconfig')}`)).message).toMatch(
+      /command noisy\) gave no credential: it did not print an ExecCredential as JSON$/,
+    );
     // stdin is closed: a plugin waiting for an answer ends at once instead of hanging the phase.
     const asking = await plugin('asking', 'read answer || { echo "no terminal to ask on" >&2; exit 1; }');
     await writeFile(join(dir, 'asking.kubeconfig'), eksKubeconfig({ command: asking }));
@@ -124,10 +158,16 @@ printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1be
   });
 
   it('an unreadable reference or a broken kubeconfig names the reference only', async () => {
-    expect(await failure('env:KATONIC_TEST_NO_SUCH_KUBECONFIG')).toMatchObject({ type: 'SecretMissing', message: 'secret env:KATONIC_TEST_NO_SUCH_KUBECONFIG: the worker has no environment variable KATONIC_TEST_NO_SUCH_KUBECONFIG' });
+    expect(await failure('env:KATONIC_TEST_NO_SUCH_KUBECONFIG')).toMatchObject({
+      type: 'SecretMissing',
+      message: 'secret env:KATONIC_TEST_NO_SUCH_KUBECONFIG: the worker has no environment variable KATONIC_TEST_NO_SUCH_KUBECONFIG',
+    });
     await writeFile(join(dir, 'broken.kubeconfig'), `token: ${SECRET_TOKEN}\n`);
     const err = await failure(`file:${join(dir, 'broken.kubeconfig')}`);
-    expect(err).toMatchObject({ type: 'KubeconfigInvalid', message: `preflight: the kubeconfig file:${join(dir, 'broken.kubeconfig')} is not a kubeconfig (expected clusters, contexts and users)` });
+    expect(err).toMatchObject({
+      type: 'KubeconfigInvalid',
+      message: `preflight: the kubeconfig file:${join(dir, 'broken.kubeconfig')} is not a kubeconfig (expected clusters, contexts and users)`,
+    });
     expect(err.message).not.toContain(SECRET_TOKEN);
   });
 });

@@ -17,7 +17,12 @@ const specOf = (cloud: Cloud, edit?: (doc: Installation) => void) => spec(cloud 
 
 /** The cluster as the activity reads it, from API objects shaped like the service's. */
 function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = SERVER_VERSION[cloud]): ObservedManagedCluster {
-  return { serverVersion, nodes: objects.nodes.map(observedNode), daemonSets: objects.daemonSets.map(observedDaemonSet), csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!) };
+  return {
+    serverVersion,
+    nodes: objects.nodes.map(observedNode),
+    daemonSets: objects.daemonSets.map(observedDaemonSet),
+    csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!),
+  };
 }
 const failed = (findings: Finding[]) => findings.filter((f) => f.result === 'failed');
 
@@ -26,7 +31,17 @@ describe('managed preflight rules (pure)', () => {
     const report = managedPreflightReport(observe(cloud), managedRequirements(specOf(cloud)));
     expect(failed(report.findings)).toEqual([]);
     expect(report.passed).toBe(true);
-    expect(report.findings.map((f) => f.rule)).toEqual(['server-version', 'container-runtime', 'node-pools', 'node-pools', 'gpu-pool', 'network-policy', 'csi-drivers', 'csi-drivers', 'ingress-fqdn']);
+    expect(report.findings.map((f) => f.rule)).toEqual([
+      'server-version',
+      'container-runtime',
+      'node-pools',
+      'node-pools',
+      'gpu-pool',
+      'network-policy',
+      'csi-drivers',
+      'csi-drivers',
+      'ingress-fqdn',
+    ]);
     const platform = report.findings.find((f) => f.object.startsWith('platform pool'));
     expect(platform?.object).toBe(`platform pool (${cloud === 'eks' ? 'eks.amazonaws.com/nodegroup' : 'kubernetes.azure.com/agentpool'}=platform)`);
     // Capacity is what is compared; allocatable is shown beside it.
@@ -51,8 +66,16 @@ describe('managed preflight rules (pure)', () => {
     expect(report.passed).toBe(false);
     expect(failed(report.findings).map((f) => [f.rule, f.object, f.observed])).toEqual([
       ['container-runtime', 'Node ip-10-0-1-10.ec2.internal', 'docker://20.10.25 on Kubernetes v1.30.4-eks-a737599'],
-      ['node-pools', 'Nodes ip-10-0-2-10.ec2.internal, ip-10-0-2-11.ec2.internal of the compute pool (eks.amazonaws.com/nodegroup=compute)', '4 CPUs (2 of 2 nodes)'],
-      ['network-policy', 'kube-system, calico-system', 'no NetworkPolicy-capable CNI (DaemonSets: aws-node, kube-proxy, ebs-csi-node, efs-csi-node; the AWS network policy agent is present but not enabled)'],
+      [
+        'node-pools',
+        'Nodes ip-10-0-2-10.ec2.internal, ip-10-0-2-11.ec2.internal of the compute pool (eks.amazonaws.com/nodegroup=compute)',
+        '4 CPUs (2 of 2 nodes)',
+      ],
+      [
+        'network-policy',
+        'kube-system, calico-system',
+        'no NetworkPolicy-capable CNI (DaemonSets: aws-node, kube-proxy, ebs-csi-node, efs-csi-node; the AWS network policy agent is present but not enabled)',
+      ],
     ]);
     expect(failed(report.findings)[0]?.expected).toContain('Docker is deprecated as a container runtime from Kubernetes 1.21');
     const text = formatManagedReport(report);
@@ -65,7 +88,9 @@ describe('managed preflight rules (pure)', () => {
       node('aks', { name: 'aks-platform-0', pool: 'platform', runtime: 'docker://19.3.14', kubeletVersion: 'v1.20.9' }),
       node('aks', { name: 'aks-compute-0', pool: 'compute', runtime: 'cri-o://1.29.1' }),
     ];
-    const findings = managedPreflightReport(observe('aks', clusterObjects('aks', 0, { nodes }), 'v1.20.9'), managedRequirements(specOf('aks'))).findings.filter((f) => f.rule === 'container-runtime');
+    const findings = managedPreflightReport(observe('aks', clusterObjects('aks', 0, { nodes }), 'v1.20.9'), managedRequirements(specOf('aks'))).findings.filter(
+      (f) => f.rule === 'container-runtime',
+    );
     expect(findings.map((f) => [f.result, f.object])).toEqual([
       ['warning', 'Node aks-platform-0'],
       ['failed', 'Node aks-compute-0'],
@@ -90,19 +115,21 @@ describe('managed preflight rules (pure)', () => {
       ...Array.from({ length: 400 }, (_, i) => node('eks', { name: `compute-${i}`, pool: 'compute', memoryGiB: 8 })),
     ];
     const [finding] = failed(managedPreflightReport(observe('eks', clusterObjects('eks', 0, { nodes })), managedRequirements(specOf('eks'))).findings);
-    expect(finding?.object).toBe('Nodes compute-0, compute-1, compute-2, compute-3, compute-4 and 395 more of the compute pool (eks.amazonaws.com/nodegroup=compute)');
+    expect(finding?.object).toBe(
+      'Nodes compute-0, compute-1, compute-2, compute-3, compute-4 and 395 more of the compute pool (eks.amazonaws.com/nodegroup=compute)',
+    );
     expect(finding?.observed).toBe('7.9 GiB memory (400 of 400 nodes)');
   });
 
   it('checks a GPU pool named in the spec for nvidia.com/gpu, and takes the spec minimums', () => {
-    const nodes = [
-      ...clusterObjects('eks', 1).nodes,
-      node('eks', { name: 'gpu-0', pool: 'gpu', gpus: 1 }),
-      node('eks', { name: 'gpu-1', pool: 'gpu' }),
-    ];
+    const nodes = [...clusterObjects('eks', 1).nodes, node('eks', { name: 'gpu-0', pool: 'gpu', gpus: 1 }), node('eks', { name: 'gpu-1', pool: 'gpu' })];
     const withGpu = specOf('eks', (doc) => (doc.spec.managed!.pools = { gpu: 'gpu' }));
-    const gpu = managedPreflightReport(observe('eks', clusterObjects('eks', 0, { nodes })), managedRequirements(withGpu)).findings.filter((f) => f.rule === 'gpu-pool');
-    expect(gpu.map((f) => [f.result, f.object, f.observed])).toEqual([['failed', 'Node gpu-1 of the gpu pool (eks.amazonaws.com/nodegroup=gpu)', 'no nvidia.com/gpu (1 of 2 nodes)']]);
+    const gpu = managedPreflightReport(observe('eks', clusterObjects('eks', 0, { nodes })), managedRequirements(withGpu)).findings.filter(
+      (f) => f.rule === 'gpu-pool',
+    );
+    expect(gpu.map((f) => [f.result, f.object, f.observed])).toEqual([
+      ['failed', 'Node gpu-1 of the gpu pool (eks.amazonaws.com/nodegroup=gpu)', 'no nvidia.com/gpu (1 of 2 nodes)'],
+    ]);
     const small = specOf('eks', (doc) => (doc.spec.managed!.preflight = { compute: { cpus: 4, memoryGb: 16 } }));
     const smallNodes = [node('eks', { name: 'p', pool: 'platform' }), node('eks', { name: 'c', pool: 'compute', cpus: 4, memoryGiB: 16 })];
     expect(managedPreflightReport(observe('eks', clusterObjects('eks', 0, { nodes: smallNodes })), managedRequirements(small)).passed).toBe(true);
@@ -118,7 +145,9 @@ describe('managed preflight rules (pure)', () => {
   it('reports a missing CSI driver with where to get it; an ignored rule is reported as ignored', () => {
     const objects = { ...clusterObjects('eks'), csiDrivers: clusterObjects('eks').csiDrivers.filter((d) => d.metadata?.name !== 'efs.csi.aws.com') };
     const report = managedPreflightReport(observe('eks', objects), managedRequirements(specOf('eks')));
-    expect(failed(report.findings).map((f) => [f.object, f.observed, f.expected])).toEqual([['CSIDriver efs.csi.aws.com', 'not installed', 'the Amazon EFS CSI driver (EKS add-on aws-efs-csi-driver), for kfs']]);
+    expect(failed(report.findings).map((f) => [f.object, f.observed, f.expected])).toEqual([
+      ['CSIDriver efs.csi.aws.com', 'not installed', 'the Amazon EFS CSI driver (EKS add-on aws-efs-csi-driver), for kfs'],
+    ]);
     const ignoring = specOf('eks', (doc) => (doc.spec.managed!.preflight = { ignore: ['csi-drivers'] }));
     const ignored = managedPreflightReport(observe('eks', objects), managedRequirements(ignoring));
     expect(ignored.passed).toBe(true);

@@ -21,13 +21,17 @@ describe('the managed section of the install spec (pure)', () => {
   it('an eks flow with an Azure blob store is one error naming both fields', () => {
     const doc = load('acme-eks.yaml');
     doc.spec.managed.blobStore = { kind: 'azureBlob', account: 'acmekatonic', container: 'backups' };
-    expect(errorsOf(doc)).toEqual(['spec.managed.blobStore.kind: expected s3 when spec.flow is eks: EKS keeps backups, logs and project data in its native blob store, not azureBlob']);
+    expect(errorsOf(doc)).toEqual([
+      'spec.managed.blobStore.kind: expected s3 when spec.flow is eks: EKS keeps backups, logs and project data in its native blob store, not azureBlob',
+    ]);
   });
 
   it('an aks flow with an S3 bucket is the same error the other way round', () => {
     const doc = load('acme-aks.yaml');
     doc.spec.managed.blobStore = { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' };
-    expect(errorsOf(doc)).toEqual(['spec.managed.blobStore.kind: expected azureBlob when spec.flow is aks: AKS keeps backups, logs and project data in its native blob store, not s3']);
+    expect(errorsOf(doc)).toEqual([
+      'spec.managed.blobStore.kind: expected azureBlob when spec.flow is aks: AKS keeps backups, logs and project data in its native blob store, not s3',
+    ]);
   });
 
   it('refuses onprem settings in a managed spec, and managed settings in an on-prem spec', () => {
@@ -50,10 +54,14 @@ describe('the managed section of the install spec (pure)', () => {
   it('needs the EFS file system on EKS and refuses one on AKS', () => {
     const eks = load('acme-eks.yaml');
     delete eks.spec.managed.storage;
-    expect(errorsOf(eks)).toEqual(['spec.managed.storage.kfs.fileSystemId: required when spec.flow is eks: the EFS file system that backs kfs (ReadWriteMany)']);
+    expect(errorsOf(eks)).toEqual([
+      'spec.managed.storage.kfs.fileSystemId: required when spec.flow is eks: the EFS file system that backs kfs (ReadWriteMany)',
+    ]);
     const aks = load('acme-aks.yaml');
     aks.spec.managed.storage = { kfs: { fileSystemId: 'fs-0123456789abcdef0' } };
-    expect(errorsOf(aks)).toEqual(['spec.managed.storage.kfs.fileSystemId: expected no fileSystemId when spec.flow is aks: kfs is Azure Files, a share per volume']);
+    expect(errorsOf(aks)).toEqual([
+      'spec.managed.storage.kfs.fileSystemId: expected no fileSystemId when spec.flow is aks: kfs is Azure Files, a share per volume',
+    ]);
   });
 
   it("checks kdisk's type against the cloud, and provisioned IOPS against the type", () => {

@@ -49,8 +49,18 @@ describe('managed StorageClasses (pure)', () => {
 
   it('AKS: kdisk on Azure Disk with premium disks, kfs on Azure Files, Immediate', () => {
     const objects = classes('acme-aks.yaml');
-    expect(byName(objects, 'kdisk')).toMatchObject({ provisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_LRS', cachingMode: 'ReadOnly' }, volumeBindingMode: 'WaitForFirstConsumer', metadata: { labels: MARK } });
-    expect(byName(objects, 'kfs')).toMatchObject({ provisioner: 'file.csi.azure.com', parameters: { skuName: 'Standard_LRS' }, volumeBindingMode: 'Immediate', metadata: { labels: MARK } });
+    expect(byName(objects, 'kdisk')).toMatchObject({
+      provisioner: 'disk.csi.azure.com',
+      parameters: { skuName: 'Premium_LRS', cachingMode: 'ReadOnly' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      metadata: { labels: MARK },
+    });
+    expect(byName(objects, 'kfs')).toMatchObject({
+      provisioner: 'file.csi.azure.com',
+      parameters: { skuName: 'Standard_LRS' },
+      volumeBindingMode: 'Immediate',
+      metadata: { labels: MARK },
+    });
     expect(byName(objects, 'kfs')?.mountOptions).toContain('mfsymlinks');
   });
 

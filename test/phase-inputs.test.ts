@@ -35,7 +35,12 @@ function changedPhases(a: Installation, b: Installation): string[] {
 /** The value with the keys of every object in reverse order. */
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   return value;
 }
 
@@ -71,7 +76,15 @@ describe('phase input hashes (pure)', () => {
 
     it('hashes every phase of the flow', () => {
       expect(Object.keys(phaseInputHashes(acme))).toEqual(phasesOf('onprem'));
-      const managed = { ...acme, spec: { ...acme.spec, flow: 'aks' as const, onprem: undefined, managed: { kubeconfigRef: 'env:KUBECONFIG_AKS', blobStore: { kind: 'azureBlob' as const, account: 'acmekatonic', container: 'backups' } } } };
+      const managed = {
+        ...acme,
+        spec: {
+          ...acme.spec,
+          flow: 'aks' as const,
+          onprem: undefined,
+          managed: { kubeconfigRef: 'env:KUBECONFIG_AKS', blobStore: { kind: 'azureBlob' as const, account: 'acmekatonic', container: 'backups' } },
+        },
+      };
       expect(Object.keys(phaseInputHashes(managed))).toEqual(['preflight', 'storage-classes', 'katonic', 'verify']);
     });
 
@@ -79,16 +92,24 @@ describe('phase input hashes (pure)', () => {
       const reordered = ACME_TEXT.replace(
         'katonic: {version: "4.5", fqdn: mlops.acme.com, roleDir: /opt/katonic/roles/katonic}',
         'katonic: {roleDir: /opt/katonic/roles/katonic, fqdn: mlops.acme.com, version: "4.5"}',
-      ).replace('storage: {kind: nfs, nfs: {server: 10.0.0.5, path: /exports/katonic}}', 'storage: {nfs: {path: /exports/katonic, server: 10.0.0.5}, kind: nfs}');
+      ).replace(
+        'storage: {kind: nfs, nfs: {server: 10.0.0.5, path: /exports/katonic}}',
+        'storage: {nfs: {path: /exports/katonic, server: 10.0.0.5}, kind: nfs}',
+      );
       expect(reordered).not.toBe(ACME_TEXT);
       expect(phaseInputHashes(parse(reordered))).toEqual(phaseInputHashes(acme));
       expect(phaseInputHashes(reverseKeys(acme) as Installation)).toEqual(phaseInputHashes(acme));
     });
 
     it('does not depend on the metadata (name, ticket)', () => {
-      expect(changedPhases(acme, acmeWith((d) => {
-        d.metadata.ticket = 'OPS-999';
-      }))).toEqual([]);
+      expect(
+        changedPhases(
+          acme,
+          acmeWith((d) => {
+            d.metadata.ticket = 'OPS-999';
+          }),
+        ),
+      ).toEqual([]);
     });
 
     it('reruns katonic, and inventory (which writes the Katonic vars), when spec.katonic.version changes; not kubespray or storage', () => {
@@ -124,21 +145,41 @@ describe('phase input hashes (pure)', () => {
     });
 
     it('reruns only kubespray and inventory for a new Kubernetes version, only kubespray for a new Kubespray', () => {
-      expect(changedPhases(acme, acmeWith((d) => {
-        onpremOf(d).kubeVersion = 'v1.33.1';
-      }))).toEqual(['inventory', 'kubespray']);
-      expect(changedPhases(acme, acmeWith((d) => {
-        onpremOf(d).kubespray.version = 'v2.32.0';
-      }))).toEqual(['kubespray']);
+      expect(
+        changedPhases(
+          acme,
+          acmeWith((d) => {
+            onpremOf(d).kubeVersion = 'v1.33.1';
+          }),
+        ),
+      ).toEqual(['inventory', 'kubespray']);
+      expect(
+        changedPhases(
+          acme,
+          acmeWith((d) => {
+            onpremOf(d).kubespray.version = 'v2.32.0';
+          }),
+        ),
+      ).toEqual(['kubespray']);
     });
 
     it('reruns only storage for a new NFS export, only preflight for new minimums', () => {
-      expect(changedPhases(acme, acmeWith((d) => {
-        onpremOf(d).storage.nfs = { server: '10.0.0.5', path: '/exports/other' };
-      }))).toEqual(['storage']);
-      expect(changedPhases(acme, acmeWith((d) => {
-        onpremOf(d).preflight = { worker: { cpus: 4 } };
-      }))).toEqual(['preflight']);
+      expect(
+        changedPhases(
+          acme,
+          acmeWith((d) => {
+            onpremOf(d).storage.nfs = { server: '10.0.0.5', path: '/exports/other' };
+          }),
+        ),
+      ).toEqual(['storage']);
+      expect(
+        changedPhases(
+          acme,
+          acmeWith((d) => {
+            onpremOf(d).preflight = { worker: { cpus: 4 } };
+          }),
+        ),
+      ).toEqual(['preflight']);
     });
 
     it('reruns every phase given the extra vars when they change', () => {

@@ -10,7 +10,15 @@ const history = historyFromJSON(JSON.parse(readFileSync(join(REPO_ROOT, 'test', 
 describe('phase times from a workflow history (pure)', () => {
   it('finds every activity with the times the server recorded', () => {
     const runs = activityRuns(history);
-    expect(runs.map((r) => r.activity)).toEqual(['preflight', 'writeInventory', 'runKubespray', 'prepareStorageNodes', 'applyStorageClasses', 'runKatonicRole', 'verifyCluster']);
+    expect(runs.map((r) => r.activity)).toEqual([
+      'preflight',
+      'writeInventory',
+      'runKubespray',
+      'prepareStorageNodes',
+      'applyStorageClasses',
+      'runKatonicRole',
+      'verifyCluster',
+    ]);
     // runKubespray: scheduled 18:59:47.965, completed 19:00:32.862.
     expect(activityDurationMs(runs, 'runKubespray')).toBeCloseTo(44_896, -1);
     expect(activityDurationMs(runs, 'noSuchActivity')).toBeUndefined();
@@ -18,7 +26,13 @@ describe('phase times from a workflow history (pure)', () => {
 
   it('measures the gaps between phases, not between the steps of one phase', () => {
     const gaps = phaseGaps('onprem', activityRuns(history));
-    expect(gaps.map((g) => `${g.from}>${g.to}`)).toEqual(['preflight>inventory', 'inventory>kubespray', 'kubespray>storage', 'storage>katonic', 'katonic>verify']);
+    expect(gaps.map((g) => `${g.from}>${g.to}`)).toEqual([
+      'preflight>inventory',
+      'inventory>kubespray',
+      'kubespray>storage',
+      'storage>katonic',
+      'katonic>verify',
+    ]);
     // preflight completed 18:59:22.323, writeInventory scheduled 18:59:22.845 and started 18:59:45.365.
     expect(gaps[0]!.toScheduledMs).toBeCloseTo(522, -1);
     expect(gaps[0]!.toStartedMs).toBeCloseTo(23_041, -1);

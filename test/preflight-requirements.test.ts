@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { OnpremSpec } from '../lib/spec/schema.js';
 import { parseSpecText } from '../lib/spec/validate.js';
-import { SEED_REQUIREMENTS, checkNodes, describeReport, hostShortfalls, osAccepted, requirementsFor, type HostFacts, type Requirements } from '../lib/preflight/requirements.js';
+import {
+  SEED_REQUIREMENTS,
+  checkNodes,
+  describeReport,
+  hostShortfalls,
+  osAccepted,
+  requirementsFor,
+  type HostFacts,
+  type Requirements,
+} from '../lib/preflight/requirements.js';
 import { fixture } from './support/repo.js';
 
 const GIB = 1024 ** 3;
@@ -45,7 +54,10 @@ describe('preflight requirements (pure)', () => {
     });
 
     it('take the overrides of spec.onprem.preflight field by field, keeping the seed for the rest', () => {
-      const onprem: OnpremSpec = { ...acmeOnprem(), preflight: { controlPlane: { osDiskGb: 50 }, worker: { cpus: 2, extraDiskGb: 0 }, acceptedOs: ['Ubuntu 22.04', 'Debian *'] } };
+      const onprem: OnpremSpec = {
+        ...acmeOnprem(),
+        preflight: { controlPlane: { osDiskGb: 50 }, worker: { cpus: 2, extraDiskGb: 0 }, acceptedOs: ['Ubuntu 22.04', 'Debian *'] },
+      };
       expect(requirementsFor(onprem)).toEqual({
         controlPlane: { cpus: 4, memoryGb: 8, osDiskGb: 50, extraDiskGb: 0 },
         worker: { cpus: 2, memoryGb: 16, osDiskGb: 30, extraDiskGb: 0 },
@@ -82,7 +94,9 @@ describe('preflight requirements (pure)', () => {
     });
 
     it('reports an OS disk of 0 GB when no filesystem is mounted at /', () => {
-      expect(hostShortfalls(host({ mounts: [{ mount: '/boot', device: '/dev/sda1', size_total: 100 * GIB }] }), ['control-plane'], seed)).toEqual(['OS disk of 0.0 GB, needs 30 GB']);
+      expect(hostShortfalls(host({ mounts: [{ mount: '/boot', device: '/dev/sda1', size_total: 100 * GIB }] }), ['control-plane'], seed)).toEqual([
+        'OS disk of 0.0 GB, needs 30 GB',
+      ]);
     });
 
     it('tolerates memory 5% under the nominal size (kernel and firmware reservations)', () => {
@@ -129,7 +143,10 @@ describe('preflight requirements (pure)', () => {
     });
 
     it('is not the disk mounted whole at / (as on the local demo VM: /dev/vda, no partitions)', () => {
-      const h = host({ mounts: [{ mount: '/', device: '/dev/vda', size_total: 256 * GIB }], devices: { vda: { sectors: sectorsOf(256), sectorsize: '512', partitions: [] } } });
+      const h = host({
+        mounts: [{ mount: '/', device: '/dev/vda', size_total: 256 * GIB }],
+        devices: { vda: { sectors: sectorsOf(256), sectorsize: '512', partitions: [] } },
+      });
       expect(hostShortfalls(h, ['worker'], seed)).toEqual(['no extra disk, needs one of 100 GB']);
     });
 
@@ -217,7 +234,9 @@ describe('preflight requirements (pure)', () => {
     it('accept a host matching any entry, and name them all when none matches', () => {
       const req = { ...seed, acceptedOs: ['Ubuntu 20.04', 'Ubuntu 22.04', 'Debian *'] };
       expect(hostShortfalls(host({ distribution: 'Debian', distribution_version: '11' }), ['control-plane'], req)).toEqual([]);
-      expect(hostShortfalls(host({ distribution: 'Rocky', distribution_version: '9.4' }), ['control-plane'], req)).toEqual(['OS Rocky 9.4, needs Ubuntu 20.04 or Ubuntu 22.04 or Debian *']);
+      expect(hostShortfalls(host({ distribution: 'Rocky', distribution_version: '9.4' }), ['control-plane'], req)).toEqual([
+        'OS Rocky 9.4, needs Ubuntu 20.04 or Ubuntu 22.04 or Debian *',
+      ]);
     });
   });
 
@@ -259,13 +278,25 @@ describe('preflight requirements (pure)', () => {
         { host: 'worker-2', lacks: ['no facts were gathered'] },
       ]);
       expect(describeReport(report)).toBe(
-        ['master-2: 2 CPUs, needs 4', 'worker-1: 4 CPUs, needs 8; 8.0 GB memory, needs 16 GB; no extra disk, needs one of 100 GB', 'worker-2: no facts were gathered'].join('\n'),
+        [
+          'master-2: 2 CPUs, needs 4',
+          'worker-1: 4 CPUs, needs 8; 8.0 GB memory, needs 16 GB; no extra disk, needs one of 100 GB',
+          'worker-2: no facts were gathered',
+        ].join('\n'),
       );
     });
 
     it("uses the spec's preflight overrides", () => {
-      const onprem: OnpremSpec = { ...acmeOnprem(), preflight: { controlPlane: { cpus: 1, memoryGb: 1, osDiskGb: 1 }, worker: { cpus: 1, memoryGb: 1, osDiskGb: 1, extraDiskGb: 0 }, acceptedOs: ['Debian *'] } };
-      const lab = (name: string): HostFacts => host({ host: name, processor_vcpus: 2, memtotal_mb: 2048, distribution: 'Debian', distribution_version: '12.11' });
+      const onprem: OnpremSpec = {
+        ...acmeOnprem(),
+        preflight: {
+          controlPlane: { cpus: 1, memoryGb: 1, osDiskGb: 1 },
+          worker: { cpus: 1, memoryGb: 1, osDiskGb: 1, extraDiskGb: 0 },
+          acceptedOs: ['Debian *'],
+        },
+      };
+      const lab = (name: string): HostFacts =>
+        host({ host: name, processor_vcpus: 2, memtotal_mb: 2048, distribution: 'Debian', distribution_version: '12.11' });
       const report = checkNodes(onprem, new Map(onprem.nodes.map((n) => [n.name, lab(n.name)])));
       expect(report).toEqual({ passed: true, hosts: onprem.nodes.map((n) => ({ host: n.name, lacks: [] })) });
     });

@@ -21,7 +21,13 @@ const sh = (command: string) => execa('sh', ['-c', command], { cwd: REPO_ROOT, r
 
 describe("the README's commands on this checkout", () => {
   it('has command lines to check, among them validate and plan of the demo spec', () => {
-    expect(runnable).toEqual(expect.arrayContaining(['npx kinstall --help', 'npx kinstall validate inventories/local-demo/install.yaml', 'npx kinstall plan inventories/local-demo/install.yaml']));
+    expect(runnable).toEqual(
+      expect.arrayContaining([
+        'npx kinstall --help',
+        'npx kinstall validate inventories/local-demo/install.yaml',
+        'npx kinstall plan inventories/local-demo/install.yaml',
+      ]),
+    );
     expect(synopses.length).toBeGreaterThan(5);
   });
 
@@ -37,7 +43,7 @@ describe("the README's commands on this checkout", () => {
     expect(String(r.stderr).split('\n').filter(Boolean)).toHaveLength(1);
   });
 
-  it.each(synopses)('%s: its verbs and options are the CLI\'s', async (synopsis) => {
+  it.each(synopses)("%s: its verbs and options are the CLI's", async (synopsis) => {
     const words = synopsis.replace(/^npx kinstall\s+/, '').split(/\s*\|\s*/);
     for (const form of words) {
       const verb = form.split(/\s+/)[0]!;

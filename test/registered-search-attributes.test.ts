@@ -12,7 +12,10 @@ async function countingConnection(): Promise<{ connection: Connection; real: Con
   const real = await Connection.connect({ address: process.env.KATONIC_TEST_TEMPORAL_ADDRESS! });
   const service = real.operatorService;
   const operatorService = new Proxy(service, {
-    get: (target, prop, receiver) => (prop === 'listSearchAttributes' ? (...args: Parameters<typeof service.listSearchAttributes>) => (asked++, target.listSearchAttributes(...args)) : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) =>
+      prop === 'listSearchAttributes'
+        ? (...args: Parameters<typeof service.listSearchAttributes>) => (asked++, target.listSearchAttributes(...args))
+        : Reflect.get(target, prop, receiver),
   });
   // The same connection seen through another object, whose operator service is the counting one.
   const connection = Object.create(real, { operatorService: { value: operatorService } }) as Connection;

@@ -32,7 +32,12 @@ const replay = (workflowBundle: { codePath: string } | WorkflowBundleWithSourceM
 
 /** The install workflow bundled with a change (a workflow interceptor module from test/fixtures/workflow-changes). */
 const bundleWith = (change: string) =>
-  bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: [join(CHANGES, `${change}.js`)], logger: new DefaultLogger('WARN') });
+  bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: [join(CHANGES, `${change}.js`)],
+    logger: new DefaultLogger('WARN'),
+  });
 
 describe('workflow determinism (replay of recorded histories)', () => {
   it('has a recorded history of every path', () => {

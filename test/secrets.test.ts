@@ -22,7 +22,11 @@ describe('secret references (local files only)', () => {
     delete process.env.KATONIC_TEST_MISSING;
     const err = await readSecret('env:KATONIC_TEST_MISSING').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ type: 'SecretMissing', nonRetryable: true, message: 'secret env:KATONIC_TEST_MISSING: the worker has no environment variable KATONIC_TEST_MISSING' });
+    expect(err).toMatchObject({
+      type: 'SecretMissing',
+      nonRetryable: true,
+      message: 'secret env:KATONIC_TEST_MISSING: the worker has no environment variable KATONIC_TEST_MISSING',
+    });
   });
 
   it('gives a run a 0600 file that is gone afterwards, also when the run fails', async () => {
@@ -33,7 +37,9 @@ describe('secret references (local files only)', () => {
       seenMode = (await stat(file!)).mode & 0o777;
     });
     expect(seenMode).toBe(0o600);
-    await expect(withSecretFile('env:KATONIC_TEST_SSH_KEY', dir, 'ssh-key', async () => Promise.reject(new Error('ansible failed')))).rejects.toThrow('ansible failed');
+    await expect(withSecretFile('env:KATONIC_TEST_SSH_KEY', dir, 'ssh-key', async () => Promise.reject(new Error('ansible failed')))).rejects.toThrow(
+      'ansible failed',
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -42,14 +48,18 @@ describe('secret references (local files only)', () => {
   });
 
   it('resolves secret variables into a 0600 inert file for the run, gone afterwards, and hands the values for redaction', async () => {
-    process.env.KATONIC_TEST_REGISTRY_PASSWORD = "pa{{ ss }}word";
+    process.env.KATONIC_TEST_REGISTRY_PASSWORD = 'pa{{ ss }}word';
     const dir = await mkdtemp(join(tmpdir(), 'katonic-secret-'));
     await writeFile(join(dir, 'token'), 'tok-123456');
     const file = join(dir, 'secret-vars.yml');
     let seen: { mode: number; data: unknown; secrets: string[] } | undefined;
-    await withSecretVars({ registry: { user: 'bob', password: 'env:KATONIC_TEST_REGISTRY_PASSWORD' }, api_token: `file:${join(dir, 'token')}` }, file, async (path, secrets) => {
-      seen = { mode: (await stat(path!)).mode & 0o777, data: readInertYamlMarked(await readFile(path!, 'utf8')), secrets };
-    });
+    await withSecretVars(
+      { registry: { user: 'bob', password: 'env:KATONIC_TEST_REGISTRY_PASSWORD' }, api_token: `file:${join(dir, 'token')}` },
+      file,
+      async (path, secrets) => {
+        seen = { mode: (await stat(path!)).mode & 0o777, data: readInertYamlMarked(await readFile(path!, 'utf8')), secrets };
+      },
+    );
     expect(seen).toEqual({
       mode: 0o600,
       // Tagged !unsafe like every other value: a secret is never a template either.

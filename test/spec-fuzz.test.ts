@@ -24,11 +24,27 @@ const RUNS = 1000;
 
 const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,12}[a-z0-9])?$/);
 const address = fc.oneof(fc.ipV4(), fc.domain());
-const hostile = fc.constantFrom("{{ lookup('pipe', 'id') }}", '{% if 1 %}x{% endif %}', "#jinja2:variable_start_string:'[['\n[[ 1 ]]", '\u001b[2J', 'a\u202eb', '-----BEGIN RSA PRIVATE KEY-----');
+const hostile = fc.constantFrom(
+  "{{ lookup('pipe', 'id') }}",
+  '{% if 1 %}x{% endif %}',
+  "#jinja2:variable_start_string:'[['\n[[ 1 ]]",
+  '\u001b[2J',
+  'a\u202eb',
+  '-----BEGIN RSA PRIVATE KEY-----',
+);
 const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 20 }) }, { weight: 1, arbitrary: hostile });
 const varName = fc.oneof(
   fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/),
-  fc.constantFrom(...ANSIBLE_RESERVED_NAMES, ...KUBESPRAY_VARS_WRITTEN, 'ansible_host', 'katonic_x', 'registry_password', 'kubeadm_token', 'any_errors_fatal', 'standin_fail'),
+  fc.constantFrom(
+    ...ANSIBLE_RESERVED_NAMES,
+    ...KUBESPRAY_VARS_WRITTEN,
+    'ansible_host',
+    'katonic_x',
+    'registry_password',
+    'kubeadm_token',
+    'any_errors_fatal',
+    'standin_fail',
+  ),
   text,
 );
 const varValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('env:SECRET', 'file:/run/secret'), hostile);
@@ -60,8 +76,15 @@ const spec = fc
         kubespray: { dir: './kubespray', version: 'v2.31.0' },
         ...(s.kubeVersion ? { kubeVersion: s.kubeVersion } : {}),
         ...(s.local ? { connection: 'local' } : { ssh: { user: s.user, privateKeyRef: 'env:SSH_KEY' } }),
-        nodes: [{ name: 'cp-0', address: s.master, roles: ['control-plane', 'etcd'] }, ...s.workers.filter(([n]) => n !== 'cp-0').map(([name, w]) => ({ name, ...w }))],
-        storage: { kind: s.storage, nfs: { server: s.master, path: '/exports/katonic' }, ...(s.storage === 'hostVolumes' ? { hostVolumes: { root: '/var/lib/katonic' } } : {}) },
+        nodes: [
+          { name: 'cp-0', address: s.master, roles: ['control-plane', 'etcd'] },
+          ...s.workers.filter(([n]) => n !== 'cp-0').map(([name, w]) => ({ name, ...w })),
+        ],
+        storage: {
+          kind: s.storage,
+          nfs: { server: s.master, path: '/exports/katonic' },
+          ...(s.storage === 'hostVolumes' ? { hostVolumes: { root: '/var/lib/katonic' } } : {}),
+        },
       },
       ...(s.approvals.length ? { approvals: s.approvals } : {}),
       ...(s.extraVars ? { extraVars: s.extraVars } : {}),
@@ -88,7 +111,10 @@ function mutate(doc: Doc, pick: number, kind: number, replacement: unknown): Doc
 }
 const specs = fc.oneof(
   { weight: 3, arbitrary: spec },
-  { weight: 3, arbitrary: fc.tuple(spec, fc.nat(), fc.nat(3), fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostile)).map(([doc, pick, kind, r]) => mutate(doc, pick, kind, r)) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(spec, fc.nat(), fc.nat(3), fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostile)).map(([doc, pick, kind, r]) => mutate(doc, pick, kind, r)),
+  },
 );
 
 /** What `kinstall validate` answers for a file with this text: 0 valid, 2 invalid (a throw is a crash). */
@@ -135,7 +161,32 @@ describe('spec schema under fuzzing (fast-check, seeded)', () => {
   });
 
   it('never crashes on raw text (1,000 strings, YAML-ish or not)', () => {
-    const yamlish = fc.array(fc.constantFrom('a:', ' b', '- ', '&x ', '*x', '[', ']', '{', '}', '"', "'", '\n', '  ', '!!str ', '<<: *x', 'apiVersion: katonic.ai/v1', 'kind: Installation', '\t', '#'), { maxLength: 30 }).map((parts) => parts.join(''));
+    const yamlish = fc
+      .array(
+        fc.constantFrom(
+          'a:',
+          ' b',
+          '- ',
+          '&x ',
+          '*x',
+          '[',
+          ']',
+          '{',
+          '}',
+          '"',
+          "'",
+          '\n',
+          '  ',
+          '!!str ',
+          '<<: *x',
+          'apiVersion: katonic.ai/v1',
+          'kind: Installation',
+          '\t',
+          '#',
+        ),
+        { maxLength: 30 },
+      )
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), yamlish), (raw) => {
         const { exit, ms } = validateText(raw);

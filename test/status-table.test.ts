@@ -13,9 +13,30 @@ function running(): InstallStatus {
     state: 'running',
     phase: 'kubespray',
     phases: [
-      { name: 'preflight', state: 'completed', attempts: 1, startedAt: '2025-03-01T10:00:05.123Z', endedAt: '2025-03-01T10:01:10.000Z', summary: '5 hosts meet the requirements' },
-      { name: 'inventory', state: 'completed', attempts: 1, startedAt: '2025-03-01T10:01:11.000Z', endedAt: '2025-03-01T10:01:12.000Z', summary: 'inventory written' },
-      { name: 'kubespray', state: 'running', attempts: 2, startedAt: '2025-03-01T10:01:13.000Z', task: 'Download container images', hosts: { ok: 3, changed: 1, failed: 0, unreachable: 1 } },
+      {
+        name: 'preflight',
+        state: 'completed',
+        attempts: 1,
+        startedAt: '2025-03-01T10:00:05.123Z',
+        endedAt: '2025-03-01T10:01:10.000Z',
+        summary: '5 hosts meet the requirements',
+      },
+      {
+        name: 'inventory',
+        state: 'completed',
+        attempts: 1,
+        startedAt: '2025-03-01T10:01:11.000Z',
+        endedAt: '2025-03-01T10:01:12.000Z',
+        summary: 'inventory written',
+      },
+      {
+        name: 'kubespray',
+        state: 'running',
+        attempts: 2,
+        startedAt: '2025-03-01T10:01:13.000Z',
+        task: 'Download container images',
+        hosts: { ok: 3, changed: 1, failed: 0, unreachable: 1 },
+      },
       pending('storage'),
       pending('katonic'),
       pending('verify'),
@@ -58,7 +79,10 @@ describe('kinstall status table (pure)', () => {
 
   it('aligns the columns', () => {
     const all = lines(formatStatus(running()));
-    const table = all.slice(all.findIndex((l) => l.startsWith('PHASE')), all.findIndex((l) => l.startsWith('verify')) + 1);
+    const table = all.slice(
+      all.findIndex((l) => l.startsWith('PHASE')),
+      all.findIndex((l) => l.startsWith('verify')) + 1,
+    );
     const attemptsAt = (table[0] ?? '').indexOf('ATTEMPTS');
     expect(attemptsAt).toBeGreaterThan(0);
     // Every row has its attempts count where the ATTEMPTS header starts.
@@ -67,7 +91,11 @@ describe('kinstall status table (pure)', () => {
   });
 
   it('says what a waiting install waits for', () => {
-    const waiting: InstallStatus = { ...running(), state: 'waiting-for-approval', waitingFor: 'approval before-kubespray (kinstall approve install-acme-prod)' };
+    const waiting: InstallStatus = {
+      ...running(),
+      state: 'waiting-for-approval',
+      waitingFor: 'approval before-kubespray (kinstall approve install-acme-prod)',
+    };
     const text = formatStatus(waiting);
     expect(lines(text).slice(-2)).toEqual(['', 'Waiting for approval before-kubespray (kinstall approve install-acme-prod)']);
     expect(formatStatus(running())).not.toContain('Waiting for');
@@ -84,7 +112,13 @@ describe('kinstall status table (pure)', () => {
         failedHosts: ['worker-1'],
         unreachableHosts: ['worker-2'],
         failures: [
-          { host: 'worker-1', task: 'Install containerd', message: 'non-zero return code', output: 'E: dpkg was interrupted\nrun dpkg --configure -a', unreachable: false },
+          {
+            host: 'worker-1',
+            task: 'Install containerd',
+            message: 'non-zero return code',
+            output: 'E: dpkg was interrupted\nrun dpkg --configure -a',
+            unreachable: false,
+          },
           { host: 'worker-2', task: 'Install containerd', message: 'Connection timed out', output: '', unreachable: true },
         ],
       },
@@ -104,7 +138,11 @@ describe('kinstall status table (pure)', () => {
   });
 
   it('names the install when the error belongs to no phase, and leaves out empty host lists', () => {
-    const text = formatStatus({ ...running(), state: 'failed', error: { type: 'InvalidSpec', message: 'spec.onprem: expected onprem settings', failedHosts: [], unreachableHosts: [], failures: [] } });
+    const text = formatStatus({
+      ...running(),
+      state: 'failed',
+      error: { type: 'InvalidSpec', message: 'spec.onprem: expected onprem settings', failedHosts: [], unreachableHosts: [], failures: [] },
+    });
     expect(lines(text).at(-1)).toBe('Error in the install: InvalidSpec: spec.onprem: expected onprem settings');
     expect(text).not.toContain('failed hosts');
     expect(text).not.toContain('unreachable hosts');
@@ -115,7 +153,14 @@ describe('kinstall status table (pure)', () => {
       ...running(),
       operatorActions: [
         { at: '2025-03-01T10:05:00.456Z', action: 'approve', phase: 'kubespray' },
-        { at: '2025-03-01T10:20:00.000Z', action: 'retry', phase: 'kubespray', limitHosts: ['worker-1', 'worker-2'], vars: { download_retries: 8 }, reason: 'mirror was down' },
+        {
+          at: '2025-03-01T10:20:00.000Z',
+          action: 'retry',
+          phase: 'kubespray',
+          limitHosts: ['worker-1', 'worker-2'],
+          vars: { download_retries: 8 },
+          reason: 'mirror was down',
+        },
         { at: '2025-03-01T11:00:00.000Z', action: 'abort', reason: 'change window over' },
       ],
     });
@@ -133,7 +178,14 @@ describe('kinstall status table (pure)', () => {
       ...running(),
       state: 'waiting-for-operator',
       waitingFor: 'an operator: kinstall retry or abort',
-      error: { phase: 'kubespray', type: 'AnsibleHostUnreachable', message: 'hosts unreachable: worker-2', failedHosts: [], unreachableHosts: ['worker-2'], failures: [] },
+      error: {
+        phase: 'kubespray',
+        type: 'AnsibleHostUnreachable',
+        message: 'hosts unreachable: worker-2',
+        failedHosts: [],
+        unreachableHosts: ['worker-2'],
+        failures: [],
+      },
       operatorActions: [{ at: '2025-03-01T10:05:00.000Z', action: 'retry', phase: 'kubespray' }],
     });
     const order = ['verify ', 'Waiting for an operator', 'Error in kubespray', 'Operator actions:'].map((s) => text.indexOf(s));
@@ -150,10 +202,23 @@ describe('kinstall status table (pure)', () => {
       endedAt: '2025-03-01T10:40:00.000Z',
       runs: [
         { startedAt: '2025-03-01T10:01:13.000Z', endedAt: '2025-03-01T10:09:18.000Z', durationSeconds: 485, outcome: 'failed', attempts: 3 },
-        { startedAt: '2025-03-01T10:30:00.000Z', endedAt: '2025-03-01T10:40:00.000Z', durationSeconds: 600, outcome: 'completed', attempts: 1, limitHosts: ['worker-2'] },
+        {
+          startedAt: '2025-03-01T10:30:00.000Z',
+          endedAt: '2025-03-01T10:40:00.000Z',
+          durationSeconds: 600,
+          outcome: 'completed',
+          attempts: 1,
+          limitHosts: ['worker-2'],
+        },
       ],
     };
-    const status: InstallStatus = { ...running(), state: 'completed', startedAt: '2025-03-01T10:00:00.000Z', endedAt: '2025-03-01T12:00:09.000Z', durationSeconds: 7209 };
+    const status: InstallStatus = {
+      ...running(),
+      state: 'completed',
+      startedAt: '2025-03-01T10:00:00.000Z',
+      endedAt: '2025-03-01T12:00:09.000Z',
+      durationSeconds: 7209,
+    };
     status.phases[2] = kubespray;
     const text = formatStatus(status);
     expect(lines(text)[1]).toBe('started 2025-03-01 10:00:00  ended 2025-03-01 12:00:09  took 2h 00m 09s');
@@ -167,7 +232,8 @@ describe('kinstall status table (pure)', () => {
   });
 
   it('says when the status comes from the server with no worker answering, while the install is not over', () => {
-    const note = 'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.';
+    const note =
+      'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.';
     expect(lines(formatStatus({ ...running(), source: 'server' }))[1]).toBe(note);
     expect(formatStatus({ ...running(), source: 'worker' })).not.toContain(note);
     expect(formatStatus({ ...running(), state: 'completed', source: 'server' })).not.toContain(note);

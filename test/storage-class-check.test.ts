@@ -14,7 +14,12 @@ const wanted: KubeObject = {
 
 describe('StorageClass conflicts (pure): the fields the API server will not let an update change', () => {
   it('finds none in the same class, whatever the key order, labels or mutable fields', () => {
-    const existing = { ...wanted, metadata: { name: 'kdisk', resourceVersion: '42' }, parameters: { pathPattern: 'x', archiveOnDelete: 'true' }, allowVolumeExpansion: false };
+    const existing = {
+      ...wanted,
+      metadata: { name: 'kdisk', resourceVersion: '42' },
+      parameters: { pathPattern: 'x', archiveOnDelete: 'true' },
+      allowVolumeExpansion: false,
+    };
     expect(storageClassConflicts(existing, wanted)).toEqual([]);
   });
 
@@ -24,7 +29,13 @@ describe('StorageClass conflicts (pure): the fields the API server will not let 
   });
 
   it('names the class, each field and both values', () => {
-    const existing = { metadata: { name: 'kdisk' }, provisioner: 'rancher.io/local-path', parameters: { archiveOnDelete: 'true', pathPattern: 'x' }, reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' };
+    const existing = {
+      metadata: { name: 'kdisk' },
+      provisioner: 'rancher.io/local-path',
+      parameters: { archiveOnDelete: 'true', pathPattern: 'x' },
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    };
     const conflicts = storageClassConflicts(existing, wanted);
     expect(conflicts).toEqual([
       { name: 'kdisk', field: 'provisioner', existing: 'rancher.io/local-path', wanted: 'katonic.ai/nfs' },
@@ -36,6 +47,11 @@ describe('StorageClass conflicts (pure): the fields the API server will not let 
 
   it('shows parameters as sorted JSON, so the message is the same whatever order the API returned them in', () => {
     const [conflict] = storageClassConflicts({ ...wanted, parameters: { pathPattern: 'y', archiveOnDelete: 'true' } }, wanted);
-    expect(conflict).toEqual({ name: 'kdisk', field: 'parameters', existing: '{"archiveOnDelete":"true","pathPattern":"y"}', wanted: '{"archiveOnDelete":"true","pathPattern":"x"}' });
+    expect(conflict).toEqual({
+      name: 'kdisk',
+      field: 'parameters',
+      existing: '{"archiveOnDelete":"true","pathPattern":"y"}',
+      wanted: '{"archiveOnDelete":"true","pathPattern":"x"}',
+    });
   });
 });

@@ -11,13 +11,21 @@ describe('what the storage phase does with a class it wants (pure)', () => {
   });
 
   it("applies again a class of its own (only mutable fields may differ), and leaves someone else's that is already as wanted", () => {
-    expect(storageClassDecision({ ...stored({ 'app.kubernetes.io/managed-by': 'katonic-installer' }), allowVolumeExpansion: false }, wanted)).toEqual({ action: 'apply' });
+    expect(storageClassDecision({ ...stored({ 'app.kubernetes.io/managed-by': 'katonic-installer' }), allowVolumeExpansion: false }, wanted)).toEqual({
+      action: 'apply',
+    });
     expect(storageClassDecision(stored(), wanted)).toEqual({ action: 'leave' });
     expect(storageClassDecision(stored({ 'app.kubernetes.io/managed-by': 'Helm' }), wanted)).toEqual({ action: 'leave' });
   });
 
   it('stops at a class with another provisioner or parameters, whoever made it, naming both', () => {
-    const theirs = { metadata: { name: 'kdisk' }, provisioner: 'kubernetes.io/aws-ebs', parameters: { type: 'gp2', fsType: 'ext4' }, reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' };
+    const theirs = {
+      metadata: { name: 'kdisk' },
+      provisioner: 'kubernetes.io/aws-ebs',
+      parameters: { type: 'gp2', fsType: 'ext4' },
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    };
     const decision = storageClassDecision(theirs, wanted);
     expect(decision.action).toBe('conflict');
     expect(describeDecision('kdisk', decision)).toBe(

@@ -61,13 +61,16 @@ const ids = (objects: KubeObject[]) => objects.map((o) => `${o.kind}/${o.metadat
 function rulesOf(objects: KubeObject[], serviceAccount: string): Rule[] {
   const bindsIt = (o: KubeObject) =>
     (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') &&
-    (o.subjects as { kind: string; name: string; namespace?: string }[]).some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === STORAGE_NAMESPACE);
+    (o.subjects as { kind: string; name: string; namespace?: string }[]).some(
+      (s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === STORAGE_NAMESPACE,
+    );
   return objects.filter(bindsIt).flatMap((b) => {
     const ref = b.roleRef as { kind: string; name: string };
     return (find(objects, ref.kind, ref.name).rules as Rule[]) ?? [];
   });
 }
-const allows = (rules: Rule[], resource: string, verbs: string[]) => verbs.every((v) => rules.some((r) => r.apiGroups.includes('') && r.resources.includes(resource) && r.verbs.includes(v)));
+const allows = (rules: Rule[], resource: string, verbs: string[]) =>
+  verbs.every((v) => rules.some((r) => r.apiGroups.includes('') && r.resources.includes(resource) && r.verbs.includes(v)));
 
 describe('on-prem storage objects (pure)', () => {
   describe.each([

@@ -17,14 +17,26 @@ describe('progress notes', () => {
     const note = progressNote({ kind: 'waiting-for-operator', id: 'install-ops-1', flow: 'onprem', phase: 'kubespray', error });
     expect(note).toEqual({
       title: 'install-ops-1 waits for an operator: the kubespray phase failed (AnsibleTaskFailed)',
-      lines: ['task "Configure etcd" failed on master-1', 'Task "Configure etcd" on master-1: injected failure 3 of 3', 'Failed hosts: master-1', 'Unreachable hosts: worker-2'],
-      commands: ['kinstall retry install-ops-1', 'kinstall retry install-ops-1 --failed-hosts', 'kinstall retry install-ops-1 --vars FILE', 'kinstall cancel install-ops-1'],
+      lines: [
+        'task "Configure etcd" failed on master-1',
+        'Task "Configure etcd" on master-1: injected failure 3 of 3',
+        'Failed hosts: master-1',
+        'Unreachable hosts: worker-2',
+      ],
+      commands: [
+        'kinstall retry install-ops-1',
+        'kinstall retry install-ops-1 --failed-hosts',
+        'kinstall retry install-ops-1 --vars FILE',
+        'kinstall cancel install-ops-1',
+      ],
     });
   });
 
   it('offers --failed-hosts only where the phase allows a partial run', () => {
     expect(operatorCommands('install-x', 'onprem', 'katonic', error)).not.toContain('kinstall retry install-x --failed-hosts');
-    expect(operatorCommands('install-x', 'onprem', 'storage', { ...error, failedHosts: [], unreachableHosts: [] })).not.toContain('kinstall retry install-x --failed-hosts');
+    expect(operatorCommands('install-x', 'onprem', 'storage', { ...error, failedHosts: [], unreachableHosts: [] })).not.toContain(
+      'kinstall retry install-x --failed-hosts',
+    );
   });
 
   it('renders Jira ADF (text nodes only, a code block for commands) and ServiceNow text', () => {
@@ -34,7 +46,12 @@ describe('progress notes', () => {
       version: 1,
       content: [
         { type: 'paragraph', content: [{ type: 'text', text: 'Katonic install install-x failed', marks: [{ type: 'strong' }] }] },
-        { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'The verify phase: VerifyFailed: <b>{{ x }}</b>' }] }] }] },
+        {
+          type: 'bulletList',
+          content: [
+            { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'The verify phase: VerifyFailed: <b>{{ x }}</b>' }] }] },
+          ],
+        },
         { type: 'codeBlock', attrs: { language: 'shell' }, content: [{ type: 'text', text: 'kinstall resume install-x' }] },
       ],
     });

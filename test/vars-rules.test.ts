@@ -14,7 +14,10 @@ const problems = (vars: unknown) => varsIssues(vars, ['vars']).map((i) => `${for
 
 describe('variables from a spec or an operator (pure rules)', () => {
   it('keeps the reserved list equal to ansible-core 2.18 get_reserved_names()', async () => {
-    const r = await execa(join(REPO_ROOT, '.venv', 'bin', 'python'), ['-c', 'import json; from ansible.vars.reserved import get_reserved_names; print(json.dumps(sorted(get_reserved_names())))']);
+    const r = await execa(join(REPO_ROOT, '.venv', 'bin', 'python'), [
+      '-c',
+      'import json; from ansible.vars.reserved import get_reserved_names; print(json.dumps(sorted(get_reserved_names())))',
+    ]);
     expect([...ANSIBLE_RESERVED_NAMES].sort()).toEqual(JSON.parse(r.stdout));
   });
 
@@ -37,7 +40,17 @@ describe('variables from a spec or an operator (pure rules)', () => {
 
   it('lets through the stand-ins test controls, Kubespray settings and the allow-listed any_errors_fatal', () => {
     expect(reservedReason('any_errors_fatal')).toBeUndefined();
-    expect(problems({ standin_fail: { phase: 'kubespray', times: 2 }, standin_delay_seconds: 1, standin_repeat: 3, calico_mtu: 1440, any_errors_fatal: false, kubeadm_token_ttl: '24h0m0s', host_key_checking: false })).toEqual([]);
+    expect(
+      problems({
+        standin_fail: { phase: 'kubespray', times: 2 },
+        standin_delay_seconds: 1,
+        standin_repeat: 3,
+        calico_mtu: 1440,
+        any_errors_fatal: false,
+        kubeadm_token_ttl: '24h0m0s',
+        host_key_checking: false,
+      }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -59,7 +72,12 @@ describe('variables from a spec or an operator (pure rules)', () => {
   });
 
   it('refuses secrets given as values at any depth, never repeating them, and accepts references', () => {
-    const refused = problems({ registry_password: 'hunter2', registry: { user: 'bob', password: 'hunter2' }, tokens: [123456], key_pem: 'file:/etc/keys/k.pem' });
+    const refused = problems({
+      registry_password: 'hunter2',
+      registry: { user: 'bob', password: 'hunter2' },
+      tokens: [123456],
+      key_pem: 'file:/etc/keys/k.pem',
+    });
     expect(refused).toEqual([
       'vars.registry_password: expected a secret reference "env:NAME" or "file:PATH": a variable named like a secret (password, token, secret, key, …) is never given in clear text',
       'vars.registry.password: expected a secret reference "env:NAME" or "file:PATH": a variable named like a secret (password, token, secret, key, …) is never given in clear text',
@@ -70,7 +88,17 @@ describe('variables from a spec or an operator (pure rules)', () => {
   });
 
   it('refuses template text, control characters, private keys and odd keys anywhere in the values', () => {
-    expect(problems({ a: "{{ lookup('pipe', 'id') }}", b: { c: ['{% if 1 %}x{% endif %}'] }, d: "#jinja2:variable_start_string:'[['\n[[ 1 ]]", e: '\u001b[2J', f: '-----BEGIN OPENSSH PRIVATE KEY-----', g: { '{{ x }}': 1 }, '1x': 2 })).toEqual([
+    expect(
+      problems({
+        a: "{{ lookup('pipe', 'id') }}",
+        b: { c: ['{% if 1 %}x{% endif %}'] },
+        d: "#jinja2:variable_start_string:'[['\n[[ 1 ]]",
+        e: '\u001b[2J',
+        f: '-----BEGIN OPENSSH PRIVATE KEY-----',
+        g: { '{{ x }}': 1 },
+        '1x': 2,
+      }),
+    ).toEqual([
       'vars.a: expected no template text ("{{", "{%", "{#", "#jinja2:"): values from a spec, a ticket or an operator are data for Ansible, never templates',
       'vars.b.c[0]: expected no template text ("{{", "{%", "{#", "#jinja2:"): values from a spec, a ticket or an operator are data for Ansible, never templates',
       'vars.d: expected no template text ("{{", "{%", "{#", "#jinja2:"): values from a spec, a ticket or an operator are data for Ansible, never templates',

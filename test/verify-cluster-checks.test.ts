@@ -26,7 +26,10 @@ const available = (w: ClusterExpectations['workloads'][number]): ObservedWorkloa
 function healthy(expected: ClusterExpectations): ObservedCluster {
   return {
     nodes: NODES.map((name) => ({ name, ready: true })),
-    storageClasses: [...expected.storageClasses.map((c) => structuredClone(c) as ObservedCluster['storageClasses'][number]), { metadata: { name: 'standard' }, provisioner: 'example.com/x' }],
+    storageClasses: [
+      ...expected.storageClasses.map((c) => structuredClone(c) as ObservedCluster['storageClasses'][number]),
+      { metadata: { name: 'standard' }, provisioner: 'example.com/x' },
+    ],
     namespaces: ['default', 'kube-system', ...KATONIC_NAMESPACES],
     workloads: expected.workloads.map(available),
   };
@@ -61,16 +64,26 @@ describe('verify: cluster checks (pure)', () => {
     const observed = healthy(demo);
     observed.nodes = [
       { name: 'master-1', ready: true },
-      { name: 'worker-2', ready: false, conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] },
+      {
+        name: 'worker-2',
+        ready: false,
+        conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }],
+      },
       { name: 'gpu-9', ready: false },
     ];
-    expect(clusterProblems(observed, demo)).toEqual(['node worker-1 is not registered', 'node worker-2 is not Ready: Ready=Unknown NodeStatusUnknown: Kubelet stopped posting node status.']);
+    expect(clusterProblems(observed, demo)).toEqual([
+      'node worker-1 is not registered',
+      'node worker-2 is not Ready: Ready=Unknown NodeStatusUnknown: Kubelet stopped posting node status.',
+    ]);
   });
 
   it('asks a cluster without named nodes only for one Ready node', () => {
     const anyNodes = { ...demo, nodeNames: undefined };
     const observed = healthy(demo);
-    observed.nodes = [{ name: 'pool-0', ready: false }, { name: 'pool-1', ready: true }];
+    observed.nodes = [
+      { name: 'pool-0', ready: false },
+      { name: 'pool-1', ready: true },
+    ];
     expect(clusterProblems(observed, anyNodes)).toEqual([]);
     observed.nodes = [];
     expect(clusterProblems(observed, anyNodes)).toEqual(['no node is Ready']);
@@ -118,7 +131,9 @@ describe('verify: cluster checks (pure)', () => {
   it('does not take a workload whose controller has not seen its latest change as Available', () => {
     const observed = healthy(demo);
     Object.assign(observed.workloads[0]!, { generation: 2, observedGeneration: 1 });
-    expect(clusterProblems(observed, demo)).toEqual(['Deployment katonic-storage/nfs-provisioner is not Available (1 of 1 replicas available, its controller has not seen the latest change)']);
+    expect(clusterProblems(observed, demo)).toEqual([
+      'Deployment katonic-storage/nfs-provisioner is not Available (1 of 1 replicas available, its controller has not seen the latest change)',
+    ]);
   });
 
   it('does not take a DaemonSet with no pods to schedule as Available', () => {
@@ -128,7 +143,12 @@ describe('verify: cluster checks (pure)', () => {
   });
 
   it('lists every problem at once, in a stable order: nodes, storage classes, namespaces, workloads', () => {
-    const observed: ObservedCluster = { nodes: [], storageClasses: [], namespaces: [], workloads: demo.workloads.map((w) => ({ ...available(w), found: false })) };
+    const observed: ObservedCluster = {
+      nodes: [],
+      storageClasses: [],
+      namespaces: [],
+      workloads: demo.workloads.map((w) => ({ ...available(w), found: false })),
+    };
     expect(clusterProblems(observed, demo)).toEqual([
       'node master-1 is not registered',
       'node worker-1 is not registered',

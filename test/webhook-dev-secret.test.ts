@@ -27,11 +27,20 @@ describe("kinstall dev's webhook secret (real webhook server, plain HTTP over a 
       expect(await devJiraSecret(dir)).toEqual(made);
       expect((await readFile(made.file!, 'utf8')).trim()).toBe(secret);
 
-      const server = await startWebhookServer({ loaded: await loadWebhookConfig(), client: new Client({ connection }), port: await freePort(), host: '127.0.0.1', referenceFallbacks: made.fallbacks });
+      const server = await startWebhookServer({
+        loaded: await loadWebhookConfig(),
+        client: new Client({ connection }),
+        port: await freePort(),
+        host: '127.0.0.1',
+        referenceFallbacks: made.fallbacks,
+      });
       try {
         const raw = JSON.stringify(jiraTransition('OPS-1', 'In Progress'));
         const url = `${server.url}/webhooks/jira`;
-        expect(await post(url, raw, jiraHeaders(raw, secret))).toMatchObject({ status: 202, body: { ignored: 'no rule for jira jira:issue_updated to status In Progress' } });
+        expect(await post(url, raw, jiraHeaders(raw, secret))).toMatchObject({
+          status: 202,
+          body: { ignored: 'no rule for jira jira:issue_updated to status In Progress' },
+        });
         expect(await post(url, raw, jiraHeaders(raw, 'another'))).toMatchObject({ status: 401 });
         expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       } finally {

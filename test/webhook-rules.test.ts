@@ -50,7 +50,10 @@ describe('ticket events', () => {
   });
 
   it('refuses events it does not know and bodies that are not objects', () => {
-    expect(ticketEvent('jira', jiraTransition('OPS-1', 'Install', {}, 'comment_created'))).toMatchObject({ ok: false, message: expect.stringContaining('unsupported Jira event') });
+    expect(ticketEvent('jira', jiraTransition('OPS-1', 'Install', {}, 'comment_created'))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('unsupported Jira event'),
+    });
     expect(ticketEvent('jira', [])).toMatchObject({ ok: false, message: 'expected a JSON object' });
     expect(ticketEvent('servicenow', { event: 'approved', table: 'sc_req_item' })).toMatchObject({ ok: false, message: expect.stringContaining('sys_id') });
   });
@@ -81,9 +84,19 @@ describe('mapping (the demo config)', () => {
 
   it('copies ticket fields as data, names every missing one, and never reads inherited properties', () => {
     const template = { metadata: { name: 'x' } };
-    const set = { 'metadata.name': { field: 'issue.key', lowerCase: true }, 'spec.extraVars.note': { field: 'issue.fields.summary' }, 'metadata.ticket': { field: 'constructor.name' } };
+    const set = {
+      'metadata.name': { field: 'issue.key', lowerCase: true },
+      'spec.extraVars.note': { field: 'issue.fields.summary' },
+      'metadata.ticket': { field: 'constructor.name' },
+    };
     const filled = fillSpec(template, set, { issue: { key: 'OPS-7' } });
-    expect(filled).toEqual({ ok: false, errors: ['ticket field issue.fields.summary is missing (it gives spec.extraVars.note)', 'ticket field constructor.name is missing (it gives metadata.ticket)'] });
+    expect(filled).toEqual({
+      ok: false,
+      errors: [
+        'ticket field issue.fields.summary is missing (it gives spec.extraVars.note)',
+        'ticket field constructor.name is missing (it gives metadata.ticket)',
+      ],
+    });
     const ok = fillSpec(template, { 'spec.katonic.fqdn': { field: 'f' } }, { f: '{{ 7 * 7 }}' });
     expect(ok).toEqual({ ok: true, doc: { metadata: { name: 'x' }, spec: { katonic: { fqdn: '{{ 7 * 7 }}' } } } });
     expect(template).toEqual({ metadata: { name: 'x' } });

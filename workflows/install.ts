@@ -20,7 +20,16 @@ import { RetryState, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { SealedValue } from '../lib/codec/sealed-value.js';
 import { currentDetails } from '../lib/install/current-details.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
-import { FINAL_STATES, secondsBetween, type InstallState, type InstallStatus, type OperatorAction, type PhaseError, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
+import {
+  FINAL_STATES,
+  secondsBetween,
+  type InstallState,
+  type InstallStatus,
+  type OperatorAction,
+  type PhaseError,
+  type PhaseRun,
+  type PhaseStatus,
+} from '../lib/install/status.js';
 import { failedHostsRefusal, hostsToRetry } from '../lib/plan/failed-hosts.js';
 import { isFlow, phasePlan, planOf, type Flow, type PhaseName } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
@@ -191,7 +200,8 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
     for (;;) {
       const limitHosts = request.failedHostsOnly ? hostsToRetry(phase.error) : undefined;
       const run: PhaseRun = { startedAt: now(), ...(limitHosts ? { limitHosts } : {}) };
-      const endRun = (outcome: PhaseRun['outcome'], attempts?: number) => Object.assign(run, { endedAt: now(), durationSeconds: secondsBetween(run.startedAt, now()), outcome, attempts });
+      const endRun = (outcome: PhaseRun['outcome'], attempts?: number) =>
+        Object.assign(run, { endedAt: now(), durationSeconds: secondsBetween(run.startedAt, now()), outcome, attempts });
       phase.runs = [...(phase.runs ?? []), run];
       const startedMs = Date.now();
       Object.assign(phase, { state: 'running', startedAt: phase.startedAt ?? run.startedAt, endedAt: undefined, error: undefined, summary: undefined });
@@ -227,7 +237,10 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
         log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: error.type });
         status.error = { phase: phase.name, ...error };
         const failedHosts = failedHostsRefusal(flow, phase.name, phase.error) ? '' : ' [--failed-hosts]';
-        setState('waiting-for-operator', `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id}${failedHosts} [--vars FILE], or kinstall cancel ${status.id}`);
+        setState(
+          'waiting-for-operator',
+          `an operator: the ${phase.name} phase failed (${error.type}); kinstall retry ${status.id}${failedHosts} [--vars FILE], or kinstall cancel ${status.id}`,
+        );
         await comment({ kind: 'waiting-for-operator', id: status.id, flow, phase: phase.name, error });
         const waitFrom = Date.now();
         await condition(() => retryRequest !== undefined);
@@ -261,7 +274,11 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
       const { spec, inputHashes } = await checkSpec(specJson);
       validSpec = spec;
       status.cluster = spec.metadata.name;
-      if (!publishing) announce([{ key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name }, ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : [])]);
+      if (!publishing)
+        announce([
+          { key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name },
+          ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : []),
+        ]);
       setState('running');
       await comment({ kind: 'started', id: status.id, flow, phases: status.phases.map((p) => p.name) });
       const earlier = new Map((options.resumeFrom?.phases ?? []).map((p) => [p.name, p]));
@@ -288,7 +305,8 @@ export async function install(specArgument: InstallSpecArgument, options: Instal
       // Requested through the server: end when it delivers the cancellation (the root scope's).
       if (serverCancel && (await serverCancel)) await CancellationScope.current().cancelRequested.catch(() => undefined);
       // Cancelled through Temporal itself (the Web UI, `temporal workflow cancel`): say so too.
-      if (!status.operatorActions.some((a) => a.action === 'abort')) record({ action: 'abort', phase: status.phase, reason: 'cancellation requested through Temporal (Web UI or API)' });
+      if (!status.operatorActions.some((a) => a.action === 'abort'))
+        record({ action: 'abort', phase: status.phase, reason: 'cancellation requested through Temporal (Web UI or API)' });
       setState('cancelled');
       await comment({ kind: 'ended', id: status.id, state: 'cancelled' });
       throw err;

@@ -20,7 +20,10 @@ function options(startToCloseTimeout: ActivityOptions['startToCloseTimeout']): A
   };
 }
 
-export const { checkSpec, registeredSearchAttributes, requestCancellation } = proxyLocalActivities<InstallActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
+export const { checkSpec, registeredSearchAttributes, requestCancellation } = proxyLocalActivities<InstallActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3 },
+});
 
 export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
   return proxyActivities<PhaseActivities>(options(step.timeout))[step.activity](input);

@@ -10,7 +10,12 @@ import { parseEventLine, type AnsibleEvent } from '../../lib/ansible/events.js';
  * regex pass and one write per chunk, not per event); a line cut by the chunk's end waits for
  * the next chunk, so a secret is always redacted whole.
  */
-export async function readEventStream(stdout: Readable, redact: (text: string) => string, kept: Writable, onEvent: (event: AnsibleEvent) => void): Promise<void> {
+export async function readEventStream(
+  stdout: Readable,
+  redact: (text: string) => string,
+  kept: Writable,
+  onEvent: (event: AnsibleEvent) => void,
+): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   const take = (text: string) => {

@@ -52,8 +52,21 @@ function playbookArgs(run: PlaybookCommandRun): string[] {
  */
 function sshEnvironment(ssh: SshAccess | undefined): Record<string, string> {
   if (!ssh) return { ANSIBLE_HOST_KEY_CHECKING: 'False' };
-  const options = ['ControlMaster=auto', 'ControlPersist=15s', 'StrictHostKeyChecking=accept-new', `UserKnownHostsFile=${ssh.knownHosts}`, 'ServerAliveInterval=5', 'ServerAliveCountMax=2', 'ConnectTimeout=10'];
-  return { ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_SSH_ARGS: options.map((o) => `-o ${o}`).join(' '), ANSIBLE_SSH_CONTROL_PATH_DIR: ssh.controlDir, ANSIBLE_TIMEOUT: '10' };
+  const options = [
+    'ControlMaster=auto',
+    'ControlPersist=15s',
+    'StrictHostKeyChecking=accept-new',
+    `UserKnownHostsFile=${ssh.knownHosts}`,
+    'ServerAliveInterval=5',
+    'ServerAliveCountMax=2',
+    'ConnectTimeout=10',
+  ];
+  return {
+    ANSIBLE_HOST_KEY_CHECKING: 'True',
+    ANSIBLE_SSH_ARGS: options.map((o) => `-o ${o}`).join(' '),
+    ANSIBLE_SSH_CONTROL_PATH_DIR: ssh.controlDir,
+    ANSIBLE_TIMEOUT: '10',
+  };
 }
 
 export function playbookCommand(run: PlaybookCommandRun): PlaybookCommand {

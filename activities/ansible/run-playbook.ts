@@ -67,7 +67,9 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const tracker = new ProgressTracker();
   ctx.log.info('ansible-playbook started', { phase: run.phase, pid });
   // Events are counted here and added to the metric with each heartbeat tick, not one call per event.
-  const eventsMetric = ctx.metricMeter.createCounter(ANSIBLE_EVENTS, 'events', 'Ansible events read').withTags({ install: ctx.info.workflowExecution?.workflowId ?? '', phase: run.phase });
+  const eventsMetric = ctx.metricMeter
+    .createCounter(ANSIBLE_EVENTS, 'events', 'Ansible events read')
+    .withTags({ install: ctx.info.workflowExecution?.workflowId ?? '', phase: run.phase });
   let eventsUncounted = 0;
   const countEvents = () => {
     if (eventsUncounted) eventsMetric.add(eventsUncounted);
@@ -120,7 +122,12 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     };
     // A refused login is about the key the spec names: say which (the reference, never the key).
     const key = outcome.type === ANSIBLE_FAILURE.authRefused && run.ssh ? ` (the key of spec.onprem.ssh.privateKeyRef, ${run.ssh.keyRef})` : '';
-    throw ApplicationFailure.create({ type: outcome.type, message: `${run.phase}: ${outcome.message}${key}`, nonRetryable: !outcome.retryable, details: [details] });
+    throw ApplicationFailure.create({
+      type: outcome.type,
+      message: `${run.phase}: ${outcome.message}${key}`,
+      nonRetryable: !outcome.retryable,
+      details: [details],
+    });
   } finally {
     clearInterval(ticker);
     countEvents();

@@ -32,7 +32,11 @@ async function checkExecPlugin(exec: ExecPlugin, ref: string, phase: string): Pr
   const run = await execa(exec.command, exec.args, { env: exec.env, stdin: 'ignore', timeout: PLUGIN_TIMEOUT_MS, reject: false });
   if (run.failed) {
     const stderr = String(run.stderr).trim().split('\n').slice(-3).join(' ').slice(-STDERR_SHOWN);
-    const why = run.timedOut ? `did not answer within ${PLUGIN_TIMEOUT_MS / 1000} s` : run.code === 'ENOENT' ? 'could not be started: no such command' : `failed (exit ${run.exitCode ?? run.signal})${stderr ? `: ${stderr}` : ''}`;
+    const why = run.timedOut
+      ? `did not answer within ${PLUGIN_TIMEOUT_MS / 1000} s`
+      : run.code === 'ENOENT'
+        ? 'could not be started: no such command'
+        : `failed (exit ${run.exitCode ?? run.signal})${stderr ? `: ${stderr}` : ''}`;
     throw ApplicationFailure.nonRetryable(`${plugin} ${why}`, 'KubeconfigCredentialFailed');
   }
   const problem = execCredentialProblem(String(run.stdout), exec.apiVersion);
@@ -76,7 +80,8 @@ export function kubeConfigFrom(prepared: PreparedKubeconfig): KubeConfig {
 async function clusterKubeconfigText(config: ActivityConfig, input: PhaseInput, phase: string): Promise<string> {
   if (isManagedFlow(input.spec.spec.flow)) return (await managedKubeconfig(input.spec, phase)).text;
   // Without it the phase cannot start; the phase that hands it on has to run again.
-  if (!input.adminConf) throw ApplicationFailure.nonRetryable(`${phase}: no admin.conf from the kubespray phase (resume with kubespray run again)`, 'KubeconfigMissing');
+  if (!input.adminConf)
+    throw ApplicationFailure.nonRetryable(`${phase}: no admin.conf from the kubespray phase (resume with kubespray run again)`, 'KubeconfigMissing');
   return openValue(config.keyRing, input.adminConf);
 }
 

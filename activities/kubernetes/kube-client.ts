@@ -45,7 +45,10 @@ export async function readIfExists<T>(read: () => Promise<T>): Promise<T | undef
 }
 
 /** Every item of a list, a page at a time (large clusters answer in pages, not one response). */
-export async function listAll<T>(list: (page: { limit: number; _continue?: string }) => Promise<{ items: T[]; metadata?: { _continue?: string } }>, limit = 500): Promise<T[]> {
+export async function listAll<T>(
+  list: (page: { limit: number; _continue?: string }) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
+  limit = 500,
+): Promise<T[]> {
   const items: T[] = [];
   let next: string | undefined;
   do {

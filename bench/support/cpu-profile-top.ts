@@ -31,6 +31,9 @@ export async function topSelfTimes(file: string, count: number): Promise<{ total
     self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
   // Idle is the event loop waiting: not work.
-  const top = [...self].filter(([name]) => name !== '(idle)').map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+  const top = [...self]
+    .filter(([name]) => name !== '(idle)')
+    .map(([name, ms]) => ({ name, ms }))
+    .sort((a, b) => b.ms - a.ms);
   return { totalMs: top.reduce((sum, t) => sum + t.ms, 0), top: top.slice(0, count) };
 }

@@ -39,7 +39,12 @@ export function activityRuns(history: temporal.api.history.v1.IHistory): Activit
   for (const e of history.events ?? []) {
     const at = timeMs(e.eventTime);
     const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled) runs.set(String(e.eventId), { activity: scheduled.activityType?.name ?? '', scheduledMs: at, scheduledBy: workflowTask(scheduled.workflowTaskCompletedEventId) });
+    if (scheduled)
+      runs.set(String(e.eventId), {
+        activity: scheduled.activityType?.name ?? '',
+        scheduledMs: at,
+        scheduledBy: workflowTask(scheduled.workflowTaskCompletedEventId),
+      });
     const started = e.activityTaskStartedEventAttributes;
     if (started) runs.get(String(started.scheduledEventId))!.startedMs = at;
     const completed = e.activityTaskCompletedEventAttributes;

@@ -27,7 +27,8 @@ export async function temporalStartCapacity(starts = 600, concurrency = 50): Pro
   const startAll = async (prefix: string) => {
     let next = 0;
     const starter = async () => {
-      for (let i = next++; i < starts; i = next++) await client.workflow.start('install', { workflowId: `${prefix}-${i}`, taskQueue: 'katonic-bench-start-capacity', args: [] });
+      for (let i = next++; i < starts; i = next++)
+        await client.workflow.start('install', { workflowId: `${prefix}-${i}`, taskQueue: 'katonic-bench-start-capacity', args: [] });
     };
     await Promise.all(Array.from({ length: concurrency }, starter));
   };

@@ -56,7 +56,11 @@ export async function startInstall(client: Client, spec: Installation, opts: Sta
   const answer = opts.existing === 'answer';
   const label = { cluster: spec.metadata.name, flow: spec.spec.flow, ticket: spec.metadata.ticket };
   // Only the search attributes the server has: one it lacks would refuse the start.
-  const registered = await registeredSearchAttributes(client.connection, client.options.namespace, Object.values(SEARCH_ATTRIBUTES).map((key) => key.name));
+  const registered = await registeredSearchAttributes(
+    client.connection,
+    client.options.namespace,
+    Object.values(SEARCH_ATTRIBUTES).map((key) => key.name),
+  );
   const attributes = [
     { key: SEARCH_ATTRIBUTES.cluster, value: spec.metadata.name },
     ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : []),
@@ -112,7 +116,11 @@ const lenient = (codec: PayloadCodec): PayloadCodec => ({
 
 export async function listInstalls(client: Client): Promise<InstallRow[]> {
   const loaded = client.options.loadedDataConverter;
-  const lister = new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter: { ...loaded, payloadCodecs: loaded.payloadCodecs.map(lenient) } });
+  const lister = new Client({
+    connection: client.connection,
+    namespace: client.options.namespace,
+    dataConverter: { ...loaded, payloadCodecs: loaded.payloadCodecs.map(lenient) },
+  });
   const rows: InstallRow[] = [];
   for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
     const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
@@ -133,7 +141,8 @@ export async function listInstalls(client: Client): Promise<InstallRow[]> {
 
 async function requireRunning(client: Client, id: string): Promise<InstallStatus> {
   const status = await fetchStatus(client, id);
-  if (FINAL_STATES.includes(status.state)) throw new InstallApiError('conflict', `${id} has ended (${status.state}); "kinstall resume ${id}" starts a new run from where it stopped`);
+  if (FINAL_STATES.includes(status.state))
+    throw new InstallApiError('conflict', `${id} has ended (${status.state}); "kinstall resume ${id}" starts a new run from where it stopped`);
   return status;
 }
 
@@ -154,7 +163,8 @@ export async function retryInstall(client: Client, id: string, request: RetryReq
 /** Passes the approval gate the install waits at; returns the gate's name. */
 export async function approveInstall(client: Client, id: string): Promise<string> {
   const status = await fetchStatus(client, id);
-  if (status.state !== 'waiting-for-approval' || !status.waitingFor) throw new InstallApiError('conflict', `${id} is not waiting for an approval (state: ${status.state})`);
+  if (status.state !== 'waiting-for-approval' || !status.waitingFor)
+    throw new InstallApiError('conflict', `${id} is not waiting for an approval (state: ${status.state})`);
   await client.workflow.getHandle(id).signal(approveSignal, { gate: status.waitingFor });
   return status.waitingFor;
 }
@@ -170,7 +180,8 @@ export async function cancelInstall(client: Client, id: string, reason: string, 
   if (waitMs === undefined) return;
   const until = Date.now() + waitMs;
   while ((await handle.describe()).status.name === 'RUNNING') {
-    if (Date.now() > until) throw new InstallApiError('failed', `${id}: cancellation requested, but the install has not stopped within ${Math.round(waitMs / 1000)} s`);
+    if (Date.now() > until)
+      throw new InstallApiError('failed', `${id}: cancellation requested, but the install has not stopped within ${Math.round(waitMs / 1000)} s`);
     await sleep(500);
   }
 }
@@ -194,7 +205,10 @@ export async function resumeInstall(client: Client, id: string, spec?: Installat
     });
   if (!RESUMABLE.includes(description.status.name)) {
     const hint = description.status.name === 'RUNNING' ? ' (use "kinstall retry" while it waits)' : '';
-    throw new InstallApiError('conflict', `${id} is ${description.status.name.toLowerCase()}; resume is for installs that ended failed, terminated or timed out${hint}`);
+    throw new InstallApiError(
+      'conflict',
+      `${id} is ${description.status.name.toLowerCase()}; resume is for installs that ended failed, terminated or timed out${hint}`,
+    );
   }
   const previous = await fetchStatus(client, id, description.runId);
   const next = spec ?? (await originalSpec(client, id, description.runId));

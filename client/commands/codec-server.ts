@@ -17,15 +17,19 @@ const MIN_TOKEN_LENGTH = 16;
 const devTokenFile = (dir = dataDir()) => join(dir, 'codec-server-token');
 
 /** `kinstall dev`'s token: <dataDir>/codec-server-token, random, made on the first run. */
-export const ensureDevToken = (dir = dataDir()): Promise<boolean> => createPrivateFileOnce(devTokenFile(dir), () => `${randomBytes(24).toString('base64url')}\n`);
+export const ensureDevToken = (dir = dataDir()): Promise<boolean> =>
+  createPrivateFileOnce(devTokenFile(dir), () => `${randomBytes(24).toString('base64url')}\n`);
 
 async function loadToken(): Promise<string> {
   const ref = process.env[CODEC_SERVER_TOKEN_ENV] || `file:${devTokenFile()}`;
   if (!isSecretRef(ref)) throw new CliError(`${CODEC_SERVER_TOKEN_ENV}: expected a reference "file:PATH" or "env:NAME" to the codec server's token`, 2);
-  const token = (await readReference(ref).catch((err: Error) => {
-    throw new CliError(`codec server token: ${err.message}. Set ${CODEC_SERVER_TOKEN_ENV} (README, "Encrypted history"), or run "kinstall dev" once`, 2);
-  })).trim();
-  if (token.length < MIN_TOKEN_LENGTH || /[\s/]/.test(token)) throw new CliError(`codec server token (${ref}): expected at least ${MIN_TOKEN_LENGTH} characters without spaces or "/"`, 2);
+  const token = (
+    await readReference(ref).catch((err: Error) => {
+      throw new CliError(`codec server token: ${err.message}. Set ${CODEC_SERVER_TOKEN_ENV} (README, "Encrypted history"), or run "kinstall dev" once`, 2);
+    })
+  ).trim();
+  if (token.length < MIN_TOKEN_LENGTH || /[\s/]/.test(token))
+    throw new CliError(`codec server token (${ref}): expected at least ${MIN_TOKEN_LENGTH} characters without spaces or "/"`, 2);
   return token;
 }
 
@@ -47,7 +51,9 @@ export async function startInstallCodecServer(settings: CodecServerSettings): Pr
 
 export async function codecServerCommand(settings: CodecServerSettings): Promise<void> {
   const server = await startInstallCodecServer(settings);
-  console.log(`Codec server on ${server.url} (POST /encode, /decode; Authorization: Bearer <token>, or ${server.url}/<token> as the Web UI's codec endpoint); Ctrl-C stops it`);
+  console.log(
+    `Codec server on ${server.url} (POST /encode, /decode; Authorization: Bearer <token>, or ${server.url}/<token> as the Web UI's codec endpoint); Ctrl-C stops it`,
+  );
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });

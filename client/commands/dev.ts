@@ -63,7 +63,9 @@ async function startSshDemo(count: number): Promise<SshNodes> {
   onSshNodes(spec, set);
   const file = join(dir, 'install.yaml');
   await writeFile(file, `# ${count} SSH test nodes made by kinstall dev --ssh-nodes ${count}; they go when it stops.\n${yaml.dump(spec, { lineWidth: -1 })}`);
-  console.log(`SSH test nodes: ${set.nodes.map((n) => `${n.name} ${n.address}`).join(', ')} (user ${set.user}); install on them with: npx kinstall start ${file}`);
+  console.log(
+    `SSH test nodes: ${set.nodes.map((n) => `${n.name} ${n.address}`).join(', ')} (user ${set.user}); install on them with: npx kinstall start ${file}`,
+  );
   return set;
 }
 
@@ -86,9 +88,21 @@ export async function devCommand(opts: ConnectionFlags & { demo: boolean; worker
   const sshNodes = opts.sshNodes ? await startSshDemo(opts.sshNodes) : undefined;
   // The SDK's INFO lines (state changes, polling) would drown the demo's progress: WARN here.
   if (opts.worker) installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('WARN') });
-  const worker = opts.worker ? await createInstallWorker({ connection: await connectWorker(connection), namespace: connection.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing: await loadKeyRing() }) : undefined;
+  const worker = opts.worker
+    ? await createInstallWorker({
+        connection: await connectWorker(connection),
+        namespace: connection.namespace,
+        taskQueue: taskQueue(),
+        dataDir: dataDir(),
+        keyRing: await loadKeyRing(),
+      })
+    : undefined;
   const workerDone = worker?.run();
-  console.log(worker ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything` : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`);
+  console.log(
+    worker
+      ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything`
+      : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`,
+  );
   const jira = await devJiraSecret();
   const webhooks = await startInstallWebhookServer({ ...opts, port: WEBHOOK_PORT, host: '127.0.0.1' }, { referenceFallbacks: jira.fallbacks });
   console.log(

@@ -15,7 +15,11 @@ import { writePlanFiles } from '../plan-output.js';
 export async function validateCommand(file: string, json: boolean): Promise<void> {
   try {
     const spec = await loadSpec(file);
-    console.log(json ? JSON.stringify({ valid: true, name: spec.metadata.name, flow: spec.spec.flow }) : `${file}: valid (${spec.spec.flow} install "${spec.metadata.name}")`);
+    console.log(
+      json
+        ? JSON.stringify({ valid: true, name: spec.metadata.name, flow: spec.spec.flow })
+        : `${file}: valid (${spec.spec.flow} install "${spec.metadata.name}")`,
+    );
   } catch (err) {
     if (json && err instanceof SpecInvalidError) {
       console.log(JSON.stringify({ valid: false, errors: err.errors }));
@@ -59,7 +63,13 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const hostsFile = relative(layout.runDir, layout.hostsFile);
   const hosts = files.get(hostsFile);
   if (hosts) console.log(`\n${hostsFile}:\n${hosts}`);
-  if (Array.isArray(manifests)) console.log(`\nStorageClasses (storage-classes phase):\n${manifests.map((m) => yaml.dump(m, { lineWidth: -1 })).join('---\n').trimEnd()}`);
+  if (Array.isArray(manifests))
+    console.log(
+      `\nStorageClasses (storage-classes phase):\n${manifests
+        .map((m) => yaml.dump(m, { lineWidth: -1 }))
+        .join('---\n')
+        .trimEnd()}`,
+    );
   if (cluster && 'report' in cluster) {
     console.log(`\nPreflight, as the cluster is now (${cluster.report.passed ? 'passes' : 'would fail'}):\n${formatManagedReport(cluster.report)}`);
     console.log(`\nStorageClasses, as the cluster is now:\n${cluster.storageClasses.map((line) => `  ${line}`).join('\n')}`);

@@ -12,7 +12,10 @@ export interface WebhookSettings {
 }
 
 /** The webhook server on this process's Temporal client; `kinstall dev` adds its fallbacks. */
-export async function startInstallWebhookServer(opts: ConnectionFlags & WebhookSettings, extra: Pick<WebhookServerOptions, 'referenceFallbacks'> = {}): Promise<WebhookServer> {
+export async function startInstallWebhookServer(
+  opts: ConnectionFlags & WebhookSettings,
+  extra: Pick<WebhookServerOptions, 'referenceFallbacks'> = {},
+): Promise<WebhookServer> {
   const loaded = await loadWebhookConfig(opts.config);
   const client = await connectClient(opts);
   try {

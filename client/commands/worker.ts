@@ -45,7 +45,10 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
     installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('INFO') });
   } catch (err) {
     // Two workers on one machine both on the default port, most often.
-    throw new CliError(`${METRICS_ADDRESS_ENV} ${metricsAddress()}: cannot serve metrics (${(err as Error).message.replace(/^Failed to start prometheus metrics exporter: /, '')}); give each worker on a machine its own address`, 2);
+    throw new CliError(
+      `${METRICS_ADDRESS_ENV} ${metricsAddress()}: cannot serve metrics (${(err as Error).message.replace(/^Failed to start prometheus metrics exporter: /, '')}); give each worker on a machine its own address`,
+      2,
+    );
   }
   let connection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -56,10 +59,13 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   try {
     connection = await connectWorker(settings);
     worker = await createInstallWorker({ connection, namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing });
-    workerLog(`Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`, {
-      taskQueue: taskQueue(),
-      dataDir: dataDir(),
-    });
+    workerLog(
+      `Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`,
+      {
+        taskQueue: taskQueue(),
+        dataDir: dataDir(),
+      },
+    );
     // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves when it has drained.
     await worker.run();
   } finally {

@@ -19,7 +19,12 @@ export interface SupervisedProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startSupervised(name: string, file: string, args: string[], opts: { logFile: string; env?: Record<string, string> }): Promise<SupervisedProcess> {
+export async function startSupervised(
+  name: string,
+  file: string,
+  args: string[],
+  opts: { logFile: string; env?: Record<string, string> },
+): Promise<SupervisedProcess> {
   await mkdir(dirname(opts.logFile), { recursive: true });
   const setpriv = localTools.setpriv();
   const [command, commandArgs] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];

@@ -45,7 +45,9 @@ export async function serverReachable(address: string): Promise<boolean> {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const server = await startSupervised('the Temporal dev server', localTools.temporal(), devServerArgs(opts), { logFile: opts.logFile ?? join(dirname(opts.dbFile), 'temporal-dev-server.log') });
+  const server = await startSupervised('the Temporal dev server', localTools.temporal(), devServerArgs(opts), {
+    logFile: opts.logFile ?? join(dirname(opts.dbFile), 'temporal-dev-server.log'),
+  });
   const address = `${opts.ip ?? '127.0.0.1'}:${opts.port}`;
   await waitUntilReady(server, () => serverReachable(address), 60_000);
   return { address, process: server.process, stop: () => server.stop() };

@@ -75,7 +75,10 @@ interface ServerState {
 
 /** The secrets the references name that can be read now (read per delivery, so a rotated file takes effect at once). */
 function secretReader(fallbacks: Record<string, string>): SourceSecrets {
-  const read = (ref: string) => readReference(ref, 'the webhook server').catch((err: unknown) => (fallbacks[ref] ? readReference(fallbacks[ref]!, 'the webhook server') : Promise.reject(err)));
+  const read = (ref: string) =>
+    readReference(ref, 'the webhook server').catch((err: unknown) =>
+      fallbacks[ref] ? readReference(fallbacks[ref]!, 'the webhook server') : Promise.reject(err),
+    );
   return async (refs) => (await Promise.allSettled(refs.map(read))).flatMap((r) => (r.status === 'fulfilled' && r.value.trim() ? [r.value.trim()] : []));
 }
 
@@ -109,7 +112,10 @@ async function authenticate(config: WebhookConfig, source: Source, req: FastifyR
       if (!keys.length) return noSecret;
       return signedByAny(signature, raw, keys) ? undefined : reject(401, 'X-Katonic-Signature does not match the body under any configured secret');
     }
-    return reject(401, `missing credentials: expected ${[basicAuth && 'Basic auth', secretRefs && 'X-Katonic-Signature: sha256=<hex HMAC of the body>'].filter(Boolean).join(' or ')}`);
+    return reject(
+      401,
+      `missing credentials: expected ${[basicAuth && 'Basic auth', secretRefs && 'X-Katonic-Signature: sha256=<hex HMAC of the body>'].filter(Boolean).join(' or ')}`,
+    );
   }
   const generic = config.sources.generic!;
   const keys = await secrets(generic.secretRefs);
@@ -131,7 +137,9 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     const checked = validateSpec(filled.doc);
     if (!checked.ok) {
       const errors = checked.errors;
-      return reject(422, `the ticket does not make a valid install spec (rule ${rule.name}): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+      return reject(422, `the ticket does not make a valid install spec (rule ${rule.name}): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+        errors,
+      });
     }
     const spec = resolveSpecPaths(checked.spec, template.baseDir);
     const id = installWorkflowId(spec.metadata.name);
@@ -144,7 +152,8 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
   }
   const name = fieldValueOf(rule.install!, ev.body, 'the install name');
   if (!name.ok) return reject(422, `${name.message} (rule ${rule.name})`);
-  if (typeof name.value !== 'string' || !/^[a-z0-9-]{1,63}$/.test(name.value)) return reject(422, `the install name from the ticket: expected a DNS label (rule ${rule.name})`);
+  if (typeof name.value !== 'string' || !/^[a-z0-9-]{1,63}$/.test(name.value))
+    return reject(422, `the install name from the ticket: expected a DNS label (rule ${rule.name})`);
   const id = installWorkflowId(name.value);
   const done = (extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { id, action: rule.action, rule: rule.name, ...extra } });
   const reason = `${rule.action} by ${ev.source} ${ev.event}${ev.statusTo ? ` to ${ev.statusTo}` : ''} (rule ${rule.name})`;
@@ -193,7 +202,9 @@ async function handle(state: ServerState, source: Source, req: FastifyRequest): 
     // Kept at once: a redelivery that comes while this one is still being acted on (a sender
     // that timed out) waits for its answer instead of asking Temporal again. Only a success is
     // kept: after a failure the next delivery tries again.
-    const redelivery = reply.then((r): Reply => (r.status < 300 ? { status: 200, body: { ...r.body, ...(rule.action === 'start' ? { started: false } : {}), redelivery: true } } : r));
+    const redelivery = reply.then((r): Reply =>
+      r.status < 300 ? { status: 200, body: { ...r.body, ...(rule.action === 'start' ? { started: false } : {}), redelivery: true } } : r,
+    );
     state.deliveries.set(key, redelivery);
     void reply.then((r) => r.status >= 300 && state.deliveries.delete(key, redelivery));
   }
@@ -233,13 +244,19 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const error = tooLarge ? `body larger than ${BODY_LIMIT_BYTES / 1024} KiB; ticket events are small` : status < 500 ? err.message : 'internal error';
     return reply.code(status).send({ error });
   });
-  app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; expected POST /webhooks/{jira,servicenow,generic} or GET /healthz` }));
+  app.setNotFoundHandler(
+    (req, reply) =>
+      void reply
+        .code(404)
+        .send({ error: `no route ${req.method} ${req.url.split('?')[0]}; expected POST /webhooks/{jira,servicenow,generic} or GET /healthz` }),
+  );
   app.get('/healthz', async () => ({ ok: true }));
   for (const source of SOURCES) {
     app.post(`/webhooks/${source}`, async (req, reply) => {
       const answer = await handle(state, source, req);
       // A redelivery's answer repeats a line already logged.
-      if (answer.status >= 400 || (answer.body.action && !answer.body.redelivery)) opts.log?.(`webhook ${source}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (answer.status >= 400 || (answer.body.action && !answer.body.redelivery))
+        opts.log?.(`webhook ${source}: ${answer.status} ${JSON.stringify(answer.body)}`);
       return reply.code(answer.status).send(answer.body);
     });
   }

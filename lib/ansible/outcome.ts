@@ -34,9 +34,26 @@ function unreachableOutcome(progress: AnsibleProgress): AnsibleOutcome {
   const unreachable = progress.failures.filter((f) => f.unreachable);
   const hosts = (pattern: RegExp) => unreachable.filter((f) => pattern.test(f.message)).map((f) => f.host);
   const [refused, changed] = [hosts(AUTH_REFUSED), hosts(HOST_KEY_CHANGED)];
-  if (changed.length) return { ok: false, type: ANSIBLE_FAILURE.hostKeyChanged, retryable: false, message: `the SSH host key of ${changed.join(', ')} is not the one this install recorded for it` };
-  if (refused.length) return { ok: false, type: ANSIBLE_FAILURE.authRefused, retryable: false, message: `SSH login refused by ${refused.join(', ')}: ${unreachable.find((f) => refused.includes(f.host))?.message ?? ''}`.trim() };
-  return { ok: false, type: ANSIBLE_FAILURE.unreachable, retryable: true, message: `hosts unreachable: ${progress.unreachableHosts.join(', ')}: ${progress.failures[0]?.message ?? ''}`.trim() };
+  if (changed.length)
+    return {
+      ok: false,
+      type: ANSIBLE_FAILURE.hostKeyChanged,
+      retryable: false,
+      message: `the SSH host key of ${changed.join(', ')} is not the one this install recorded for it`,
+    };
+  if (refused.length)
+    return {
+      ok: false,
+      type: ANSIBLE_FAILURE.authRefused,
+      retryable: false,
+      message: `SSH login refused by ${refused.join(', ')}: ${unreachable.find((f) => refused.includes(f.host))?.message ?? ''}`.trim(),
+    };
+  return {
+    ok: false,
+    type: ANSIBLE_FAILURE.unreachable,
+    retryable: true,
+    message: `hosts unreachable: ${progress.unreachableHosts.join(', ')}: ${progress.failures[0]?.message ?? ''}`.trim(),
+  };
 }
 
 export function classifyExit(exitCode: number | undefined, signal: string | undefined, progress: AnsibleProgress, stderrTail: string): AnsibleOutcome {
@@ -49,7 +66,8 @@ export function classifyExit(exitCode: number | undefined, signal: string | unde
   switch (exitCode) {
     case 2:
       // argparse also exits 2, on an unknown option, before any event.
-      if (!progress.playbook) return { ok: false, type: ANSIBLE_FAILURE.badOptions, retryable: false, message: `ansible-playbook refused its options: ${lastError}` };
+      if (!progress.playbook)
+        return { ok: false, type: ANSIBLE_FAILURE.badOptions, retryable: false, message: `ansible-playbook refused its options: ${lastError}` };
       return { ok: false, type: ANSIBLE_FAILURE.taskFailed, retryable: true, message: describeFailures(progress) || `a task failed (exit 2) ${lastError}` };
     case 4:
       if (hadHostFailures) return unreachableOutcome(progress);

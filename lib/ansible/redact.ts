@@ -16,6 +16,12 @@ export function redactor(secrets: string[]): (text: string) => string {
   }
   if (!forms.size) return (text) => text;
   // Longest first, so that a secret containing another is cut whole.
-  const pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  const pattern = new RegExp(
+    [...forms]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
   return (text) => text.replace(pattern, REDACTED);
 }

@@ -4,4 +4,5 @@ const TEMPLATE_TEXT = /\{\{|\{%|\{#|#jinja2:/;
 
 export const hasTemplateText = (text: string): boolean => TEMPLATE_TEXT.test(text);
 
-export const NO_TEMPLATE_TEXT = 'expected no template text ("{{", "{%", "{#", "#jinja2:"): values from a spec, a ticket or an operator are data for Ansible, never templates';
+export const NO_TEMPLATE_TEXT =
+  'expected no template text ("{{", "{%", "{#", "#jinja2:"): values from a spec, a ticket or an operator are data for Ansible, never templates';

@@ -28,7 +28,8 @@ export function parseKeyRing(text: string, source: string): KeyRing {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const key = BASE64.test(line) ? Buffer.from(line, 'base64') : undefined;
-    if (key?.length !== KEY_BYTES) throw new Error(`codec keys (${source}), line ${i + 1}: expected ${KEY_BYTES} bytes in base64, as "openssl rand -base64 32" prints`);
+    if (key?.length !== KEY_BYTES)
+      throw new Error(`codec keys (${source}), line ${i + 1}: expected ${KEY_BYTES} bytes in base64, as "openssl rand -base64 32" prints`);
     keys.push({ id: keyId(key), key });
   });
   const current = keys.at(-1);

@@ -82,4 +82,5 @@ export interface InstallStatus {
 export const FINAL_STATES: readonly InstallState[] = ['completed', 'failed', 'cancelled'];
 
 /** Whole seconds from one ISO time to another. */
-export const secondsBetween = (from: string | undefined, to: string): number | undefined => (from ? Math.round((Date.parse(to) - Date.parse(from)) / 1000) : undefined);
+export const secondsBetween = (from: string | undefined, to: string): number | undefined =>
+  from ? Math.round((Date.parse(to) - Date.parse(from)) / 1000) : undefined;

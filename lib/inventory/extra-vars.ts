@@ -42,12 +42,7 @@ export function userVars(doc: Installation, operatorVars: Record<string, unknown
   return splitSecretVars({ ...doc.spec.extraVars, ...operatorVars });
 }
 
-export function phaseExtraVars(
-  doc: Installation,
-  layout: RunLayout,
-  phase: AnsiblePhase,
-  operatorVars: Record<string, unknown> = {},
-): Record<string, unknown> {
+export function phaseExtraVars(doc: Installation, layout: RunLayout, phase: AnsiblePhase, operatorVars: Record<string, unknown> = {}): Record<string, unknown> {
   const vars: Record<string, unknown> = {
     ...userVars(doc, operatorVars).plain,
     katonic_install_name: doc.metadata.name,

@@ -48,7 +48,8 @@ export function prepareKubeconfig(text: string, options: { baseDir?: string; con
   } catch (err) {
     throw new KubeconfigProblem(`is not YAML (line ${((err as { mark?: { line?: number } }).mark?.line ?? 0) + 1})`);
   }
-  if (!doc || !Array.isArray(doc.contexts) || !Array.isArray(doc.clusters) || !Array.isArray(doc.users)) throw new KubeconfigProblem('is not a kubeconfig (expected clusters, contexts and users)');
+  if (!doc || !Array.isArray(doc.contexts) || !Array.isArray(doc.clusters) || !Array.isArray(doc.users))
+    throw new KubeconfigProblem('is not a kubeconfig (expected clusters, contexts and users)');
   const contextName = options.context ?? (typeof doc['current-context'] === 'string' ? doc['current-context'] : undefined);
   if (!contextName) throw new KubeconfigProblem('has no current-context; name one in spec.managed.context');
   const context = obj(named(doc.contexts, contextName)?.context);
@@ -64,9 +65,12 @@ export function prepareKubeconfig(text: string, options: { baseDir?: string; con
   let exec: ExecPlugin | undefined;
   const execConfig = obj(user.exec);
   if (execConfig) {
-    if (typeof execConfig.command !== 'string' || !execConfig.command) throw new KubeconfigProblem(`user "${String(context.user)}": the exec credential plugin has no command`);
+    if (typeof execConfig.command !== 'string' || !execConfig.command)
+      throw new KubeconfigProblem(`user "${String(context.user)}": the exec credential plugin has no command`);
     if (execConfig.interactiveMode === 'Always') {
-      throw new KubeconfigProblem(`user "${String(context.user)}": the exec credential plugin wants an interactive login (interactiveMode Always), which a worker cannot give; use a non-interactive login (for kubelogin: -l azurecli, spn, msi or workloadidentity)`);
+      throw new KubeconfigProblem(
+        `user "${String(context.user)}": the exec credential plugin wants an interactive login (interactiveMode Always), which a worker cannot give; use a non-interactive login (for kubelogin: -l azurecli, spn, msi or workloadidentity)`,
+      );
     }
     // kubectl runs a command with a path separator relative to the kubeconfig's directory, other commands from PATH.
     let command = execConfig.command;
@@ -98,6 +102,7 @@ export function execCredentialProblem(stdout: string, apiVersion: string): strin
   if (credential?.kind !== 'ExecCredential') return 'it printed JSON that is not an ExecCredential';
   if (credential.apiVersion !== apiVersion) return `it printed an ExecCredential of ${String(credential.apiVersion)}, the kubeconfig asks for ${apiVersion}`;
   const status = obj(credential.status);
-  if (!status?.token && !(status?.clientCertificateData && status.clientKeyData)) return 'its ExecCredential has neither a token nor a client certificate and key';
+  if (!status?.token && !(status?.clientCertificateData && status.clientKeyData))
+    return 'its ExecCredential has neither a token nor a client certificate and key';
   return undefined;
 }

@@ -27,9 +27,14 @@ function inputsOf(doc: Installation, phase: PhaseName): unknown {
 /** A stable hash: object keys sorted, so the spec's key order does not matter. */
 export function stableHash(value: unknown): string {
   const canonical = JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
-  return createHash('sha256').update(canonical ?? 'null').digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonical ?? 'null')
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function phaseInputHashes(doc: Installation): Record<string, string> {

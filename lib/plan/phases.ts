@@ -5,14 +5,7 @@
 
 /** The activities a phase is made of (the worker registers them under these names). */
 export type ActivityName =
-  | 'preflight'
-  | 'checkManagedCluster'
-  | 'writeInventory'
-  | 'runKubespray'
-  | 'prepareStorageNodes'
-  | 'applyStorageClasses'
-  | 'runKatonicRole'
-  | 'verifyCluster';
+  'preflight' | 'checkManagedCluster' | 'writeInventory' | 'runKubespray' | 'prepareStorageNodes' | 'applyStorageClasses' | 'runKatonicRole' | 'verifyCluster';
 
 export interface PlannedStep {
   activity: ActivityName;
@@ -36,20 +29,45 @@ const refused = (why: string) => ({ refused: why });
 
 const ONPREM = [
   { name: 'preflight', steps: [quick('preflight')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
-  { name: 'inventory', steps: [quick('writeInventory')], failedHosts: refused('the inventory phase writes files on the controller; it has no hosts to limit'), onResume: 'skip-if-unchanged' },
+  {
+    name: 'inventory',
+    steps: [quick('writeInventory')],
+    failedHosts: refused('the inventory phase writes files on the controller; it has no hosts to limit'),
+    onResume: 'skip-if-unchanged',
+  },
   { name: 'kubespray', steps: [long('runKubespray')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
   // The node playbook takes --limit; the StorageClasses after it are cluster objects, applied whole.
   { name: 'storage', steps: [quick('prepareStorageNodes'), quick('applyStorageClasses')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
-  { name: 'katonic', steps: [long('runKatonicRole')], failedHosts: refused('the Katonic role runs once against the cluster API from the controller'), onResume: 'skip-if-unchanged' },
+  {
+    name: 'katonic',
+    steps: [long('runKatonicRole')],
+    failedHosts: refused('the Katonic role runs once against the cluster API from the controller'),
+    onResume: 'skip-if-unchanged',
+  },
   // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
   { name: 'verify', steps: [long('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
 ] as const satisfies readonly Phase[];
 
 // AKS and EKS: the cluster exists; every phase talks to its API (katonic through the role, from the controller).
 const MANAGED = [
-  { name: 'preflight', steps: [quick('checkManagedCluster')], failedHosts: refused('the managed preflight reads the cluster through its API; it has no hosts to limit'), onResume: 'run-again' },
-  { name: 'storage-classes', steps: [quick('applyStorageClasses')], failedHosts: refused('storage classes are cluster objects, not per host'), onResume: 'skip-if-unchanged' },
-  { name: 'katonic', steps: [long('runKatonicRole')], failedHosts: refused('the Katonic role runs once against the cluster API from the controller'), onResume: 'skip-if-unchanged' },
+  {
+    name: 'preflight',
+    steps: [quick('checkManagedCluster')],
+    failedHosts: refused('the managed preflight reads the cluster through its API; it has no hosts to limit'),
+    onResume: 'run-again',
+  },
+  {
+    name: 'storage-classes',
+    steps: [quick('applyStorageClasses')],
+    failedHosts: refused('storage classes are cluster objects, not per host'),
+    onResume: 'skip-if-unchanged',
+  },
+  {
+    name: 'katonic',
+    steps: [long('runKatonicRole')],
+    failedHosts: refused('the Katonic role runs once against the cluster API from the controller'),
+    onResume: 'skip-if-unchanged',
+  },
   // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
   { name: 'verify', steps: [long('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
 ] as const satisfies readonly Phase[];

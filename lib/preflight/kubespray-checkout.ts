@@ -69,7 +69,10 @@ export function readCheckout(files: CheckoutFiles, arch = 'amd64'): KubesprayChe
   const listed = CHECKED_BINARIES.map((name) => Object.keys(obj(obj(checksums[name])?.[arch]) ?? {}).map(bare));
   const [kubelet = [], ...others] = listed;
   const all = kubelet.filter((v) => others.every((list) => list.includes(v))).sort((a, b) => compareVersions(b, a));
-  if (!all.length) return { problem: `Kubespray at ${files.dir}: ${files.checksums.path} lists no Kubernetes version with kubelet, kubeadm and kubectl checksums for ${arch}` };
+  if (!all.length)
+    return {
+      problem: `Kubespray at ${files.dir}: ${files.checksums.path} lists no Kubernetes version with kubelet, kubeadm and kubectl checksums for ${arch}`,
+    };
   const minVersion = literalVersion(defaults.kube_version_min_required) ?? all.at(-1)!;
   const versions = all.filter((v) => compareVersions(v, minVersion) >= 0);
   return {
@@ -87,6 +90,9 @@ export function kubeVersionRefusal(checkout: KubesprayCheckout, kubeVersion: str
   const wanted = bare(kubeVersion);
   if (checkout.versions.includes(wanted)) return undefined;
   const range = `${checkout.versions.at(-1)} to ${checkout.versions[0]}`;
-  const why = compareVersions(wanted, checkout.versions.at(-1)!) >= 0 && compareVersions(wanted, checkout.versions[0]!) <= 0 ? 'that patch release is not among' : 'it is outside';
+  const why =
+    compareVersions(wanted, checkout.versions.at(-1)!) >= 0 && compareVersions(wanted, checkout.versions[0]!) <= 0
+      ? 'that patch release is not among'
+      : 'it is outside';
   return `spec.onprem.kubeVersion ${wanted}: Kubespray ${checkout.release} at ${checkout.dir} does not install it (${why} the versions it supports, ${range}, listed in ${checkout.checksumsPath})`;
 }

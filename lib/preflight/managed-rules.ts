@@ -100,7 +100,10 @@ function groupBy<T>(items: T[], describe: (item: T) => string | undefined): Map<
 }
 
 const versionOf = (gitVersion: string) => /^v?(\d+\.\d+(\.\d+)?)/.exec(gitVersion)?.[1];
-const describeSelector = (s: PoolSelector) => Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',');
+const describeSelector = (s: PoolSelector) =>
+  Object.entries(s.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 const matches = (node: ObservedNode, s: PoolSelector) => Object.entries(s.labels).every(([k, v]) => node.labels[k] === v);
 const cpus = (n: number | undefined) => (n === undefined ? '?' : `${Number(n.toFixed(2))} CPUs`);
 const gib = (n: number | undefined) => (n === undefined ? '?' : `${(n / GIB).toFixed(1)} GiB`);
@@ -135,7 +138,13 @@ function runtimeRule(observed: ObservedManagedCluster): Finding[] {
         result: 'failed',
       });
     } else if (key === 'warning docker') {
-      findings.push({ rule: 'container-runtime', object: nodeList(names), observed: runtimes, expected: `containerd (Docker is accepted below Kubernetes 1.21; an upgrade must keep the Docker runtime or move to containerd)`, result: 'warning' });
+      findings.push({
+        rule: 'container-runtime',
+        object: nodeList(names),
+        observed: runtimes,
+        expected: `containerd (Docker is accepted below Kubernetes 1.21; an upgrade must keep the Docker runtime or move to containerd)`,
+        result: 'warning',
+      });
     } else findings.push({ rule: 'container-runtime', object: nodeList(names), observed: runtimes, expected, result: 'failed' });
   }
   if (!observed.nodes.length) findings.push({ rule: 'container-runtime', object: 'Nodes', observed: 'no nodes', expected, result: 'failed' });
@@ -163,7 +172,13 @@ function poolRule(role: 'platform' | 'compute', pool: ManagedRequirements['platf
   };
   const findings: Finding[] = [];
   for (const [lacks, short] of groupBy(nodes, shortfall)) {
-    findings.push({ rule: 'node-pools', object: `${nodeList(short.map((n) => n.name))} of the ${object}`, observed: `${lacks} (${short.length} of ${nodes.length} nodes)`, expected, result: 'failed' });
+    findings.push({
+      rule: 'node-pools',
+      object: `${nodeList(short.map((n) => n.name))} of the ${object}`,
+      observed: `${lacks} (${short.length} of ${nodes.length} nodes)`,
+      expected,
+      result: 'failed',
+    });
   }
   if (!findings.length) {
     const smallest = (resource: string, of: Record<string, string>[]) => Math.min(...of.map((r) => parseQuantity(r[resource]) ?? 0));
@@ -183,7 +198,15 @@ function poolRule(role: 'platform' | 'compute', pool: ManagedRequirements['platf
 function distinctPoolsRule(observed: ObservedManagedCluster, req: ManagedRequirements): Finding[] {
   const both = observed.nodes.filter((n) => matches(n, req.platform.selector) && matches(n, req.compute.selector));
   if (!both.length) return [];
-  return [{ rule: 'node-pools', object: nodeList(both.map((n) => n.name)), observed: 'in both the platform and the compute pool', expected: 'distinct node pools for the platform and for compute (user workloads)', result: 'failed' }];
+  return [
+    {
+      rule: 'node-pools',
+      object: nodeList(both.map((n) => n.name)),
+      observed: 'in both the platform and the compute pool',
+      expected: 'distinct node pools for the platform and for compute (user workloads)',
+      result: 'failed',
+    },
+  ];
 }
 
 const GPU = 'nvidia.com/gpu';
@@ -192,14 +215,31 @@ function gpuRule(observed: ObservedManagedCluster, req: ManagedRequirements): Fi
   const withGpus = (n: ObservedNode) => (parseQuantity(n.capacity[GPU]) ?? 0) > 0;
   if (!req.gpu) {
     const gpuNodes = observed.nodes.filter(withGpus);
-    return [{ rule: 'gpu-pool', object: 'GPU pool', observed: gpuNodes.length ? `none named in spec.managed.pools.gpu; ${gpuNodes.length} nodes offer ${GPU}` : 'none (optional)', expected: 'optional', result: 'ok' }];
+    return [
+      {
+        rule: 'gpu-pool',
+        object: 'GPU pool',
+        observed: gpuNodes.length ? `none named in spec.managed.pools.gpu; ${gpuNodes.length} nodes offer ${GPU}` : 'none (optional)',
+        expected: 'optional',
+        result: 'ok',
+      },
+    ];
   }
   const object = `gpu pool (${describeSelector(req.gpu.selector)})`;
   const expected = `nodes with ${GPU} capacity (the NVIDIA device plugin advertises it)`;
   const nodes = observed.nodes.filter((n) => matches(n, req.gpu!.selector));
   if (!nodes.length) return [{ rule: 'gpu-pool', object, observed: 'no node matches', expected, result: 'failed' }];
   const without = nodes.filter((n) => !withGpus(n));
-  if (without.length) return [{ rule: 'gpu-pool', object: `${nodeList(without.map((n) => n.name))} of the ${object}`, observed: `no ${GPU} (${without.length} of ${nodes.length} nodes)`, expected, result: 'failed' }];
+  if (without.length)
+    return [
+      {
+        rule: 'gpu-pool',
+        object: `${nodeList(without.map((n) => n.name))} of the ${object}`,
+        observed: `no ${GPU} (${without.length} of ${nodes.length} nodes)`,
+        expected,
+        result: 'failed',
+      },
+    ];
   const total = nodes.reduce((sum, n) => sum + (parseQuantity(n.capacity[GPU]) ?? 0), 0);
   return [{ rule: 'gpu-pool', object, observed: `${nodes.length} nodes, ${total} GPUs`, expected, result: 'ok' }];
 }
@@ -218,7 +258,10 @@ export const NETWORK_POLICY_PROVIDERS: PolicyProvider[] = [
   { name: 'Cilium', offers: byNameOrImage(['cilium'], ['cilium/cilium']) },
   { name: 'Azure NPM', offers: byNameOrImage(['azure-npm'], ['containernetworking/azure-npm']) },
   // The Amazon VPC CNI ships the agent in aws-node, off unless its add-on enables network policy.
-  { name: 'the AWS network policy agent', offers: (ds) => ds.containers.some((c) => c.name === 'aws-network-policy-agent' && c.args.includes('--enable-network-policy=true')) },
+  {
+    name: 'the AWS network policy agent',
+    offers: (ds) => ds.containers.some((c) => c.name === 'aws-network-policy-agent' && c.args.includes('--enable-network-policy=true')),
+  },
   { name: 'Antrea', offers: byNameOrImage(['antrea-agent'], ['antrea/antrea-agent-ubuntu', 'antrea/antrea-ubuntu']) },
   { name: 'Weave Net', offers: byNameOrImage(['weave-net'], ['weaveworks/weave-kube']) },
   { name: 'kube-router', offers: byNameOrImage(['kube-router'], ['cloudnativelabs/kube-router']) },
@@ -230,7 +273,15 @@ function networkPolicyRule(observed: ObservedManagedCluster): Finding[] {
   if (found.length) return [{ rule: 'network-policy', object: `DaemonSet ${found.join(', ')}`, observed: 'enforces NetworkPolicy', expected, result: 'ok' }];
   const agentOff = observed.daemonSets.some((ds) => ds.containers.some((c) => c.name === 'aws-network-policy-agent'));
   const seen = observed.daemonSets.map((ds) => ds.name).join(', ') || 'none';
-  return [{ rule: 'network-policy', object: CNI_NAMESPACES.join(', '), observed: `no NetworkPolicy-capable CNI (DaemonSets: ${seen}${agentOff ? '; the AWS network policy agent is present but not enabled' : ''})`, expected, result: 'failed' }];
+  return [
+    {
+      rule: 'network-policy',
+      object: CNI_NAMESPACES.join(', '),
+      observed: `no NetworkPolicy-capable CNI (DaemonSets: ${seen}${agentOff ? '; the AWS network policy agent is present but not enabled' : ''})`,
+      expected,
+      result: 'failed',
+    },
+  ];
 }
 
 /** Where each CSI driver comes from, for the message when it is missing. */
@@ -249,12 +300,26 @@ function csiRule(observed: ObservedManagedCluster, req: ManagedRequirements): Fi
   ];
   return needed.map(({ driver, for: cls }) => {
     const present = observed.csiDrivers.includes(driver);
-    return { rule: 'csi-drivers', object: `CSIDriver ${driver}`, observed: present ? 'installed' : 'not installed', expected: `${CSI_GUIDANCE[driver] ?? driver}, for ${cls}`, result: present ? 'ok' : 'failed' };
+    return {
+      rule: 'csi-drivers',
+      object: `CSIDriver ${driver}`,
+      observed: present ? 'installed' : 'not installed',
+      expected: `${CSI_GUIDANCE[driver] ?? driver}, for ${cls}`,
+      result: present ? 'ok' : 'failed',
+    };
   });
 }
 
 function ingressRule(req: ManagedRequirements): Finding[] {
-  return [{ rule: 'ingress-fqdn', object: 'spec.katonic.fqdn', observed: req.fqdn, expected: 'the FQDN Katonic serves; its DNS must point at an SSL-terminating load balancer (not checked from here)', result: 'ok' }];
+  return [
+    {
+      rule: 'ingress-fqdn',
+      object: 'spec.katonic.fqdn',
+      observed: req.fqdn,
+      expected: 'the FQDN Katonic serves; its DNS must point at an SSL-terminating load balancer (not checked from here)',
+      result: 'ok',
+    },
+  ];
 }
 
 export function managedPreflightReport(observed: ObservedManagedCluster, req: ManagedRequirements): ManagedPreflightReport {

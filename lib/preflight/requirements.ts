@@ -43,7 +43,10 @@ export interface HostFacts {
   distribution: string;
   distribution_version: string;
   mounts: { mount: string; device: string; size_total: number }[];
-  devices: Record<string, { sectors: string | number; sectorsize: string | number; partitions?: Record<string, { holders?: string[] }> | string[]; holders?: string[] }>;
+  devices: Record<
+    string,
+    { sectors: string | number; sectorsize: string | number; partitions?: Record<string, { holders?: string[] }> | string[]; holders?: string[] }
+  >;
 }
 
 const GIB = 1024 ** 3;
@@ -100,7 +103,8 @@ export function hostShortfalls(facts: HostFacts, roles: NodeRole[], req: Require
   if (rootBytes < min.osDiskGb * GIB) lacks.push(`OS disk of ${gb(rootBytes)}, needs ${min.osDiskGb} GB`);
   if (min.extraDiskGb > 0) {
     const extra = largestExtraDiskBytes(facts);
-    if (extra < min.extraDiskGb * GIB) lacks.push(extra ? `extra disk of ${gb(extra)}, needs ${min.extraDiskGb} GB` : `no extra disk, needs one of ${min.extraDiskGb} GB`);
+    if (extra < min.extraDiskGb * GIB)
+      lacks.push(extra ? `extra disk of ${gb(extra)}, needs ${min.extraDiskGb} GB` : `no extra disk, needs one of ${min.extraDiskGb} GB`);
   }
   if (!osAccepted(facts, req.acceptedOs)) lacks.push(`OS ${facts.distribution} ${facts.distribution_version}, needs ${req.acceptedOs.join(' or ')}`);
   return lacks;

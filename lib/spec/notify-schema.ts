@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { secretRef } from './secret-ref.js';
 
-const siteUrl = z.url({ protocol: /^https?$/, error: 'expected the site URL, such as https://acme.atlassian.net' }).refine((u) => !/[?#]/.test(u), 'expected a URL without query or fragment');
+const siteUrl = z
+  .url({ protocol: /^https?$/, error: 'expected the site URL, such as https://acme.atlassian.net' })
+  .refine((u) => !/[?#]/.test(u), 'expected a URL without query or fragment');
 
 export const notifySchema = z.strictObject({
   jira: z.strictObject({ url: siteUrl, user: z.string().min(1).max(200), tokenRef: secretRef }).optional(),

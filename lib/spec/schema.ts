@@ -56,7 +56,10 @@ const preflight = z.strictObject({
   controlPlane: nodeMinimums.partial().optional(),
   worker: nodeMinimums.partial().optional(),
   // "Ubuntu 20.04"; a trailing "*" matches any version ("Debian *").
-  acceptedOs: z.array(z.string().regex(ACCEPTED_OS, 'expected an OS such as "Ubuntu 20.04" or "Debian *"')).min(1, 'expected at least one accepted OS').optional(),
+  acceptedOs: z
+    .array(z.string().regex(ACCEPTED_OS, 'expected an OS such as "Ubuntu 20.04" or "Debian *"'))
+    .min(1, 'expected at least one accepted OS')
+    .optional(),
 });
 
 const nfs = z.strictObject({ server: address, path: absolutePath });
@@ -75,11 +78,23 @@ const storage = z.strictObject({
 });
 
 const onprem = z.strictObject({
-  kubespray: z.strictObject({ dir: path, version: z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected a Kubespray release such as v2.31.0').optional() }),
+  kubespray: z.strictObject({
+    dir: path,
+    version: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+$/, 'expected a Kubespray release such as v2.31.0')
+      .optional(),
+  }),
   kubeVersion: z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.33.7').optional(),
   connection: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
   nodes: z.array(node).min(1, 'expected at least one node'),
-  ssh: z.strictObject({ user: z.string().regex(POSIX_USER, 'expected a POSIX user name: lower-case letters, digits, "_" and "-", at most 32 characters'), privateKeyRef: secretRef, port: z.number().int().min(1).max(65535).optional() }).optional(),
+  ssh: z
+    .strictObject({
+      user: z.string().regex(POSIX_USER, 'expected a POSIX user name: lower-case letters, digits, "_" and "-", at most 32 characters'),
+      privateKeyRef: secretRef,
+      port: z.number().int().min(1).max(65535).optional(),
+    })
+    .optional(),
   storage,
   preflight: preflight.optional(),
 });
@@ -94,7 +109,9 @@ export const installationSchema = z.strictObject({
   spec: z.strictObject({
     flow: z.enum(['onprem', 'aks', 'eks'], { error: 'expected onprem, aks or eks' }),
     katonic: z.strictObject({
-      version: z.string({ error: 'expected a version string (quote it in YAML: "4.5")' }).regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"'),
+      version: z
+        .string({ error: 'expected a version string (quote it in YAML: "4.5")' })
+        .regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"'),
       fqdn,
       roleDir: path,
     }),
@@ -150,15 +167,24 @@ function onpremIssues(o: Raw): SpecIssue[] {
     const problem = kubeVersionProblem(kubespray.version, o.kubeVersion);
     if (problem) issues.push({ path: at('kubeVersion'), message: problem });
   }
-  if ((o.connection ?? 'ssh') === 'ssh' && o.ssh === undefined) issues.push({ path: at('ssh'), message: 'expected ssh settings (user, privateKeyRef) when connection is ssh' });
+  if ((o.connection ?? 'ssh') === 'ssh' && o.ssh === undefined)
+    issues.push({ path: at('ssh'), message: 'expected ssh settings (user, privateKeyRef) when connection is ssh' });
   const storage = obj(o.storage);
   if (storage) {
     const { kind } = storage;
     if (storage.nfs === undefined) {
-      issues.push({ path: at('storage', 'nfs'), message: kind === 'hostVolumes' ? 'expected nfs settings (server, path): kfs (ReadWriteMany) is served over NFS also with host volumes' : 'expected nfs settings (server, path) when kind is nfs' });
+      issues.push({
+        path: at('storage', 'nfs'),
+        message:
+          kind === 'hostVolumes'
+            ? 'expected nfs settings (server, path): kfs (ReadWriteMany) is served over NFS also with host volumes'
+            : 'expected nfs settings (server, path) when kind is nfs',
+      });
     }
-    if (kind === 'hostVolumes' && storage.hostVolumes === undefined) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected hostVolumes settings (root) when kind is hostVolumes' });
-    if (kind === 'nfs' && storage.hostVolumes !== undefined) issues.push({ path: at('storage', 'hostVolumes'), message: 'expected no hostVolumes settings when kind is nfs' });
+    if (kind === 'hostVolumes' && storage.hostVolumes === undefined)
+      issues.push({ path: at('storage', 'hostVolumes'), message: 'expected hostVolumes settings (root) when kind is hostVolumes' });
+    if (kind === 'nfs' && storage.hostVolumes !== undefined)
+      issues.push({ path: at('storage', 'hostVolumes'), message: 'expected no hostVolumes settings when kind is nfs' });
   }
   return issues;
 }
@@ -174,11 +200,13 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   if (flow === 'onprem') {
     if (onpremSpec) issues.push(...onpremIssues(onpremSpec));
     else issues.push({ path: ['spec', 'onprem'], message: 'expected onprem settings when spec.flow is onprem' });
-    if (spec.managed !== undefined) issues.push({ path: ['spec', 'managed'], message: 'expected no managed settings when spec.flow is onprem (they are for the aks and eks flows)' });
+    if (spec.managed !== undefined)
+      issues.push({ path: ['spec', 'managed'], message: 'expected no managed settings when spec.flow is onprem (they are for the aks and eks flows)' });
   } else if (flow === 'aks' || flow === 'eks') {
     if (managedSpec) issues.push(...managedIssues(flow, managedSpec));
     else issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef, blobStore) when spec.flow is ${flow}` });
-    if (spec.onprem !== undefined) issues.push({ path: ['spec', 'onprem'], message: `expected no onprem settings when spec.flow is ${flow} (they are for the onprem flow)` });
+    if (spec.onprem !== undefined)
+      issues.push({ path: ['spec', 'onprem'], message: `expected no onprem settings when spec.flow is ${flow} (they are for the onprem flow)` });
   }
   if (isFlow(flow)) {
     const gates = phasesOf(flow).map((p) => `before-${p}`);
@@ -187,7 +215,11 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
     });
   }
   if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));
-  if (obj(spec.notify)?.jira !== undefined && obj(obj(doc)?.metadata)?.ticket === undefined) issues.push({ path: ['metadata', 'ticket'], message: 'expected the Jira issue key (such as OPS-123) when spec.notify.jira is set: comments go on that issue' });
+  if (obj(spec.notify)?.jira !== undefined && obj(obj(doc)?.metadata)?.ticket === undefined)
+    issues.push({
+      path: ['metadata', 'ticket'],
+      message: 'expected the Jira issue key (such as OPS-123) when spec.notify.jira is set: comments go on that issue',
+    });
   return issues;
 }
 

@@ -39,7 +39,8 @@ function textIssues(value: unknown, path: (string | number)[], out: SpecIssue[])
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => textIssues(item, [...path, i], out));
   } else if (isRecord(value)) {
-    for (const [key, item] of Object.entries(value)) if (!(path.length === 1 && path[0] === 'spec' && key === 'extraVars')) textIssues(item, [...path, key], out);
+    for (const [key, item] of Object.entries(value))
+      if (!(path.length === 1 && path[0] === 'spec' && key === 'extraVars')) textIssues(item, [...path, key], out);
   }
 }
 
@@ -47,10 +48,16 @@ export function validateSpec(doc: unknown): SpecResult {
   const tooLarge = sizeProblem(doc);
   if (tooLarge) return { ok: false, errors: [{ path: '(document)', message: tooLarge }] };
   if (notAnInstallation(doc)) {
-    return { ok: false, errors: [{ path: '(document)', message: 'not an install spec: expected a YAML mapping with apiVersion: katonic.ai/v1 and kind: Installation' }] };
+    return {
+      ok: false,
+      errors: [{ path: '(document)', message: 'not an install spec: expected a YAML mapping with apiVersion: katonic.ai/v1 and kind: Installation' }],
+    };
   }
   const result = installationSchema.safeParse(doc);
-  const issues: SpecIssue[] = [...(result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) }))), ...crossFieldIssues(doc)];
+  const issues: SpecIssue[] = [
+    ...(result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) }))),
+    ...crossFieldIssues(doc),
+  ];
   const text: SpecIssue[] = [];
   textIssues(doc, [], text);
   const errors = issues.map((i) => ({ path: formatPath(i.path), message: i.message }));

@@ -31,9 +31,16 @@ function kfs(flow: ManagedFlow, managed: ManagedSpec): KubeObject {
     return storageClass(STORAGE_CLASSES.rwx, provisioner, 'ReadWriteMany', 'Immediate', parameters, { allowVolumeExpansion: false, mountOptions: ['tls'] });
   }
   // Azure Files (SMB), one share per volume, with the mount options of AKS's own azurefile-csi class.
-  return storageClass(STORAGE_CLASSES.rwx, provisioner, 'ReadWriteMany', 'Immediate', { skuName: 'Standard_LRS' }, {
-    mountOptions: ['dir_mode=0777', 'file_mode=0777', 'uid=0', 'gid=0', 'mfsymlinks', 'cache=strict', 'actimeo=30', 'nosharesock'],
-  });
+  return storageClass(
+    STORAGE_CLASSES.rwx,
+    provisioner,
+    'ReadWriteMany',
+    'Immediate',
+    { skuName: 'Standard_LRS' },
+    {
+      mountOptions: ['dir_mode=0777', 'file_mode=0777', 'uid=0', 'gid=0', 'mfsymlinks', 'cache=strict', 'actimeo=30', 'nosharesock'],
+    },
+  );
 }
 
 export function managedStorageClasses(flow: ManagedFlow, managed: ManagedSpec): KubeObject[] {

@@ -7,7 +7,12 @@ import { INSTALLER_LABELS, type KubeObject } from './storage-objects.js';
 const IMMUTABLE_FIELDS = ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode'] as const;
 
 /** What the API server fills in when a class leaves them out. */
-const DEFAULTS: Record<(typeof IMMUTABLE_FIELDS)[number], unknown> = { provisioner: undefined, parameters: {}, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' };
+const DEFAULTS: Record<(typeof IMMUTABLE_FIELDS)[number], unknown> = {
+  provisioner: undefined,
+  parameters: {},
+  reclaimPolicy: 'Delete',
+  volumeBindingMode: 'Immediate',
+};
 
 export interface StorageClassConflict {
   name: string;
@@ -16,7 +21,8 @@ export interface StorageClassConflict {
   wanted: string;
 }
 
-const show = (value: unknown): string => (value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value, Object.keys((value ?? {}) as object).sort()));
+const show = (value: unknown): string =>
+  value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value, Object.keys((value ?? {}) as object).sort());
 
 export function storageClassConflicts(existing: Record<string, unknown>, wanted: KubeObject): StorageClassConflict[] {
   return IMMUTABLE_FIELDS.flatMap((field) => {

@@ -81,7 +81,8 @@ function nfsProvisioner(nfs: { server: string; path: string }): KubeObject[] {
 // these scripts; it reads the pod template and scripts from its ConfigMap.
 const LOCAL_PATH_SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"\n';
 const LOCAL_PATH_TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"\n';
-const LOCAL_PATH_HELPER_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  containers:\n    - name: helper-pod\n      image: docker.io/library/busybox:1.36\n      imagePullPolicy: IfNotPresent\n';
+const LOCAL_PATH_HELPER_POD =
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  containers:\n    - name: helper-pod\n      image: docker.io/library/busybox:1.36\n      imagePullPolicy: IfNotPresent\n';
 
 function localPathProvisioner(root: string): KubeObject[] {
   const name = 'local-path-provisioner';

@@ -24,13 +24,22 @@ const firstLine = (text: string, max = 300) => text.split('\n')[0]!.slice(0, max
 
 /** The commands an operator can run for this phase: --failed-hosts only where the phase allows it and hosts failed. */
 export function operatorCommands(id: string, flow: Flow, phase: PhaseName, error: PhaseError): string[] {
-  return [`kinstall retry ${id}`, ...(!failedHostsRefusal(flow, phase, error) ? [`kinstall retry ${id} --failed-hosts`] : []), `kinstall retry ${id} --vars FILE`, `kinstall cancel ${id}`];
+  return [
+    `kinstall retry ${id}`,
+    ...(!failedHostsRefusal(flow, phase, error) ? [`kinstall retry ${id} --failed-hosts`] : []),
+    `kinstall retry ${id} --vars FILE`,
+    `kinstall cancel ${id}`,
+  ];
 }
 
 export function progressNote(event: ProgressEvent): ProgressNote {
   switch (event.kind) {
     case 'started':
-      return { title: `Katonic install ${event.id} started`, lines: [`Flow ${event.flow}; phases: ${event.phases.join(', ')}.`], commands: [`kinstall status ${event.id}`] };
+      return {
+        title: `Katonic install ${event.id} started`,
+        lines: [`Flow ${event.flow}; phases: ${event.phases.join(', ')}.`],
+        commands: [`kinstall status ${event.id}`],
+      };
     case 'phase-finished':
       return {
         title: `${event.id}: the ${event.phase.name} phase finished`,

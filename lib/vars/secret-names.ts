@@ -6,7 +6,24 @@
 // host_key_checking are settings, while registry_password, kubeadm_token or
 // aws_secret_access_key are secrets.
 
-export const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'secrets', 'token', 'tokens', 'key', 'keys', 'apikey', 'privatekey', 'credential', 'credentials', 'creds'];
+export const SECRET_WORDS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'pass',
+  'pwd',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'key',
+  'keys',
+  'apikey',
+  'privatekey',
+  'credential',
+  'credentials',
+  'creds',
+];
 const SECRET_ENDINGS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'credentials'];
 
 export function isSecretName(name: string): boolean {

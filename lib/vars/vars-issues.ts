@@ -28,7 +28,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function valueIssues(value: unknown, path: VarsPath, secret: boolean, out: VarsIssue[]): void {
   if (typeof value === 'string') {
     if (secret && !isSecretRef(value)) out.push({ path, message: SECRET_AS_VALUE });
-    else if (PRIVATE_KEY_BLOCK.test(value)) out.push({ path, message: 'expected no private key: give it as a reference "file:PATH" under a variable named like a secret' });
+    else if (PRIVATE_KEY_BLOCK.test(value))
+      out.push({ path, message: 'expected no private key: give it as a reference "file:PATH" under a variable named like a secret' });
     if (hasTemplateText(value)) out.push({ path, message: NO_TEMPLATE_TEXT });
     if (hasControlCharacters(value)) out.push({ path, message: 'expected text without control characters (tab and line breaks are fine)' });
   } else if (typeof value === 'number') {
@@ -38,7 +39,8 @@ function valueIssues(value: unknown, path: VarsPath, secret: boolean, out: VarsI
   } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
       const at = [...path, key];
-      if (!KEY_TEXT.test(key) || hasControlCharacters(key)) out.push({ path: at, message: 'expected a key of 1 to 253 characters without "{", "}", "#", "%" or control characters' });
+      if (!KEY_TEXT.test(key) || hasControlCharacters(key))
+        out.push({ path: at, message: 'expected a key of 1 to 253 characters without "{", "}", "#", "%" or control characters' });
       else valueIssues(item, at, secret || isSecretName(key), out);
     }
   } else if (value !== null && typeof value !== 'boolean') {

@@ -71,7 +71,8 @@ export function managedExpectations(doc: Installation): ClusterExpectations {
   return { storageClasses: Array.isArray(objects) ? objects : [], namespaces: KATONIC_NAMESPACES, workloads: [] };
 }
 
-export const verifyExpectations = (doc: Installation): ClusterExpectations => (isManagedFlow(doc.spec.flow) ? managedExpectations(doc) : onpremExpectations(doc));
+export const verifyExpectations = (doc: Installation): ClusterExpectations =>
+  isManagedFlow(doc.spec.flow) ? managedExpectations(doc) : onpremExpectations(doc);
 
 const describeConditions = (conditions: Condition[]) =>
   conditions
@@ -96,7 +97,8 @@ export function clusterProblems(observed: ObservedCluster, expected: ClusterExpe
   for (const name of expected.nodeNames ?? []) {
     const node = nodes.get(name);
     if (!node) problems.push(`node ${name} is not registered`);
-    else if (!node.ready) problems.push(`node ${name} is not Ready${node.conditions?.length ? `: ${describeConditions(node.conditions.filter((c) => c.type === 'Ready'))}` : ''}`);
+    else if (!node.ready)
+      problems.push(`node ${name} is not Ready${node.conditions?.length ? `: ${describeConditions(node.conditions.filter((c) => c.type === 'Ready'))}` : ''}`);
   }
   if (!observed.nodes.some((n) => n.ready)) problems.push('no node is Ready');
   const classes = new Map(observed.storageClasses.map((c) => [c.metadata?.name, c]));

@@ -19,10 +19,7 @@ const dottedPath = z.string().refine((p) => p.split('.').every((s) => PATH_SEGME
 const secretRefs = z.array(secretRef).min(1, 'expected at least one secret reference');
 
 /** A value for a spec field: a ticket field (by path), optionally lower-cased, or a constant. */
-export const fieldValue = z.union([
-  z.strictObject({ field: dottedPath, lowerCase: z.boolean().optional() }),
-  z.strictObject({ value: z.unknown() }),
-]);
+export const fieldValue = z.union([z.strictObject({ field: dottedPath, lowerCase: z.boolean().optional() }), z.strictObject({ value: z.unknown() })]);
 export type FieldValue = z.infer<typeof fieldValue>;
 
 const rule = z.strictObject({
@@ -64,8 +61,10 @@ export const webhookConfigSchema = z
     config.rules.forEach((r, i) => {
       const at = (field: string) => ['rules', i, field];
       if (!config.sources[r.source]) ctx.addIssue({ code: 'custom', path: ['rules', i, 'source'], message: `expected sources.${r.source} to be configured` });
-      if (r.action === 'start' && (!r.spec || !r.set)) ctx.addIssue({ code: 'custom', path: at('spec'), message: 'expected spec (a template file) and set (its fields from the ticket) for a start rule' });
-      if (r.action !== 'start' && !r.install) ctx.addIssue({ code: 'custom', path: at('install'), message: `expected install (the install's name from the ticket) for a ${r.action} rule` });
+      if (r.action === 'start' && (!r.spec || !r.set))
+        ctx.addIssue({ code: 'custom', path: at('spec'), message: 'expected spec (a template file) and set (its fields from the ticket) for a start rule' });
+      if (r.action !== 'start' && !r.install)
+        ctx.addIssue({ code: 'custom', path: at('install'), message: `expected install (the install's name from the ticket) for a ${r.action} rule` });
     });
   });
 

@@ -29,7 +29,14 @@ export type TimestampedCheck = 'ok' | 'missing' | 'stale' | 'forged';
  * The generic source: `sha256=<hex>` of `<timestamp>.<raw body>`, the timestamp in Unix
  * seconds and within `toleranceSeconds` of `nowMs`, so a captured delivery cannot be replayed later.
  */
-export function checkTimestamped(timestamp: string | undefined, header: string | undefined, raw: Buffer, secrets: readonly string[], nowMs: number, toleranceSeconds: number): TimestampedCheck {
+export function checkTimestamped(
+  timestamp: string | undefined,
+  header: string | undefined,
+  raw: Buffer,
+  secrets: readonly string[],
+  nowMs: number,
+  toleranceSeconds: number,
+): TimestampedCheck {
   if (!timestamp || !header) return 'missing';
   if (!/^\d{1,12}$/.test(timestamp)) return 'forged';
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds) return 'stale';

@@ -20,7 +20,11 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 /** Jira Cloud's issue events: the status it moved to is the changelog's `status` item (created: its status). */
 function jiraEvent(body: Record<string, unknown>): EventResult {
   const event = text(body.webhookEvent);
-  if (!event || !JIRA_EVENTS.includes(event)) return { ok: false, message: `unsupported Jira event${event ? ` ${JSON.stringify(event.slice(0, 60))}` : ''}: expected webhookEvent ${JIRA_EVENTS.join(' or ')}` };
+  if (!event || !JIRA_EVENTS.includes(event))
+    return {
+      ok: false,
+      message: `unsupported Jira event${event ? ` ${JSON.stringify(event.slice(0, 60))}` : ''}: expected webhookEvent ${JIRA_EVENTS.join(' or ')}`,
+    };
   const issue = isRecord(body.issue) ? body.issue : undefined;
   if (!issue || !text(issue.key)) return { ok: false, message: 'expected issue.key in a Jira issue event' };
   const changelog = isRecord(body.changelog) && Array.isArray(body.changelog.items) ? body.changelog.items : [];
@@ -37,7 +41,8 @@ function jiraEvent(body: Record<string, unknown>): EventResult {
 function serviceNowEvent(body: Record<string, unknown>): EventResult {
   const event = text(body.event);
   if (!event) return { ok: false, message: 'expected event (a string) in a ServiceNow delivery' };
-  for (const field of ['table', 'sys_id'] as const) if (!text(body[field])) return { ok: false, message: `expected ${field} (a string) in a ServiceNow delivery` };
+  for (const field of ['table', 'sys_id'] as const)
+    if (!text(body[field])) return { ok: false, message: `expected ${field} (a string) in a ServiceNow delivery` };
   return { ok: true, event: { source: 'servicenow', event, statusTo: text(body.state), body } };
 }
 

@@ -54,7 +54,10 @@ const cases: [string, () => Promise<void>][] = [
   [
     'retry-failed-hosts',
     async () => {
-      await start('rec-hosts', (s) => void (s.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Register the nodes', host: 'worker-2', times: 3 } }));
+      await start(
+        'rec-hosts',
+        (s) => void (s.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Register the nodes', host: 'worker-2', times: 3 } }),
+      );
       await h.waitFor('rec-hosts', (s) => s.state === 'waiting-for-operator');
       await h.cli('retry', 'install-rec-hosts', '--failed-hosts');
       await h.waitFor('rec-hosts', ended);

@@ -143,7 +143,10 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
       const workerDir = workerOpts.dataDir ?? dataDir;
       // Another data directory, the same codec keys (as every worker of a deployment has).
       const metricsAddress = `127.0.0.1:${await freePort()}`;
-      const workerEnv = withEnv({ ...env, KATONIC_DATA_DIR: workerDir, KATONIC_CODEC_KEYS: `file:${devKeyRingFile(dataDir)}`, KATONIC_METRICS_ADDRESS: metricsAddress }, workerOpts.env);
+      const workerEnv = withEnv(
+        { ...env, KATONIC_DATA_DIR: workerDir, KATONIC_CODEC_KEYS: `file:${devKeyRingFile(dataDir)}`, KATONIC_METRICS_ADDRESS: metricsAddress },
+        workerOpts.env,
+      );
       const child = execa('node', [CLI, 'worker'], { env: workerEnv, extendEnv: false, reject: false, stdin: 'ignore', buffer: false });
       // Its output goes to a log file: a pipe nobody reads fills up, and the worker then blocks
       // on its next log line.
@@ -186,7 +189,9 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
         if (s && until(s)) return s;
         if (Date.now() > deadline) {
           const phases = s?.phases.map((p) => `${p.name} ${p.state} x${p.attempts}${p.task ? ` (${p.task})` : ''}`).join(', ');
-          throw new Error(`install-${name} did not reach the expected state in ${timeoutMs} ms; last: ${s?.state}: ${phases}${s?.error ? `; error ${JSON.stringify(s.error)}` : ''}`);
+          throw new Error(
+            `install-${name} did not reach the expected state in ${timeoutMs} ms; last: ${s?.state}: ${phases}${s?.error ? `; error ${JSON.stringify(s.error)}` : ''}`,
+          );
         }
         await sleep(1000);
       }

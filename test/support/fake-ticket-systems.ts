@@ -72,10 +72,21 @@ export function startFakeJira(behaviour: Behaviour = 'answer'): Promise<FakeTick
   let next = 10_000;
   return start((req, res) => {
     const m = /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/.exec(req.path);
-    if (req.method !== 'POST' || !m) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}');
+    if (req.method !== 'POST' || !m)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}');
     const id = String(next++);
     const now = new Date().toISOString().replace('Z', '+0000');
-    const comment = { self: `http://jira.local/rest/api/3/issue/${m[1]}/comment/${id}`, id, author: { accountId: '5b10a2844c20165700ede21g', displayName: 'Katonic Installer', active: true }, body: (req.body as { body?: unknown }).body, created: now, updated: now, jsdPublic: true };
+    const comment = {
+      self: `http://jira.local/rest/api/3/issue/${m[1]}/comment/${id}`,
+      id,
+      author: { accountId: '5b10a2844c20165700ede21g', displayName: 'Katonic Installer', active: true },
+      body: (req.body as { body?: unknown }).body,
+      created: now,
+      updated: now,
+      jsdPublic: true,
+    };
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(comment));
   }, behaviour);
 }
@@ -84,8 +95,21 @@ export function startFakeJira(behaviour: Behaviour = 'answer'): Promise<FakeTick
 export function startFakeServiceNow(behaviour: Behaviour = 'answer'): Promise<FakeTicketSystem> {
   return start((req, res) => {
     const m = /^\/api\/now\/table\/([a-z_]+)\/([0-9a-f]{32})$/.exec(req.path);
-    if (req.method !== 'PATCH' || !m) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"No Record found","detail":"Record doesn\'t exist or ACL restricts the record retrieval"},"status":"failure"}');
+    if (req.method !== 'PATCH' || !m)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"No Record found","detail":"Record doesn\'t exist or ACL restricts the record retrieval"},"status":"failure"}');
     // Work notes are a journal field: the record comes back with it empty.
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result: { sys_id: m[2], number: 'RITM0010042', sys_class_name: m[1], work_notes: '', sys_updated_on: new Date().toISOString().slice(0, 19).replace('T', ' ') } }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        result: {
+          sys_id: m[2],
+          number: 'RITM0010042',
+          sys_class_name: m[1],
+          work_notes: '',
+          sys_updated_on: new Date().toISOString().slice(0, 19).replace('T', ' '),
+        },
+      }),
+    );
   }, behaviour);
 }

@@ -14,7 +14,15 @@ export interface FlakyProxy {
   close(): Promise<void>;
 }
 
-const UNAVAILABLE = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503 });
+const UNAVAILABLE = JSON.stringify({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'the server is currently unable to handle the request',
+  reason: 'ServiceUnavailable',
+  code: 503,
+});
 
 export async function startFlakyProxy(upstream: string, pkiDir: string, failFirst: number): Promise<FlakyProxy> {
   const [cert, key, ca] = await Promise.all(['apiserver.crt', 'apiserver.key', 'ca.crt'].map((f) => readFile(join(pkiDir, f))));
@@ -27,10 +35,13 @@ export async function startFlakyProxy(upstream: string, pkiDir: string, failFirs
       res.end(UNAVAILABLE);
       return;
     }
-    const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host }, ca }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host }, ca },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => {
       res.writeHead(502);
       res.end();

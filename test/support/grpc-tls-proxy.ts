@@ -21,7 +21,23 @@ const openssl = (...args: string[]) => execa('openssl', args, { stdin: 'ignore' 
 export async function makeCa(dir: string, name: string): Promise<CertPair> {
   await mkdir(dir, { recursive: true });
   const pair = { crt: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  await openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', pair.key, '-out', pair.crt);
+  await openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-keyout',
+    pair.key,
+    '-out',
+    pair.crt,
+  );
   return pair;
 }
 

@@ -30,7 +30,9 @@ export async function registerNodes(kc: KubeConfig, nodes: V1Node[]): Promise<vo
   const names = new Set(nodes.map((n) => n.metadata!.name!));
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const ready = (await listAll((page) => core.listNode(page))).filter((n) => names.has(n.metadata!.name!) && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ready = (await listAll((page) => core.listNode(page))).filter(
+      (n) => names.has(n.metadata!.name!) && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
     if (ready.length === names.size) return;
     if (Date.now() > deadline) throw new Error(`kwok made ${ready.length} of ${names.size} nodes Ready in 2 minutes`);
     await sleep(200);
@@ -57,9 +59,17 @@ export async function bearerToken(kc: KubeConfig, name: string): Promise<string>
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   await core.createNamespacedServiceAccount({ namespace: 'kube-system', body: { metadata: { name } } });
   await rbac.createClusterRoleBinding({
-    body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name, namespace: 'kube-system' }] },
+    body: {
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: 'kube-system' }],
+    },
   });
-  const request = await core.createNamespacedServiceAccountToken({ name, namespace: 'kube-system', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const request = await core.createNamespacedServiceAccountToken({
+    name,
+    namespace: 'kube-system',
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
   return request.status!.token;
 }
 
@@ -72,7 +82,12 @@ export async function execPluginKubeconfig(dir: string, kc: KubeConfig, opts: { 
   const cluster = kc.getCurrentCluster()!;
   await mkdir(join(dir, 'bin'), { recursive: true });
   const plugin = join(dir, 'bin', opts.fail ? 'get-token-failing' : 'get-token');
-  const credential = JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', spec: {}, status: { expirationTimestamp: new Date(Date.now() + 3_000_000).toISOString(), token: opts.token } });
+  const credential = JSON.stringify({
+    kind: 'ExecCredential',
+    apiVersion: 'client.authentication.k8s.io/v1beta1',
+    spec: {},
+    status: { expirationTimestamp: new Date(Date.now() + 3_000_000).toISOString(), token: opts.token },
+  });
   const body = opts.fail ? `echo '${opts.fail}' >&2\nexit 1` : `printf '%s' '${credential}'`;
   await writeFile(plugin, `#!/bin/sh\n# Stands for aws eks get-token: ${opts.fail ? 'fails' : 'prints a token the API server accepts'}.\n${body}\n`);
   await chmod(plugin, 0o755);
@@ -84,7 +99,19 @@ export async function execPluginKubeconfig(dir: string, kc: KubeConfig, opts: { 
     clusters: [{ name, cluster: { server: opts.server ?? cluster.server, 'certificate-authority-data': cluster.caData } }],
     contexts: [{ name, context: { cluster: name, user: name } }],
     'current-context': name,
-    users: [{ name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: `./bin/${opts.fail ? 'get-token-failing' : 'get-token'}`, args: ['eks', 'get-token', '--cluster-name', 'acme'], interactiveMode: 'IfAvailable' } } }],
+    users: [
+      {
+        name,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: `./bin/${opts.fail ? 'get-token-failing' : 'get-token'}`,
+            args: ['eks', 'get-token', '--cluster-name', 'acme'],
+            interactiveMode: 'IfAvailable',
+          },
+        },
+      },
+    ],
   });
   await writeFile(file, text, { mode: 0o600 });
   return file;

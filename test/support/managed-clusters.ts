@@ -20,7 +20,11 @@ export interface NodeShape {
 }
 
 const KIB = 1024;
-const uuidOf = (seed: string) => createHash('md5').update(seed).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+const uuidOf = (seed: string) =>
+  createHash('md5')
+    .update(seed)
+    .digest('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 // What a kubelet reports of a machine's memory (MemTotal), and what the service keeps for itself.
 const reportedKi = (gib: number) => Math.round(gib * 1024 * 1024 * 0.982);
 const allocatable = (cloud: Cloud, cpus: number, memKi: number) =>
@@ -34,7 +38,8 @@ export function node(cloud: Cloud, shape: NodeShape): V1Node {
   const cpus = shape.cpus ?? 8;
   const memKi = reportedKi(shape.memoryGiB ?? 32);
   const gpus: Record<string, string> = shape.gpus ? { 'nvidia.com/gpu': String(shape.gpus) } : {};
-  const instanceType = cloud === 'eks' ? (shape.gpus ? 'g4dn.2xlarge' : cpus >= 8 ? 'm5.2xlarge' : 'm5.xlarge') : shape.gpus ? 'Standard_NC6s_v3' : `Standard_D${cpus}s_v3`;
+  const instanceType =
+    cloud === 'eks' ? (shape.gpus ? 'g4dn.2xlarge' : cpus >= 8 ? 'm5.2xlarge' : 'm5.xlarge') : shape.gpus ? 'Standard_NC6s_v3' : `Standard_D${cpus}s_v3`;
   const common = {
     'beta.kubernetes.io/arch': 'amd64',
     'beta.kubernetes.io/os': 'linux',
@@ -71,11 +76,21 @@ export function node(cloud: Cloud, shape: NodeShape): V1Node {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: shape.name, labels },
-    spec: cloud === 'eks' ? { providerID: `aws:///us-east-1a/i-0${shape.name.replace(/\D/g, '').padEnd(16, '0').slice(0, 16)}` } : { providerID: `azure:///subscriptions/0000/resourceGroups/mc_acme/providers/Microsoft.Compute/virtualMachineScaleSets/${shape.name}` },
+    spec:
+      cloud === 'eks'
+        ? { providerID: `aws:///us-east-1a/i-0${shape.name.replace(/\D/g, '').padEnd(16, '0').slice(0, 16)}` }
+        : { providerID: `azure:///subscriptions/0000/resourceGroups/mc_acme/providers/Microsoft.Compute/virtualMachineScaleSets/${shape.name}` },
     status: {
       capacity: { cpu: String(cpus), memory: `${memKi}Ki`, pods: cloud === 'eks' ? '58' : '110', 'ephemeral-storage': '83873772Ki', ...gpus },
       allocatable: { ...allocatable(cloud, cpus, memKi), pods: cloud === 'eks' ? '58' : '110', 'ephemeral-storage': '76224326324', ...gpus },
-      conditions: [{ type: 'Ready', status: shape.ready === false ? 'False' : 'True', reason: shape.ready === false ? 'KubeletNotReady' : 'KubeletReady', message: 'kubelet is posting ready status' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: shape.ready === false ? 'False' : 'True',
+          reason: shape.ready === false ? 'KubeletNotReady' : 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
+      ],
       nodeInfo: {
         architecture: 'amd64',
         operatingSystem: 'linux',
@@ -113,7 +128,11 @@ export function systemDaemonSets(cloud: Cloud, networkPolicy: boolean): V1Daemon
     return [
       daemonSet('aws-node', [
         { name: 'aws-node', image: `${ECR}/amazon-k8s-cni:v1.18.3-eksbuild.2` },
-        { name: 'aws-network-policy-agent', image: `${ECR}/amazon/aws-network-policy-agent:v1.1.2-eksbuild.2`, args: ['--enable-ipv6=false', `--enable-network-policy=${networkPolicy}`, '--enable-cloudwatch-logs=false', '--metrics-bind-addr=:8162'] },
+        {
+          name: 'aws-network-policy-agent',
+          image: `${ECR}/amazon/aws-network-policy-agent:v1.1.2-eksbuild.2`,
+          args: ['--enable-ipv6=false', `--enable-network-policy=${networkPolicy}`, '--enable-cloudwatch-logs=false', '--metrics-bind-addr=:8162'],
+        },
       ]),
       daemonSet('kube-proxy', [{ name: 'kube-proxy', image: `${ECR}/eks/kube-proxy:v1.30.3-minimal-eksbuild.5` }]),
       daemonSet('ebs-csi-node', [{ name: 'ebs-plugin', image: `${ECR}/eks/aws-ebs-csi-driver:v1.35.0` }]),
@@ -133,7 +152,12 @@ export function systemDaemonSets(cloud: Cloud, networkPolicy: boolean): V1Daemon
 
 export function csiDrivers(cloud: Cloud): V1CSIDriver[] {
   const names = cloud === 'eks' ? ['ebs.csi.aws.com', 'efs.csi.aws.com'] : ['disk.csi.azure.com', 'file.csi.azure.com'];
-  return names.map((name) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name }, spec: { attachRequired: !name.startsWith('efs') && !name.startsWith('file'), podInfoOnMount: false } }));
+  return names.map((name) => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'CSIDriver',
+    metadata: { name },
+    spec: { attachRequired: !name.startsWith('efs') && !name.startsWith('file'), podInfoOnMount: false },
+  }));
 }
 
 const defaultClass = { 'storageclass.kubernetes.io/is-default-class': 'true' };
@@ -153,22 +177,46 @@ export function shippedStorageClasses(cloud: Cloud): V1StorageClass[] {
   if (cloud === 'eks') return [sc('gp2', 'kubernetes.io/aws-ebs', { type: 'gp2', fsType: 'ext4' }, { metadata: { name: 'gp2', annotations: defaultClass } })];
   const aksLabels = { 'addonmanager.kubernetes.io/mode': 'EnsureExists', 'kubernetes.io/cluster-service': 'true' };
   return [
-    sc('default', 'disk.csi.azure.com', { skuname: 'StandardSSD_LRS' }, { metadata: { name: 'default', labels: aksLabels, annotations: defaultClass }, allowVolumeExpansion: true }),
-    sc('managed-csi', 'disk.csi.azure.com', { skuname: 'StandardSSD_LRS' }, { metadata: { name: 'managed-csi', labels: aksLabels }, allowVolumeExpansion: true }),
-    sc('azurefile-csi', 'file.csi.azure.com', { skuName: 'Standard_LRS' }, {
-      metadata: { name: 'azurefile-csi', labels: aksLabels },
-      allowVolumeExpansion: true,
-      volumeBindingMode: 'Immediate',
-      mountOptions: ['mfsymlinks', 'actimeo=30', 'nosharesock'],
-    }),
+    sc(
+      'default',
+      'disk.csi.azure.com',
+      { skuname: 'StandardSSD_LRS' },
+      { metadata: { name: 'default', labels: aksLabels, annotations: defaultClass }, allowVolumeExpansion: true },
+    ),
+    sc(
+      'managed-csi',
+      'disk.csi.azure.com',
+      { skuname: 'StandardSSD_LRS' },
+      { metadata: { name: 'managed-csi', labels: aksLabels }, allowVolumeExpansion: true },
+    ),
+    sc(
+      'azurefile-csi',
+      'file.csi.azure.com',
+      { skuName: 'Standard_LRS' },
+      {
+        metadata: { name: 'azurefile-csi', labels: aksLabels },
+        allowVolumeExpansion: true,
+        volumeBindingMode: 'Immediate',
+        mountOptions: ['mfsymlinks', 'actimeo=30', 'nosharesock'],
+      },
+    ),
   ];
 }
 
 /** A healthy cluster: platform and compute pools of `perPool` nodes, a NetworkPolicy CNI, the CSI drivers. */
 export function clusterObjects(cloud: Cloud, perPool = 2, change: { nodes?: V1Node[]; networkPolicy?: boolean } = {}) {
-  const prefix = cloud === 'eks' ? (pool: string, i: number) => `ip-10-0-${pool === 'platform' ? 1 : 2}-${10 + i}.ec2.internal` : (pool: string, i: number) => `aks-${pool}-12345678-vmss00000${i}`;
-  const nodes = change.nodes ?? ['platform', 'compute'].flatMap((pool) => Array.from({ length: perPool }, (_, i) => node(cloud, { name: prefix(pool, i), pool })));
-  return { nodes, daemonSets: systemDaemonSets(cloud, change.networkPolicy ?? true), csiDrivers: csiDrivers(cloud), storageClasses: shippedStorageClasses(cloud) };
+  const prefix =
+    cloud === 'eks'
+      ? (pool: string, i: number) => `ip-10-0-${pool === 'platform' ? 1 : 2}-${10 + i}.ec2.internal`
+      : (pool: string, i: number) => `aks-${pool}-12345678-vmss00000${i}`;
+  const nodes =
+    change.nodes ?? ['platform', 'compute'].flatMap((pool) => Array.from({ length: perPool }, (_, i) => node(cloud, { name: prefix(pool, i), pool })));
+  return {
+    nodes,
+    daemonSets: systemDaemonSets(cloud, change.networkPolicy ?? true),
+    csiDrivers: csiDrivers(cloud),
+    storageClasses: shippedStorageClasses(cloud),
+  };
 }
 
 /** Turns the demo spec into a managed install of `cloud` through `kubeconfig` (a file). */
@@ -179,6 +227,11 @@ export const asManagedSpec =
     delete spec.spec.onprem;
     spec.spec.managed =
       cloud === 'eks'
-        ? { kubeconfigRef: `file:${kubeconfig}`, blobStore: { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' }, registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } } }
+        ? {
+            kubeconfigRef: `file:${kubeconfig}`,
+            blobStore: { kind: 's3', bucket: 'acme-katonic-backups', region: 'us-east-1' },
+            registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+            storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } },
+          }
         : { kubeconfigRef: `file:${kubeconfig}`, blobStore: { kind: 'azureBlob', account: 'acmekatonic', container: 'backups' }, registry: 'acme.azurecr.io' };
   };

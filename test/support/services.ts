@@ -13,6 +13,9 @@ export interface Services {
 }
 
 export async function startServices(dir: string): Promise<Services> {
-  const [server, controlPlane] = await Promise.all([startDevServer({ port: await freePort(), dbFile: join(dir, 'temporal', 'temporal.db') }), startControlPlane({ dir: join(dir, 'control-plane') })]);
+  const [server, controlPlane] = await Promise.all([
+    startDevServer({ port: await freePort(), dbFile: join(dir, 'temporal', 'temporal.db') }),
+    startControlPlane({ dir: join(dir, 'control-plane') }),
+  ]);
   return { server, controlPlane, stop: async () => void (await Promise.all([server.stop(), controlPlane.stop()])) };
 }

@@ -76,4 +76,3 @@ export async function expectInvariants(name: string): Promise<void> {
   for (const [line, n] of await phaseLines(name, 'katonic')) expect([line.split(' ').at(-1), n]).toEqual(['localhost', 1]);
   expect(await ansibleProcessesUnder(faults.h.dataDir)).toEqual([]);
 }
-

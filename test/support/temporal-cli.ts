@@ -11,6 +11,8 @@ export async function temporalCli(env: Record<string, string>, ...args: string[]
 
 /** `temporal workflow describe`'s status of the latest run, e.g. WORKFLOW_EXECUTION_STATUS_CANCELED. */
 export async function describedStatus(env: Record<string, string>, workflowId: string): Promise<string> {
-  const out = JSON.parse(await temporalCli(env, 'workflow', 'describe', '--workflow-id', workflowId, '--output', 'json')) as { workflowExecutionInfo?: { status?: string } };
+  const out = JSON.parse(await temporalCli(env, 'workflow', 'describe', '--workflow-id', workflowId, '--output', 'json')) as {
+    workflowExecutionInfo?: { status?: string };
+  };
   return out.workflowExecutionInfo?.status ?? '';
 }

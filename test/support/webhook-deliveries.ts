@@ -33,13 +33,17 @@ export async function post(url: string, body: Buffer | string, headers: Record<s
  */
 export function postThrough(agent: Agent, url: string, body: string, headers: Record<string, string>): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res
-        .on('data', (chunk: Buffer) => chunks.push(chunk))
-        .on('end', () => resolve(sent(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))))
-        .on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res
+          .on('data', (chunk: Buffer) => chunks.push(chunk))
+          .on('end', () => resolve(sent(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))))
+          .on('error', reject);
+      },
+    );
     req.on('error', reject).end(body);
   });
 }

@@ -126,12 +126,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // Node leases on: they are the heartbeat the node-lifecycle controller watches. Without them
     // kwok 0.7 sends a heartbeat only every 10 minutes, so after the grace period (50 s) every
     // node turns NotReady and its pods are marked not ready.
-    await start('kwok', ['--kubeconfig', kubeconfig, '--manage-all-nodes=true', '--node-lease-duration-seconds=40', `--cidr=${POD_RANGE}`, '--server-address=']);
+    await start('kwok', [
+      '--kubeconfig',
+      kubeconfig,
+      '--manage-all-nodes=true',
+      '--node-lease-duration-seconds=40',
+      `--cidr=${POD_RANGE}`,
+      '--server-address=',
+    ]);
     // The controller manager is working once its service-account controller has made `default`.
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
-    await waitUntilReady(controllerManager, () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true), READY_TIMEOUT_MS);
+    await waitUntilReady(
+      controllerManager,
+      () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true),
+      READY_TIMEOUT_MS,
+    );
     for (const proc of started) if (proc.exited()) throw new Error(`${proc.name} exited at start; the end of ${proc.logFile}:\n${await proc.logTail()}`);
   } catch (err) {
     await stop();

@@ -19,12 +19,36 @@ export interface ControlPlanePki {
 }
 
 /** The in-cluster names and the first address of the service range (the `kubernetes` Service). */
-const APISERVER_NAMES = ['DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local', 'IP:127.0.0.1'];
+const APISERVER_NAMES = [
+  'DNS:localhost',
+  'DNS:kubernetes',
+  'DNS:kubernetes.default',
+  'DNS:kubernetes.default.svc',
+  'DNS:kubernetes.default.svc.cluster.local',
+  'IP:127.0.0.1',
+];
 const DAYS = '365';
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 async function issue(pki: ControlPlanePki, cert: string, key: string, subject: string, extensions: string[]): Promise<void> {
-  await execa('openssl', ['req', '-x509', ...EC_KEY, '-keyout', key, '-out', cert, '-days', DAYS, '-CA', pki.caCert, '-CAkey', pki.caKey, '-subj', subject, ...extensions.flatMap((e) => ['-addext', e])]);
+  await execa('openssl', [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    DAYS,
+    '-CA',
+    pki.caCert,
+    '-CAkey',
+    pki.caKey,
+    '-subj',
+    subject,
+    ...extensions.flatMap((e) => ['-addext', e]),
+  ]);
 }
 
 export async function ensurePki(dir: string, serviceIp: string, reuse: boolean): Promise<ControlPlanePki> {
@@ -40,12 +64,39 @@ export async function ensurePki(dir: string, serviceIp: string, reuse: boolean):
     serviceAccountKey: file('sa.key'),
     serviceAccountPub: file('sa.pub'),
   };
-  const present = await Promise.all(Object.values(pki).map((path) => access(path).then(() => true, () => false)));
+  const present = await Promise.all(
+    Object.values(pki).map((path) =>
+      access(path).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   if (reuse && present.every(Boolean)) return pki;
-  await execa('openssl', ['req', '-x509', ...EC_KEY, '-keyout', pki.caKey, '-out', pki.caCert, '-days', DAYS, '-subj', '/CN=kubernetes', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature']);
+  await execa('openssl', [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    pki.caKey,
+    '-out',
+    pki.caCert,
+    '-days',
+    DAYS,
+    '-subj',
+    '/CN=kubernetes',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+  ]);
   const leaf = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
   await Promise.all([
-    issue(pki, pki.apiserverCert, pki.apiserverKey, '/CN=kube-apiserver', [...leaf, 'extendedKeyUsage=serverAuth', `subjectAltName=${[...APISERVER_NAMES, `IP:${serviceIp}`].join(',')}`]),
+    issue(pki, pki.apiserverCert, pki.apiserverKey, '/CN=kube-apiserver', [
+      ...leaf,
+      'extendedKeyUsage=serverAuth',
+      `subjectAltName=${[...APISERVER_NAMES, `IP:${serviceIp}`].join(',')}`,
+    ]),
     issue(pki, pki.adminCert, pki.adminKey, '/O=system:masters/CN=kubernetes-admin', [...leaf, 'extendedKeyUsage=clientAuth']),
     execa('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', pki.serviceAccountKey]).then(() =>
       execa('openssl', ['pkey', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub]),

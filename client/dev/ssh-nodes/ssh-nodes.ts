@@ -141,7 +141,16 @@ export async function startSshNodes(opts: SshNodesOptions): Promise<SshNodes> {
     await run('ip', ['link', 'set', bridge, 'up']);
     const nodes: SshNode[] = [];
     for (let i = 1; i <= opts.count; i++) {
-      const node = await startNode({ name: opts.names?.[i - 1] ?? `node-${i}`, index: i, net, bridge, dir: join(opts.dir, `node-${i}`), authorizedKeys, home, made });
+      const node = await startNode({
+        name: opts.names?.[i - 1] ?? `node-${i}`,
+        index: i,
+        net,
+        bridge,
+        dir: join(opts.dir, `node-${i}`),
+        authorizedKeys,
+        home,
+        made,
+      });
       nodes.push(node);
     }
     return { user: NODE_USER, privateKeyFile, nodes, close: cleanUp };
@@ -218,9 +227,32 @@ async function startNode(plan: NodePlan): Promise<SshNode> {
 
   let sshd: SupervisedProcess | undefined;
   const startSshd = async () => {
-    sshd = await startSupervised(`sshd of ${name}`, '/usr/sbin/ip', ['netns', 'exec', netns, 'unshare', '--uts', '--mount', '--propagation', 'private', '/bin/sh', '-c', NODE_INIT, 'node-init', name, hosts, ansibleTmp, NODE_USER, config], {
-      logFile: join(dir, 'sshd.log'),
-    });
+    sshd = await startSupervised(
+      `sshd of ${name}`,
+      '/usr/sbin/ip',
+      [
+        'netns',
+        'exec',
+        netns,
+        'unshare',
+        '--uts',
+        '--mount',
+        '--propagation',
+        'private',
+        '/bin/sh',
+        '-c',
+        NODE_INIT,
+        'node-init',
+        name,
+        hosts,
+        ansibleTmp,
+        NODE_USER,
+        config,
+      ],
+      {
+        logFile: join(dir, 'sshd.log'),
+      },
+    );
     await waitUntilReady(sshd, () => tcpOpen(address, 22), 15_000);
   };
   // Every process of the node goes: sshd and the sessions it forked (they run in sessions of
