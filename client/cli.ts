@@ -4,6 +4,7 @@
 // second or more to load, which validate and plan do not need.
 import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@temporalio/client';
+import { cliActor } from './cli-actor.js';
 import { reportFailure } from './cli-error.js';
 import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from './codec-server-defaults.js';
 import type { ConnectionFlags } from './connection-profile.js';
@@ -66,11 +67,13 @@ program
   .command('start <file>')
   .description('start the install workflow (id install-<metadata.name>)')
   .option('--wait', 'follow it until it ends or waits for an operator')
-  .action(async (file: string, o: { wait?: boolean }, cmd: Command) => {
+  .option('--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)')
+  .action(async (file: string, o: { wait?: boolean; as?: string }, cmd: Command) => {
     const spec = await loadSpec(file);
+    const by = cliActor(o.as);
     const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./api/installs.js'), inspect(), import('./status-table.js')]);
     await withServer(cmd, async (client) => {
-      const { id } = await startInstall(client, spec);
+      const { id } = await startInstall(client, spec, { by });
       console.log(id);
       if (!o.wait) return;
       const status = await watchInstall(client, id);
@@ -97,27 +100,39 @@ program
   .description('run the failed phase again')
   .option('--failed-hosts', 'only on the hosts that failed or were unreachable (--limit)')
   .option('--vars <file>', 'with these extra vars changed (YAML or JSON mapping)')
-  .action(async (id: string, o: { failedHosts?: boolean; vars?: string }, cmd: Command) => {
+  .option('--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)')
+  .action(async (id: string, o: { failedHosts?: boolean; vars?: string; as?: string }, cmd: Command) => {
     // Bad input is refused before anything talks to the server.
     const vars = o.vars ? await readRetryVars(o.vars) : undefined;
-    await withServer(cmd, async (c) => (await operate()).retryCommand(c, id, { failedHosts: o.failedHosts, vars }));
+    const by = cliActor(o.as);
+    await withServer(cmd, async (c) => (await operate()).retryCommand(c, id, { failedHosts: o.failedHosts, vars, by }));
   });
 
 program
   .command('resume <id>')
   .description('a new run of an ended install that skips the phases that finished')
   .option('--spec <file>', 'a changed spec (phases whose inputs changed run again)')
-  .action((id: string, o: { spec?: string }, cmd: Command) => withServer(cmd, async (c) => (await operate()).resumeCommand(c, id, o.spec)));
+  .option('--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)')
+  .action((id: string, o: { spec?: string; as?: string }, cmd: Command) =>
+    withServer(cmd, async (c) => (await operate()).resumeCommand(c, id, { specFile: o.spec, by: cliActor(o.as) })),
+  );
 
 program
   .command('approve <id>')
-  .description('pass the approval gate the install waits at')
-  .action((id: string, _o, cmd: Command) => withServer(cmd, async (c) => (await operate()).approveCommand(c, id)));
+  .description('pass the approval gate the install waits at; the workflow answers, or says why not')
+  .option('--gate <name>', 'the gate you mean (refused if the install waits at another)')
+  .option('--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)')
+  .action((id: string, o: { gate?: string; as?: string }, cmd: Command) =>
+    withServer(cmd, async (c) => (await operate()).approveCommand(c, id, { gate: o.gate, by: cliActor(o.as) })),
+  );
 program
   .command('cancel <id>')
   .description('cancel the install; its running Ansible is stopped')
   .option('--reason <text>', 'recorded in the status')
-  .action((id: string, o: { reason?: string }, cmd: Command) => withServer(cmd, async (c) => (await operate()).cancelCommand(c, id, o.reason)));
+  .option('--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)')
+  .action((id: string, o: { reason?: string; as?: string }, cmd: Command) =>
+    withServer(cmd, async (c) => (await operate()).cancelCommand(c, id, { reason: o.reason, by: cliActor(o.as) })),
+  );
 
 program
   .command('worker')

@@ -10,6 +10,12 @@ const runLine = (r: PhaseRun, i: number) =>
   `    ${i + 1}. ${when(r.startedAt)}${r.endedAt ? ` to ${time(r.endedAt)}` : ''}${took(r.durationSeconds)}  ${r.outcome ?? 'running'}${r.attempts ? `  attempts ${r.attempts}` : ''}${r.limitHosts ? `  --limit ${r.limitHosts.join(',')}` : ''}`;
 const hosts = (p: PhaseStatus) => (p.hosts ? `${p.hosts.ok + p.hosts.changed}/${p.hosts.failed + p.hosts.unreachable}` : '');
 
+/** A failure's own details (a preflight report, conflicts, problems): one line per item. */
+function detailLines(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => `    ${typeof item === 'string' ? item : JSON.stringify(item)}`);
+}
+
 export function formatStatus(status: InstallStatus): string {
   const lines = [`${status.id}  cluster ${status.cluster}  flow ${status.flow}  state ${status.state}${status.ticket ? `  ticket ${status.ticket}` : ''}`];
   if (status.startedAt)
@@ -35,11 +41,21 @@ export function formatStatus(status: InstallStatus): string {
       lines.push(`  task "${f.task}" on ${f.host}: ${f.message}`);
       if (f.output) lines.push(...f.output.split('\n').map((l) => `    | ${l}`));
     }
+    for (const [key, value] of Object.entries(error.details ?? {})) lines.push(`  ${key}:`, ...detailLines(value));
   }
+  const gates = status.gates ?? [];
+  if (gates.length) lines.push('', 'Approval gates:');
+  for (const g of gates) {
+    const who = g.approvers ? `  approvers ${g.approvers.join(', ')}` : '';
+    const decided =
+      g.state === 'approved' ? `  by ${g.approvedBy?.name ?? 'an older client'} at ${when(g.at)}` : g.state === 'timed-out' ? `  at ${when(g.at)}` : '';
+    lines.push(`  ${g.gate}  ${g.state}${decided}${who}`);
+  }
+  for (const n of status.notes ?? []) lines.push('', `Note (${when(n.at)}): ${n.message}`);
   if (status.operatorActions.length) lines.push('', 'Operator actions:');
   for (const a of status.operatorActions) {
     lines.push(
-      `  ${a.at.slice(0, 19)} ${a.action}${a.phase ? ` ${a.phase}` : ''}${a.limitHosts ? ` --limit ${a.limitHosts.join(',')}` : ''}${a.vars ? ` vars ${JSON.stringify(a.vars)}` : ''}${a.reason ? ` (${a.reason})` : ''}`,
+      `  ${a.at.slice(0, 19)} ${a.action}${a.phase ? ` ${a.phase}` : ''}${a.by ? ` by ${a.by.name} (${a.by.via})` : ''}${a.limitHosts ? ` --limit ${a.limitHosts.join(',')}` : ''}${a.vars ? ` vars ${JSON.stringify(a.vars)}` : ''}${a.reason ? ` (${a.reason})` : ''}`,
     );
   }
   return lines.join('\n');

@@ -82,7 +82,7 @@ describe('codec key rotation (real dev server, real workers)', () => {
 
     // The new worker replays a history sealed with the old key, answers, and carries on.
     expect((await h.status('rot-old')).state).toBe('waiting-for-approval');
-    expect((await h.cli('approve', 'install-rot-old')).exitCode).toBe(0);
+    expect((await h.cli('approve', 'install-rot-old', '--as', 'ops-lead')).exitCode).toBe(0);
     await waitForCli('rot-old', (s) => s.phases[0]?.state === 'completed' && s.state === 'waiting-for-approval');
     expect((await h.cli('cancel', 'install-rot-old')).exitCode).toBe(0);
     expect((await h.cli('start', await gated('rot-new'))).exitCode).toBe(0);

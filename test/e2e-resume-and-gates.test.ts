@@ -92,10 +92,17 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
     expect(await h.journal('gated')).toEqual([]);
     expect((await h.cli('retry', 'install-gated')).exitCode).toBe(2);
 
-    const approved = await h.cli('approve', 'install-gated');
-    expect(approved).toMatchObject({ exitCode: 0, stdout: 'Approved before-kubespray for install-gated' });
+    // Four eyes: the CLI started it as this OS user, who may not approve its gate; another person may.
+    const own = await h.cli('approve', 'install-gated');
+    expect(own.exitCode).toBe(2);
+    expect(own.stderr).toContain('may not approve its gate before-kubespray (four eyes: another person approves)');
+    const approved = await h.cli('approve', 'install-gated', '--as', 'ops-lead');
+    expect(approved).toMatchObject({ exitCode: 0, stdout: 'Approved before-kubespray for install-gated by ops-lead' });
+    const again = await h.cli('approve', 'install-gated', '--as', 'someone-else');
+    expect(again).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^before-kubespray of install-gated was already approved by ops-lead at /) });
     const done = await h.waitFor('gated', (s) => s.state === 'completed');
-    expect(done.operatorActions.map((a) => a.action)).toEqual(['approve']);
+    expect(done.operatorActions.map((a) => [a.action, a.by?.name])).toEqual([['approve', 'ops-lead']]);
+    expect(done.gates).toEqual([expect.objectContaining({ gate: 'before-kubespray', state: 'approved', approvedBy: { name: 'ops-lead', via: 'cli' } })]);
   });
 
   it('an approval gate that times out cancels the install', async () => {
@@ -109,6 +116,8 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
     expect(states(ended)).toMatchObject({ storage: 'completed', katonic: 'pending' });
     expect(ended.operatorActions[0]).toMatchObject({ action: 'abort', reason: 'approval before-katonic timed out after 3s' });
     expect(await describedStatus(h.env, 'install-gate-timeout')).toBe('WORKFLOW_EXECUTION_STATUS_CANCELED');
-    expect((await h.cli('approve', 'install-gate-timeout')).exitCode).toBe(2);
+    const late = await h.cli('approve', 'install-gate-timeout', '--as', 'ops-lead');
+    expect(late.exitCode).toBe(2);
+    expect(late.stderr).toMatch(/^approve refused: the gate before-katonic of install-gate-timeout timed out at \S+; the install was cancelled/);
   });
 });

@@ -34,7 +34,7 @@ describeSsh('process faults over SSH (real sshd nodes in network namespaces, rea
       const kubesprayBefore = await phaseLines('sshd-stop', 'kubespray');
       await node.stopSshd();
       try {
-        expect((await faults.h.cli('approve', 'install-sshd-stop')).exitCode).toBe(0);
+        expect((await faults.h.cli('approve', 'install-sshd-stop', '--as', 'ops-lead')).exitCode).toBe(0);
         await untilUnreachable('sshd-stop', 'storage');
       } finally {
         await node.startSshd();

@@ -74,7 +74,7 @@ describe('stateless workers (real dev server, two worker processes with their ow
     await a.process;
     const bStarted = Date.now();
     const workerB = await h.startWorker({ dataDir: b });
-    expect((await h.cli('approve', 'install-handover')).exitCode).toBe(0);
+    expect((await h.cli('approve', 'install-handover', '--as', 'ops-lead')).exitCode).toBe(0);
     const done = await h.waitFor('handover', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
     expect([done.state, done.error]).toEqual(['completed', undefined]);
     expect(done.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(ONPREM.map((p) => [p, 'completed', 1]));
@@ -105,7 +105,7 @@ describe('stateless workers (real dev server, two worker processes with their ow
       await h.waitFor('alternate', (s) => s.state === 'waiting-for-approval' && s.waitingFor === `before-${ONPREM[i]}`);
       await worker.stop();
       worker = await h.startWorker({ dataDir: dirs[i % 2] });
-      expect((await h.cli('approve', 'install-alternate')).exitCode).toBe(0);
+      expect((await h.cli('approve', 'install-alternate', '--as', 'ops-lead')).exitCode).toBe(0);
     }
     const done = await h.waitFor('alternate', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
     expect([done.state, done.error]).toEqual(['completed', undefined]);

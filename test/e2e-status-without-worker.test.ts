@@ -73,7 +73,7 @@ describe('status from the server, cancel through Temporal (real dev server, real
     // A worker again: the held install goes on from where it waited.
     worker = await h.startWorker();
     expect(await h.status('held')).toMatchObject({ source: 'worker', state: 'waiting-for-approval' });
-    expect((await h.cli('approve', 'install-held')).exitCode).toBe(0);
+    expect((await h.cli('approve', 'install-held', '--as', 'ops-lead')).exitCode).toBe(0);
     await h.waitFor('held', (s) => s.state === 'completed');
   }, 420_000);
 });

@@ -3,22 +3,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { SealedValue } from '../lib/codec/sealed-value.js';
+import type { Actor } from '../lib/install/actor.js';
+import type { ApproveAnswer, ApproveRequest, CancelAnswer, CancelRequest, RetryAccepted, RetryRequest } from '../lib/install/operator-requests.js';
 import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
+
+export type { ApproveAnswer, ApproveRequest, CancelAnswer, CancelRequest, RetryAccepted, RetryRequest };
 
 export const INSTALL_WORKFLOW = 'install';
 export const installWorkflowId = (name: string): string => `install-${name}`;
-
-export interface RetryRequest {
-  /** Like AWX's "relaunch on failed hosts": `--limit` to the hosts that failed or were unreachable. */
-  failedHostsOnly?: boolean;
-  /** Extra vars changed by the operator for the retried phase (recorded in the status). */
-  vars?: Record<string, unknown>;
-}
-
-export interface RetryAccepted {
-  phase: string;
-  limitHosts?: string[];
-}
 
 /**
  * The workflow's first argument: the spec as a JSON object (what the Web UI's Start Workflow form
@@ -27,15 +19,26 @@ export interface RetryAccepted {
 export type InstallSpecArgument = Record<string, unknown> | string;
 
 export interface InstallOptions {
-  /** `kinstall resume`: the phases of the run being resumed, with their input hashes. */
+  /** `kinstall resume`: the phases of the run being resumed, with their input hashes, and its hand-offs. */
   resumeFrom?: { runId: string; phases: PhaseStatus[]; adminConf?: SealedValue };
+  /** Who started it (the CLI's user, a ticket's): recorded, and kept from approving its own gates. */
+  startedBy?: Actor;
 }
 
 export const statusQuery = defineQuery<InstallStatus>('status');
+
+// Operator actions are Updates: the workflow's validator decides and the caller gets the answer
+// or the reason for a refusal. The signals of the same names are kept for older clients: applied
+// when the same validator accepts them, dropped otherwise.
 export const retryUpdate = defineUpdate<RetryAccepted, [RetryRequest]>('retry');
+export const approveUpdate = defineUpdate<ApproveAnswer, [ApproveRequest]>('approve');
+export const abortUpdate = defineUpdate<CancelAnswer, [CancelRequest]>('abort');
 export const retrySignal = defineSignal<[RetryRequest]>('retry');
-export const approveSignal = defineSignal<[{ gate?: string }?]>('approve');
-export const abortSignal = defineSignal<[{ reason?: string }?]>('abort');
+export const approveSignal = defineSignal<[ApproveRequest?]>('approve');
+export const abortSignal = defineSignal<[CancelRequest?]>('abort');
+
+/** A ticket comment child that gave up tells its install (a note in the status). */
+export const ticketCommentFailedSignal = defineSignal<[{ system: string; message: string }]>('ticket-comment-failed');
 
 export const SEARCH_ATTRIBUTES = {
   cluster: defineSearchAttributeKey('KatonicCluster', SearchAttributeType.KEYWORD),

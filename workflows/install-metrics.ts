@@ -16,11 +16,11 @@ export function installMetrics(installId: string) {
       state.set(1, { state: next });
       current = next;
     },
-    phaseEnded(phase: string, outcome: 'completed' | 'failed' | 'cancelled', startedMs: number) {
-      phaseDuration.record((Date.now() - startedMs) / 1000, { phase, outcome });
+    phaseEnded(phase: string, outcome: 'completed' | 'failed' | 'cancelled', seconds: number) {
+      phaseDuration.record(seconds, { phase, outcome });
     },
-    waited(reason: 'approval' | 'failed-phase', sinceMs: number) {
-      operatorWait.record((Date.now() - sinceMs) / 1000, { reason });
+    waited(reason: 'approval' | 'failed-phase', seconds: number) {
+      operatorWait.record(seconds, { reason });
     },
   };
 }

@@ -3,11 +3,23 @@
 // install starts and does not wait for, abandoned when the install closes. A ticket system
 // that fails or hangs neither fails nor slows the install; the install waits only for the
 // child's start, a round trip to the Temporal server.
-import { CancellationScope, ParentClosePolicy, ChildWorkflowCancellationType, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { InstallActivities } from '../activities/index.js';
 import type { CommentTarget, TicketSystem } from '../activities/ticket-comment.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
+import { ticketCommentFailedSignal } from './definitions.js';
 
 const { postTicketComment } = proxyActivities<InstallActivities>({
   // Each request gives up after 10 s (activities/ticket-comment.ts); this bounds the attempt.
@@ -15,9 +27,22 @@ const { postTicketComment } = proxyActivities<InstallActivities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 10 },
 });
 
-/** The child workflow: one note to one ticket system. */
+/** The child workflow: one note to one ticket system; one that gives up says so to its install (a note in its status). */
 export async function ticketComment(system: TicketSystem, target: CommentTarget, event: ProgressEvent): Promise<void> {
-  await postTicketComment(system, target, event);
+  try {
+    await postTicketComment(system, target, event);
+  } catch (err) {
+    const install = workflowInfo().parent?.workflowId;
+    if (install && patched('tell-install-on-failure')) {
+      const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      // The install may have ended since: then nobody is left to tell.
+      await getExternalWorkflowHandle(install)
+        .signal(ticketCommentFailedSignal, { system, message })
+        .catch(() => undefined);
+    }
+    throw err;
+  }
 }
 
 const SYSTEMS: TicketSystem[] = ['jira', 'servicenow'];

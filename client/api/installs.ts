@@ -2,23 +2,36 @@
 // start, status, list, retry, resume, approve, cancel. It takes a Client made with the
 // sealing data converter (client/connection.ts) and fails with InstallApiError only.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import {
+  Client,
+  isGrpcDeadlineError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import { CodecError } from '../../lib/codec/aes-gcm-codec.js';
-import type { SealedValue } from '../../lib/codec/sealed-value.js';
+import type { Actor } from '../../lib/install/actor.js';
 import { startDetails, startSummary } from '../../lib/install/current-details.js';
-import type { PhaseResult } from '../../lib/install/phase-io.js';
-import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
+import { REFUSAL_TYPES } from '../../lib/install/operator-requests.js';
+import type { InstallStatus } from '../../lib/install/status.js';
 import { taskQueue } from '../../lib/local-tools.js';
 import type { Installation } from '../../lib/spec/schema.js';
+import { validateSpec } from '../../lib/spec/validate.js';
 import { registeredSearchAttributes } from '../../lib/temporal/registered-search-attributes.js';
 import {
-  abortSignal,
-  approveSignal,
+  abortUpdate,
+  approveUpdate,
   INSTALL_WORKFLOW,
   installWorkflowId,
   retryUpdate,
   SEARCH_ATTRIBUTES,
+  type ApproveAnswer,
+  type ApproveRequest,
+  type CancelAnswer,
+  type CancelRequest,
   type InstallOptions,
   type InstallSpecArgument,
   type RetryAccepted,
@@ -42,6 +55,8 @@ export interface Started {
 export interface StartOptions {
   /** `resume`: the phases of the run it continues. */
   install?: InstallOptions;
+  /** Who starts it (recorded; may not approve its gates). */
+  by?: Actor;
   /**
    * What an install of the same name means: 'refuse' (the CLI's `start`: a conflict), or
    * 'answer' (a webhook: a redelivery, answered with the existing id; a name once used, even
@@ -66,12 +81,13 @@ export async function startInstall(client: Client, spec: Installation, opts: Sta
     ...(spec.metadata.ticket ? [{ key: SEARCH_ATTRIBUTES.ticket, value: spec.metadata.ticket }] : []),
     { key: SEARCH_ATTRIBUTES.state, value: 'running' },
   ].filter((pair) => registered.includes(pair.key.name));
+  const options: InstallOptions = { ...opts.install, ...(opts.by ? { startedBy: opts.by } : {}) };
   try {
     const handle = await client.workflow.start<typeof install>(INSTALL_WORKFLOW, {
       workflowId: id,
       taskQueue: taskQueue(),
       // The spec as the JSON object the Web UI's start form sends too (the contract's one argument).
-      args: opts.install ? [spec, opts.install] : [spec],
+      args: Object.keys(options).length ? [spec, options] : [spec],
       // Two deliveries of one ticket at once: the server lets one start and refuses the other.
       workflowIdConflictPolicy: 'FAIL',
       ...(answer ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
@@ -139,51 +155,82 @@ export async function listInstalls(client: Client): Promise<InstallRow[]> {
   return rows;
 }
 
-async function requireRunning(client: Client, id: string): Promise<InstallStatus> {
-  const status = await fetchStatus(client, id);
-  if (FINAL_STATES.includes(status.state))
-    throw new InstallApiError('conflict', `${id} has ended (${status.state}); "kinstall resume ${id}" starts a new run from where it stopped`);
-  return status;
+/** How long an operator request waits for the install's worker to answer it. */
+const ANSWER_DEADLINE_MS = 30_000;
+
+/**
+ * Sends an operator request as an Update and returns the workflow's answer. The workflow alone
+ * decides (its validator): a refusal comes back with its reason, as `conflict` (not in a state
+ * for it) or `invalid` (the request itself is wrong).
+ */
+async function ask<Answer, Request>(
+  client: Client,
+  id: string,
+  update: UpdateDefinition<Answer, [Request]>,
+  request: Request,
+  updateId?: string,
+): Promise<Answer> {
+  const handle = client.workflow.getHandle(id);
+  try {
+    return await client.connection.withDeadline(Date.now() + ANSWER_DEADLINE_MS, () =>
+      handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      throw new InstallApiError(cause?.type === REFUSAL_TYPES.invalid ? 'invalid' : 'conflict', `${update.name} refused: ${cause?.message ?? err.message}`);
+    }
+    if (err instanceof WorkflowNotFoundError) throw await notRunning(client, id, update.name);
+    if (isDeadlineExceeded(err))
+      throw new InstallApiError('failed', `${id}: no worker answered the ${update.name} request within ${ANSWER_DEADLINE_MS / 1000} s; is a worker running?`);
+    throw err;
+  }
 }
+
+/** Why an Update found no running workflow: no such install, or it has ended (for an approve, what became of its gate). */
+async function notRunning(client: Client, id: string, request: string): Promise<InstallApiError> {
+  const status = await fetchStatus(client, id).catch((err: unknown) => err);
+  if (status instanceof InstallApiError) return status;
+  if (status instanceof Error) return new InstallApiError('conflict', `${request} refused: ${id} has ended`);
+  const timedOut = request === 'approve' && (status as InstallStatus).gates?.find((g) => g.state === 'timed-out');
+  if (timedOut)
+    return new InstallApiError('conflict', `approve refused: the gate ${timedOut.gate} of ${id} timed out at ${timedOut.at}; the install was cancelled`);
+  return new InstallApiError(
+    'conflict',
+    `${request} refused: ${id} has ended (${(status as InstallStatus).state}); "kinstall resume ${id}" starts a new run from where it stopped`,
+  );
+}
+
+const isDeadlineExceeded = (err: unknown): boolean => isGrpcDeadlineError(err) || (err instanceof ServiceError && isGrpcDeadlineError(err.cause));
 
 /**
  * Runs the failed phase again. `requestId` makes a repeated request (a redelivered webhook)
  * the same retry: the server keeps one Update per id.
  */
-export async function retryInstall(client: Client, id: string, request: RetryRequest, requestId?: string): Promise<RetryAccepted> {
-  await requireRunning(client, id);
-  try {
-    return await client.workflow.getHandle(id).executeUpdate(retryUpdate, { args: [request], ...(requestId ? { updateId: requestId } : {}) });
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new InstallApiError('conflict', `retry refused: ${err.cause?.message ?? err.message}`);
-    throw err;
-  }
+export function retryInstall(client: Client, id: string, request: RetryRequest, requestId?: string): Promise<RetryAccepted> {
+  return ask(client, id, retryUpdate, request, requestId);
 }
 
-/** Passes the approval gate the install waits at; returns the gate's name. */
-export async function approveInstall(client: Client, id: string): Promise<string> {
-  const status = await fetchStatus(client, id);
-  if (status.state !== 'waiting-for-approval' || !status.waitingFor)
-    throw new InstallApiError('conflict', `${id} is not waiting for an approval (state: ${status.state})`);
-  await client.workflow.getHandle(id).signal(approveSignal, { gate: status.waitingFor });
-  return status.waitingFor;
+/** Passes the approval gate the install waits at (or `request.gate`): the workflow's answer. */
+export function approveInstall(client: Client, id: string, request: ApproveRequest): Promise<ApproveAnswer> {
+  return ask(client, id, approveUpdate, request);
 }
 
 /**
  * Asks the install to stop (its running Ansible is stopped). With `waitMs`, waits until the
  * workflow has ended, so the Ansible run is known to be stopped.
  */
-export async function cancelInstall(client: Client, id: string, reason: string, waitMs?: number): Promise<void> {
-  await requireRunning(client, id);
+export async function cancelInstall(client: Client, id: string, request: CancelRequest, waitMs?: number): Promise<CancelAnswer> {
+  const answer = await ask(client, id, abortUpdate, request);
+  if (waitMs === undefined) return answer;
   const handle = client.workflow.getHandle(id);
-  await handle.signal(abortSignal, { reason });
-  if (waitMs === undefined) return;
   const until = Date.now() + waitMs;
   while ((await handle.describe()).status.name === 'RUNNING') {
     if (Date.now() > until)
       throw new InstallApiError('failed', `${id}: cancellation requested, but the install has not stopped within ${Math.round(waitMs / 1000)} s`);
     await sleep(500);
   }
+  return answer;
 }
 
 const RESUMABLE = ['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED'];
@@ -195,7 +242,7 @@ export interface Resumed {
 }
 
 /** A new run of an ended install that skips the phases that finished; `spec` (optional) changes it. */
-export async function resumeInstall(client: Client, id: string, spec?: Installation): Promise<Resumed> {
+export async function resumeInstall(client: Client, id: string, spec?: Installation, by?: Actor): Promise<Resumed> {
   const description = await client.workflow
     .getHandle(id)
     .describe()
@@ -210,37 +257,27 @@ export async function resumeInstall(client: Client, id: string, spec?: Installat
       `${id} is ${description.status.name.toLowerCase()}; resume is for installs that ended failed, terminated or timed out${hint}`,
     );
   }
+  // What the run being resumed published: its phases with their input hashes, and its hand-offs.
   const previous = await fetchStatus(client, id, description.runId);
   const next = spec ?? (await originalSpec(client, id, description.runId));
   if (installWorkflowId(next.metadata.name) !== id) throw new InstallApiError('invalid', `the spec names the install ${next.metadata.name}, not ${id}`);
-  const adminConf = await handedOnAdminConf(client, id, description.runId);
-  const { runId } = await startInstall(client, next, { install: { resumeFrom: { runId: description.runId, phases: previous.phases, adminConf } } });
+  const resumeFrom = { runId: description.runId, phases: previous.phases, adminConf: previous.handoffs?.adminConf };
+  const { runId } = await startInstall(client, next, { install: { resumeFrom }, by });
   return { runId: runId ?? '', finished: previous.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').map((p) => p.name) };
 }
 
+/** The spec the run was started with (its first argument), checked again as every spec is. */
 async function originalSpec(client: Client, id: string, runId: string): Promise<Installation> {
   const history = await client.workflow.getHandle(id, runId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new InstallApiError('invalid', `${id}: the first run's spec could not be read from its history; pass a spec`);
   // Older runs got the spec as a JSON string, newer ones (and Web UI starts) as an object.
-  const spec = await decodePayload<InstallSpecArgument>(client, payload);
-  return (typeof spec === 'string' ? JSON.parse(spec) : spec) as Installation;
-}
-
-/**
- * The admin.conf (sealed) the run being resumed had last: handed to it on its own resume, or
- * handed on by its kubespray phase (its result, or a failed run's details). A resume that skips kubespray hands it to the new run.
- */
-async function handedOnAdminConf(client: Client, id: string, runId: string): Promise<SealedValue | undefined> {
-  const history = await client.workflow.getHandle(id, runId).fetchHistory();
-  const options = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
-  let adminConf = options ? (await decodePayload<InstallOptions>(client, options)).resumeFrom?.adminConf : undefined;
-  for (const event of history.events ?? []) {
-    // A kubespray result, or a failed kubespray run's details (it hands admin.conf on with its failure).
-    const result = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-    const failed = event.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.details?.payloads?.[0];
-    if (result) adminConf = (await decodePayload<PhaseResult | null>(client, result))?.adminConf ?? adminConf;
-    if (failed) adminConf = (await decodePayload<{ adminConf?: SealedValue } | null>(client, failed))?.adminConf ?? adminConf;
-  }
-  return adminConf;
+  const argument = await decodePayload<InstallSpecArgument>(client, payload);
+  const checked = validateSpec(typeof argument === 'string' ? JSON.parse(argument) : argument);
+  if (!checked.ok)
+    throw new InstallApiError(
+      'invalid',
+      `${id}: the spec of run ${runId} is no longer valid (${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}); pass a spec`,
+    );
+  return checked.spec;
 }

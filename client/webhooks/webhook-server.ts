@@ -146,7 +146,7 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     const answer = (started: boolean): Reply => ({ status: started ? 201 : 200, body: { id, action: 'start', started, rule: rule.name } });
     // Another delivery for a ticket whose install exists: the answer Temporal would give, without asking it.
     if (state.existingInstalls.get(id)) return answer(false);
-    const { started } = await startInstall(client, spec, { existing: 'answer' });
+    const { started } = await startInstall(client, spec, { existing: 'answer', ...(ev.actor ? { by: ev.actor } : {}) });
     state.existingInstalls.set(id, true);
     return answer(started);
   }
@@ -157,15 +157,18 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
   const id = installWorkflowId(name.value);
   const done = (extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { id, action: rule.action, rule: rule.name, ...extra } });
   const reason = `${rule.action} by ${ev.source} ${ev.event}${ev.statusTo ? ` to ${ev.statusTo}` : ''} (rule ${rule.name})`;
+  const by = ev.actor;
   switch (rule.action) {
     case 'retry':
-      return done({ phase: (await retryInstall(client, id, {}, deliveryId ? `${ev.source}-${deliveryId}` : undefined)).phase });
+      return done({ phase: (await retryInstall(client, id, { by }, deliveryId ? `${ev.source}-${deliveryId}` : undefined)).phase });
     case 'resume':
-      return done({ runId: (await resumeInstall(client, id)).runId });
-    case 'approve':
-      return done({ gate: await approveInstall(client, id) });
+      return done({ runId: (await resumeInstall(client, id, undefined, by)).runId });
+    case 'approve': {
+      const answer = await approveInstall(client, id, { by });
+      return done({ gate: answer.gate, ...(answer.alreadyApproved ? { alreadyApproved: true } : {}) });
+    }
     case 'cancel':
-      await cancelInstall(client, id, reason);
+      await cancelInstall(client, id, { reason, by });
       return done();
   }
 }

@@ -1,10 +1,12 @@
 // The status of an install: what the `status` query returns and `kinstall status --json`
 // prints (see the product contract). Plain data, safe inside the workflow sandbox.
 import type { HostCounts, TaskFailure } from '../ansible/events.js';
+import type { SealedValue } from '../codec/sealed-value.js';
+import type { Actor } from './actor.js';
 import type { Flow, PhaseName } from '../plan/phases.js';
 
 export type InstallState = 'running' | 'waiting-for-operator' | 'waiting-for-approval' | 'completed' | 'failed' | 'cancelled';
-export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
 
 export interface PhaseError {
   type: string;
@@ -13,6 +15,8 @@ export interface PhaseError {
   unreachableHosts: string[];
   /** Per failed task: host, task, message and the last lines of its output (bounded). */
   failures: TaskFailure[];
+  /** What the failure's type carries beyond hosts and tasks (a preflight report, storage class conflicts, verify's problems). */
+  details?: Record<string, unknown>;
 }
 
 /** One run of a phase: the first, then one per operator retry. */
@@ -49,6 +53,8 @@ export interface PhaseStatus {
 export interface OperatorAction {
   at: string;
   action: 'retry' | 'approve' | 'abort' | 'resume';
+  /** Who asked (absent for requests from clients that did not say, and for the workflow's own decisions). */
+  by?: Actor;
   phase?: string;
   failedHostsOnly?: boolean;
   limitHosts?: string[];
@@ -77,6 +83,33 @@ export interface InstallStatus {
   waitingFor?: string;
   error?: PhaseError & { phase?: string };
   operatorActions: OperatorAction[];
+  /** Who started the install, where the client said (the CLI, a ticket); a Web UI start does not. */
+  startedBy?: Actor;
+  /** The spec's approval gates: who may approve, and what became of each. */
+  gates?: GateStatus[];
+  /** What phases hand on to later ones (and to a resumed run): no phase reads another's files. */
+  handoffs?: Handoffs;
+  /** Things worth knowing that did not stop the install (a ticket comment that could not be posted). */
+  notes?: InstallNote[];
+}
+
+export interface GateStatus {
+  gate: string;
+  /** Who may approve; absent: anyone but the install's starter. */
+  approvers?: string[];
+  state: 'pending' | 'waiting' | 'approved' | 'timed-out';
+  approvedBy?: Actor;
+  at?: string;
+}
+
+export interface Handoffs {
+  /** Kubespray's admin.conf, sealed: storage, katonic and verify reach the cluster with it. */
+  adminConf?: SealedValue;
+}
+
+export interface InstallNote {
+  at: string;
+  message: string;
 }
 
 export const FINAL_STATES: readonly InstallState[] = ['completed', 'failed', 'cancelled'];

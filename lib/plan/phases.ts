@@ -20,6 +20,8 @@ interface Phase<Name extends string = string> {
   failedHosts: 'limit' | { refused: string };
   /** On resume: skipped when it finished with the same inputs, or run again (it only reads, and the cluster may have changed). */
   onResume: 'skip-if-unchanged' | 'run-again';
+  /** What it hands on to later phases (in the status's hand-offs): a resume skips it only when the earlier run kept that. */
+  handsOn?: 'adminConf';
 }
 
 const quick = (activity: ActivityName): PlannedStep => ({ activity, timeout: '10m' });
@@ -35,7 +37,7 @@ const ONPREM = [
     failedHosts: refused('the inventory phase writes files on the controller; it has no hosts to limit'),
     onResume: 'skip-if-unchanged',
   },
-  { name: 'kubespray', steps: [long('runKubespray')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
+  { name: 'kubespray', steps: [long('runKubespray')], failedHosts: LIMIT, onResume: 'skip-if-unchanged', handsOn: 'adminConf' },
   // The node playbook takes --limit; the StorageClasses after it are cluster objects, applied whole.
   { name: 'storage', steps: [quick('prepareStorageNodes'), quick('applyStorageClasses')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
   {

@@ -69,7 +69,7 @@ const cases: [string, () => Promise<void>][] = [
     async () => {
       await start('rec-approved', (s) => void (s.spec.approvals = ['before-katonic']));
       await h.waitFor('rec-approved', (s) => s.state === 'waiting-for-approval');
-      await h.cli('approve', 'install-rec-approved');
+      await h.cli('approve', 'install-rec-approved', '--as', 'ops-lead');
       await h.waitFor('rec-approved', ended);
       await record('approval-approved', 'rec-approved');
     },
