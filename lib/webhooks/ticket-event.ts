@@ -36,7 +36,7 @@ function jiraEvent(body: Record<string, unknown>): EventResult {
 
 /**
  * ServiceNow has no webhook format of its own: a business rule or a Flow Designer REST step
- * sends {event, table, sys_id, number, state, variables} (README, "Webhooks").
+ * sends {event, table, sys_id, number, state, variables} (docs/webhooks.md, "The mapping file").
  */
 function serviceNowEvent(body: Record<string, unknown>): EventResult {
   const event = text(body.event);
