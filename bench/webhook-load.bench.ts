@@ -18,7 +18,7 @@
 // WEBHOOK_LOAD_CPU_PROF_DIR=DIR: the product runs under `node --cpu-prof` into DIR, and its
 // top functions by self time are printed. WEBHOOK_LOAD_TEMPORAL_DB=file: the dev server keeps
 // its sqlite database in a file (as `kinstall dev`) instead of in memory; on a shared disk its
-// writes, not the webhook server, then bound the rate of starts (README, "Webhooks").
+// writes, not the webhook server, then bound the rate of starts (docs/development.md, "Webhook load").
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';

@@ -40,7 +40,7 @@ const program = new Command('kinstall')
   .option('--tls-server-name <name>', "server name the server's certificate is checked against")
   .option('--json', 'print data as JSON')
   .option('--debug', 'print the full trace of an unexpected failure')
-  // Each verb's --help lists these too (--json, --address), as the README's synopses use them.
+  // Each verb's --help lists these too (--json, --address), as the synopses of the README and docs/ use them.
   .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError()
   .exitOverride();

@@ -29,7 +29,7 @@ export async function loadKeyRing(ref = keyRingRef()): Promise<KeyRing> {
     return parseKeyRing(await readReference(ref), ref);
   } catch (err) {
     throw new CliError(
-      `codec keys: ${(err as Error).message}. Set ${CODEC_KEYS_ENV} (README, "Encrypted history"), or run "kinstall dev" once for a local key`,
+      `codec keys: ${(err as Error).message}. Set ${CODEC_KEYS_ENV} (docs/production.md, "Encrypted history"), or run "kinstall dev" once for a local key`,
       2,
     );
   }

@@ -17,7 +17,7 @@ node_side() {
   fi
   # `npx kinstall`: npm links the bins of a project's dependencies into node_modules/.bin, not
   # the project's own (npm 11), so npx would look for a package "kinstall" in the registry.
-  # The link makes the README's `npx kinstall ...` run this checkout's CLI.
+  # The link makes the `npx kinstall ...` of the README and docs/ run this checkout's CLI.
   if [ "$(readlink node_modules/.bin/kinstall 2>/dev/null)" != ../../dist/client/cli.js ]; then
     say "linking node_modules/.bin/kinstall to this checkout's CLI (dist/client/cli.js), for npx kinstall"
     mkdir -p node_modules/.bin

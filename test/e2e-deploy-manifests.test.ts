@@ -174,9 +174,9 @@ describe('the Deployment and what the worker code reads', () => {
     const mount = [...mounts.values()].find((m) => posix.dirname(path) === m.mountPath);
     return mount && volumes.get(mount.name);
   };
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  /** The README's `kubectl create secret` line for a Secret. */
-  const createLine = (secret: string) => readme.split('\n').find((l) => l.includes('create secret') && l.includes(` ${secret} `)) ?? '';
+  const productionGuide = readFileSync(join(REPO_ROOT, 'docs', 'production.md'), 'utf8');
+  /** The `kubectl create secret` line of docs/production.md for a Secret. */
+  const createLine = (secret: string) => productionGuide.split('\n').find((l) => l.includes('create secret') && l.includes(` ${secret} `)) ?? '';
 
   it('sets only variables the worker reads, and the ones a deployment needs', () => {
     const read = [CONFIG_FILE_ENV, PROFILE_ENV, CODEC_KEYS_ENV, DATA_DIR_ENV, METRICS_ADDRESS_ENV, HEALTH_ADDRESS_ENV, LOG_LEVEL_ENV, 'HOME'];
@@ -184,7 +184,7 @@ describe('the Deployment and what the worker code reads', () => {
     expect(Object.keys(env)).toEqual(expect.arrayContaining([CONFIG_FILE_ENV, PROFILE_ENV, CODEC_KEYS_ENV, DATA_DIR_ENV, HEALTH_ADDRESS_ENV]));
   });
 
-  it('reads the connection profile and the codec keys from Secret files, mode 0440, created as the README says', () => {
+  it('reads the connection profile and the codec keys from Secret files, mode 0440, created as docs/production.md says', () => {
     const keysRef = env[CODEC_KEYS_ENV]!;
     expect(isSecretRef(keysRef) && keysRef.startsWith('file:')).toBe(true);
     for (const file of [env[CONFIG_FILE_ENV]!, referencePath(keysRef)]) {
@@ -195,7 +195,7 @@ describe('the Deployment and what the worker code reads', () => {
     for (const volume of volumes.values()) if (volume.secret) expect([volume.name, volume.secret.defaultMode]).toEqual([volume.name, 0o440]);
   });
 
-  it("the example profile is the Deployment's profile, its TLS files in the TLS Secret's mount, as the README creates it", () => {
+  it("the example profile is the Deployment's profile, its TLS files in the TLS Secret's mount, as docs/production.md creates it", () => {
     const profile = loadClientConfigProfile({ profile: env[PROFILE_ENV], configSource: { path: join(DEPLOY, 'temporal.example.toml') }, disableEnv: true });
     const tlsFiles = [profile.tls?.serverCACert, profile.tls?.clientCert, profile.tls?.clientKey].map((s) => (s && 'path' in s ? s.path : ''));
     const tlsSecret = volumeOf(tlsFiles[0]!)?.secret;

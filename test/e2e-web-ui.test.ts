@@ -2,7 +2,7 @@
 // the dev server's Temporal UI, fills its Start Workflow form (type install, task queue
 // katonic-install, the spec as the one JSON payload), and the install completes on a real
 // worker. The form's input goes through the codec server's /encode, so the history holds it
-// sealed. The screenshots are the README's (docs/).
+// sealed. The screenshots are the docs' (docs/operating.md, and the README's tour).
 // The shared dev server of jest's global setup is headless (no UI, no codec endpoint), so this
 // file starts its own, with a codec server, as `kinstall dev` does.
 import { existsSync } from 'node:fs';

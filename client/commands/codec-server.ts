@@ -25,7 +25,10 @@ async function loadToken(): Promise<string> {
   if (!isSecretRef(ref)) throw new CliError(`${CODEC_SERVER_TOKEN_ENV}: expected a reference "file:PATH" or "env:NAME" to the codec server's token`, 2);
   const token = (
     await readReference(ref).catch((err: Error) => {
-      throw new CliError(`codec server token: ${err.message}. Set ${CODEC_SERVER_TOKEN_ENV} (README, "Encrypted history"), or run "kinstall dev" once`, 2);
+      throw new CliError(
+        `codec server token: ${err.message}. Set ${CODEC_SERVER_TOKEN_ENV} (docs/production.md, "Encrypted history"), or run "kinstall dev" once`,
+        2,
+      );
     })
   ).trim();
   if (token.length < MIN_TOKEN_LENGTH || /[\s/]/.test(token))

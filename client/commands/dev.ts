@@ -106,7 +106,7 @@ export async function devCommand(opts: ConnectionFlags & { demo: boolean; worker
   const jira = await devJiraSecret();
   const webhooks = await startInstallWebhookServer({ ...opts, port: WEBHOOK_PORT, host: '127.0.0.1' }, { referenceFallbacks: jira.fallbacks });
   console.log(
-    `Webhook server on ${webhooks.url} (config ${DEFAULT_WEBHOOK_CONFIG}); Jira secret ${jira.file ? `${jira.file} (${JIRA_SECRET_ENV} is unset)` : `from ${JIRA_SECRET_ENV}`}; a signed test delivery: README, "Webhooks"`,
+    `Webhook server on ${webhooks.url} (config ${DEFAULT_WEBHOOK_CONFIG}); Jira secret ${jira.file ? `${jira.file} (${JIRA_SECRET_ENV} is unset)` : `from ${JIRA_SECRET_ENV}`}; a signed test delivery: README, "A tour of the demo"`,
   );
   const client = await connectClient(opts);
 

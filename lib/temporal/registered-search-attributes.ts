@@ -1,6 +1,6 @@
 // Which of the install's search attributes (workflows/definitions.ts) the server has: the
 // workflow (through a local activity) and `kinstall start` set only those, so installs also run
-// on a server nobody registered them on (README, "Search attributes"). The server's answer is
+// on a server nobody registered them on (docs/production.md, "Search attributes"). The server's answer is
 // kept per connection and namespace for a minute: a webhook server starts installs many times
 // a second, and one extra RPC per start doubled the work of each.
 import type { ConnectionLike } from '@temporalio/client';

@@ -118,7 +118,7 @@ export const ANSIBLE_RESERVED_NAMES = [
 ];
 
 /**
- * Reserved names that may still be set, each for a reason (README, "What is refused").
+ * Reserved names that may still be set, each for a reason (docs/spec.md, "What is refused, and why").
  * any_errors_fatal: Kubespray's plays read it as a variable (`any_errors_fatal: "{{ any_errors_fatal | default(true) }}"`).
  */
 export const ALLOWED_RESERVED = ['any_errors_fatal'];

@@ -56,7 +56,7 @@ function jiraEvent(body: Record<string, unknown>): EventResult {
 
 /**
  * ServiceNow has no webhook format of its own: a business rule or a Flow Designer REST step
- * sends {event, table, sys_id, number, state, variables, user} (README, "Webhooks").
+ * sends {event, table, sys_id, number, state, variables, user} (docs/webhooks.md, "The mapping file").
  */
 function serviceNowEvent(body: Record<string, unknown>): EventResult {
   const event = text(body.event);
