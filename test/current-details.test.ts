@@ -27,6 +27,18 @@ describe('what the Web UI shows of an install (user metadata, pure)', () => {
     ]);
   });
 
+  it('current details: the gates and the last operator actions, each with who asked', () => {
+    const acted: InstallStatus = {
+      ...status,
+      gates: [{ gate: 'before-katonic', state: 'approved', approvedBy: { name: 'bob', via: 'jira' }, at: '2026-01-01T10:05:00.000Z' }],
+      operatorActions: [{ at: '2026-01-01T10:05:00.000Z', action: 'approve', phase: 'katonic', by: { name: 'bob', via: 'jira' } }],
+    };
+    expect(currentDetails(acted).split('\n\n').slice(-2)).toEqual([
+      'Gates: before-katonic approved by bob',
+      'Operator actions: 2026-01-01 10:05 approve katonic by bob (jira)',
+    ]);
+  });
+
   it('summary and details at start: cluster, flow, ticket', () => {
     expect(startSummary({ cluster: 'acme', flow: 'aks', ticket: 'OPS-1' })).toBe('Katonic install of acme (aks) for OPS-1');
     expect(startSummary({ cluster: 'acme', flow: 'onprem' })).toBe('Katonic install of acme (onprem)');

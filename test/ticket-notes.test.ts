@@ -39,6 +39,14 @@ describe('progress notes', () => {
     );
   });
 
+  it('names who acted: the approver of a passed gate, who cancelled and why', () => {
+    expect(progressNote({ kind: 'gate-passed', id: 'install-x', gate: 'before-kubespray', by: { name: 'Carol C', id: 'acc-1', via: 'jira' } }).title).toBe(
+      'install-x: before-kubespray approved by Carol C (jira)',
+    );
+    const cancelled = progressNote({ kind: 'ended', id: 'install-x', state: 'cancelled', by: { name: 'alice', via: 'cli' }, reason: 'wrong cluster' });
+    expect([cancelled.title, ...cancelled.lines]).toEqual(['Katonic install install-x cancelled by alice (cli)', 'Reason: wrong cluster']);
+  });
+
   it('renders Jira ADF (text nodes only, a code block for commands) and ServiceNow text', () => {
     const note = progressNote({ kind: 'ended', id: 'install-x', state: 'failed', error: { phase: 'verify', type: 'VerifyFailed', message: '<b>{{ x }}</b>' } });
     expect(noteAsAdf(note)).toEqual({

@@ -18,7 +18,13 @@ import { ServerView } from './server-view.js';
 import { commentOnTicket } from './ticket-comment.js';
 
 /** Runs since these patches publish the status (memo, current details, only registered search attributes) and end Cancelled when cancelled. */
-export const PATCHES = { publishStatus: 'publish-status', endCancelled: 'end-cancelled', ticketComments: 'ticket-comments' } as const;
+export const PATCHES = {
+  publishStatus: 'publish-status',
+  endCancelled: 'end-cancelled',
+  ticketComments: 'ticket-comments',
+  /** A passed gate is said on the ticket (a child more than runs before it started). */
+  gateNotes: 'gate-notes',
+} as const;
 
 const now = () => new Date().toISOString();
 /** A signal from an older client: applied when the Update's validator would accept it, else dropped (a signal has no answer). */
@@ -42,7 +48,8 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
   let spec: Installation | undefined;
   // Ticket comments came in a later version: runs that began before it replay without them.
   const comment = async (event: ProgressEvent) => {
-    if (spec?.spec.notify && patched(PATCHES.ticketComments)) await commentOnTicket(spec, event);
+    if (spec?.spec.notify && patched(PATCHES.ticketComments) && (event.kind !== 'gate-passed' || patched(PATCHES.gateNotes)))
+      await commentOnTicket(spec, event);
   };
   const cancel = (request: api.CancelRequest) => {
     const answer = run.cancel(request);
@@ -71,7 +78,7 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
       for (const phase of run.status.phases) {
         if (run.skipIfFinishedBefore(phase)) continue;
         run.enterPhase(phase);
-        await passGate(run, phase, spec.spec.approvalTimeout, () => cancellation.request());
+        await passGate(run, phase, spec.spec.approvalTimeout, () => cancellation.request(), comment);
         await runPhase(run, phase, spec, comment);
       }
     });
@@ -82,7 +89,8 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
     if (isCancellation(err)) {
       await cancellation.settled();
       run.end('cancelled');
-      await comment({ kind: 'ended', id: run.id, state: 'cancelled' });
+      const abort = run.status.operatorActions.find((a) => a.action === 'abort');
+      await comment({ kind: 'ended', id: run.id, state: 'cancelled', by: abort?.by, reason: abort?.reason });
     } else {
       run.end('failed', failureReport(err, 1).error);
       const { type, message } = run.status.error!;

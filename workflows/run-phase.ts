@@ -14,7 +14,7 @@ import { MAXIMUM_ATTEMPTS, runStep } from './phase-steps.js';
 type Comment = (event: ProgressEvent) => Promise<void>;
 
 /** Waits at the gate before the phase, if any; a gate that times out cancels the install (`cancel`), so this never returns then. */
-export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: string | undefined, cancel: () => void): Promise<void> {
+export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: string | undefined, cancel: () => void, comment: Comment): Promise<void> {
   const gate = run.gateBefore(phase.name);
   if (!gate) return;
   run.awaitApproval(gate);
@@ -28,6 +28,7 @@ export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: str
     await condition(() => false); // the cancellation ends the install here
   }
   run.gatePassed();
+  await comment({ kind: 'gate-passed', id: run.id, gate: gate.gate, by: gate.approvedBy });
 }
 
 export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Installation, comment: Comment): Promise<void> {

@@ -1,6 +1,7 @@
 // What the Web UI shows as an install's current details (Temporal user metadata, set by the
 // workflow as it goes) and its summary and details at start: cluster, flow, ticket, phase,
-// state and what it waits for. Nothing else (no spec values, no vars) goes there.
+// state and what it waits for, the gates and the last operator actions with who asked. Nothing
+// else (no spec values, no vars) goes there.
 import type { InstallStatus } from './status.js';
 
 /** Markdown for the UI's "Current Details". */
@@ -9,6 +10,13 @@ export function currentDetails(status: InstallStatus): string {
   if (status.waitingFor) lines.push(`Waiting for ${status.waitingFor}`);
   const done = status.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').length;
   lines.push(`Phases done: ${done} of ${status.phases.length} (${status.phases.map((p) => `${p.name} ${p.state}`).join(', ')})`);
+  const gates = status.gates ?? [];
+  if (gates.length) lines.push(`Gates: ${gates.map((g) => `${g.gate} ${g.state}${g.approvedBy ? ` by ${g.approvedBy.name}` : ''}`).join(', ')}`);
+  // The last few actions, each with who asked: the page shows who did what without opening the status.
+  const actions = status.operatorActions
+    .slice(-3)
+    .map((a) => `${a.at.slice(0, 16).replace('T', ' ')} ${a.action}${a.phase ? ` ${a.phase}` : ''}${a.by ? ` by ${a.by.name} (${a.by.via})` : ''}`);
+  if (actions.length) lines.push(`Operator actions: ${actions.join('; ')}`);
   return lines.join('\n\n');
 }
 

@@ -2,6 +2,7 @@
 // finished, that it waits for an operator (the failing task, the hosts, and the commands that
 // apply to that phase), that it ended. Rendered as Jira's ADF (adf.ts) or ServiceNow's work
 // notes (plain text) by the activity that posts it.
+import type { Actor } from '../install/actor.js';
 import type { InstallState, PhaseError, PhaseStatus } from '../install/status.js';
 import { failedHostsRefusal } from '../plan/failed-hosts.js';
 import type { Flow, PhaseName } from '../plan/phases.js';
@@ -11,7 +12,8 @@ export type ProgressEvent =
   | { kind: 'started'; id: string; flow: Flow; phases: PhaseName[] }
   | { kind: 'phase-finished'; id: string; phase: Pick<PhaseStatus, 'name' | 'attempts' | 'summary'> }
   | { kind: 'waiting-for-operator'; id: string; flow: Flow; phase: PhaseName; error: PhaseError }
-  | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string } };
+  | { kind: 'gate-passed'; id: string; gate: string; by?: Actor }
+  | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string }; by?: Actor; reason?: string };
 
 export interface ProgressNote {
   title: string;
@@ -21,6 +23,7 @@ export interface ProgressNote {
 }
 
 const firstLine = (text: string, max = 300) => text.split('\n')[0]!.slice(0, max);
+const who = (actor: Actor) => `${actor.name} (${actor.via})`;
 
 /** The commands an operator can run for this phase: --failed-hosts only where the phase allows it and hosts failed. */
 export function operatorCommands(id: string, flow: Flow, phase: PhaseName, error: PhaseError): string[] {
@@ -60,10 +63,15 @@ export function progressNote(event: ProgressEvent): ProgressNote {
         commands: operatorCommands(event.id, event.flow, event.phase, error),
       };
     }
+    case 'gate-passed':
+      return { title: `${event.id}: ${event.gate} approved${event.by ? ` by ${who(event.by)}` : ''}`, lines: [], commands: [`kinstall status ${event.id}`] };
     case 'ended':
       return {
-        title: `Katonic install ${event.id} ${event.state}`,
-        lines: event.error ? [`${event.error.phase ? `The ${event.error.phase} phase: ` : ''}${event.error.type}: ${firstLine(event.error.message)}`] : [],
+        title: `Katonic install ${event.id} ${event.state}${event.by ? ` by ${who(event.by)}` : ''}`,
+        lines: [
+          ...(event.error ? [`${event.error.phase ? `The ${event.error.phase} phase: ` : ''}${event.error.type}: ${firstLine(event.error.message)}`] : []),
+          ...(event.reason ? [`Reason: ${firstLine(event.reason)}`] : []),
+        ],
         commands: event.state === 'failed' ? [`kinstall resume ${event.id}`] : [],
       };
   }
