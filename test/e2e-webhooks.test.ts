@@ -10,7 +10,7 @@ import { freePort } from '../client/dev/free-port.js';
 import { signatureHeader } from '../lib/webhooks/signatures.js';
 import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { CLI } from './support/repo.js';
-import { basicAuth, genericHeaders, jiraHeaders, jiraTransition, post } from './support/webhook-deliveries.js';
+import { basicAuth, genericHeaders, jiraHeaders, jiraTransition, OPS_BOT, post } from './support/webhook-deliveries.js';
 
 const SECRETS = {
   JIRA_SECRET_OLD: 'old-jira-secret-0123456789',
@@ -27,6 +27,10 @@ beforeAll(async () => {
   h = await startHarness('webhooks');
   await h.startWorker();
   const template = await h.writeSpec('from-ticket', singleNode);
+  const gated = await h.writeSpec('gated-from-ticket', (spec) => {
+    singleNode(spec);
+    spec.spec.approvals = ['before-kubespray'];
+  });
   const config = join(h.dataDir, 'webhooks.yaml');
   await writeFile(
     config,
@@ -41,6 +45,9 @@ rules:
      set: {metadata.name: {field: issue.key, lowerCase: true}, metadata.ticket: {field: issue.key}}}
   - {name: jira-retry, source: jira, event: "jira:issue_updated", statusTo: Retry, action: retry, install: {field: issue.key, lowerCase: true}}
   - {name: jira-cancel, source: jira, event: "jira:issue_updated", statusTo: Cancel, action: cancel, install: {field: issue.key, lowerCase: true}}
+  - {name: jira-install-gated, source: jira, event: "jira:issue_updated", statusTo: Install with approval, action: start, spec: ${gated},
+     set: {metadata.name: {field: issue.key, lowerCase: true}, metadata.ticket: {field: issue.key}}}
+  - {name: jira-approve, source: jira, event: "jira:issue_updated", statusTo: Approve, action: approve, install: {field: issue.key, lowerCase: true}}
   - {name: snow-install, source: servicenow, event: approved, action: start, spec: ${template},
      set: {metadata.name: {field: variables.cluster_name}, metadata.ticket: {field: number}, spec.onprem.storage.nfs.path: {field: variables.nfs_path}}}
   - {name: generic-install, source: generic, event: install, action: start, spec: ${template},
@@ -196,5 +203,30 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     // A retry for an install that has ended is a conflict, said as one.
     const late = await jira(jiraTransition('OPS-10', 'Retry'));
     expect(late).toMatchObject({ status: 409, body: { error: expect.stringContaining('install-ops-10 has ended (cancelled)') } });
+  });
+
+  it('a Jira "Approve" delivery is answered by the workflow: 409 with its reason (no gate, four eyes), 200 for another person, "already approved" after', async () => {
+    const lead = { accountId: '712020:0d0c1bd4-lead', displayName: 'Dana Lead' };
+    const approve = (key: string, user = lead) => jira(jiraTransition(key, 'Approve', {}, 'jira:issue_updated', user));
+    // No gate in the spec: refused by the workflow, said as a conflict.
+    expect((await jira(jiraTransition('OPS-70', 'Install'))).status).toBe(201);
+    const ungated = await approve('OPS-70');
+    expect(ungated).toMatchObject({ status: 409, body: { error: 'approve refused: install-ops-70 has no approval gates (spec.approvals is empty)' } });
+
+    // Started by Ops Bot: Ops Bot may not approve its gate; Dana Lead may.
+    expect((await jira(jiraTransition('OPS-71', 'Install with approval'))).status).toBe(201);
+    await h.waitFor('ops-71', (s) => s.state === 'waiting-for-approval');
+    const own = await approve('OPS-71', OPS_BOT);
+    expect(own).toMatchObject({
+      status: 409,
+      body: {
+        error: 'approve refused: Ops Bot (jira) started install-ops-71 and may not approve its gate before-kubespray (four eyes: another person approves)',
+      },
+    });
+    expect(await approve('OPS-71')).toMatchObject({ status: 200, body: { id: 'install-ops-71', action: 'approve', gate: 'before-kubespray' } });
+    expect(await approve('OPS-71')).toMatchObject({ status: 200, body: { gate: 'before-kubespray', alreadyApproved: true } });
+    const done = await h.waitFor('ops-71', (s) => s.state === 'completed');
+    expect(done.startedBy).toEqual({ name: 'Ops Bot', id: OPS_BOT.accountId, via: 'jira' });
+    expect(done.operatorActions).toEqual([expect.objectContaining({ action: 'approve', by: { name: 'Dana Lead', id: lead.accountId, via: 'jira' } })]);
   });
 });

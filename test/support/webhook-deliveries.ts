@@ -48,13 +48,26 @@ export function postThrough(agent: Agent, url: string, body: string, headers: Re
   });
 }
 
-/** Jira Cloud's `jira:issue_updated` for a status transition. */
-export function jiraTransition(key: string, to: string, fields: Record<string, unknown> = {}, event = 'jira:issue_updated'): Record<string, unknown> {
+/** The Jira user who moves a ticket (the delivery's top-level `user`). */
+export interface JiraUser {
+  accountId: string;
+  displayName: string;
+}
+export const OPS_BOT: JiraUser = { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Ops Bot' };
+
+/** Jira Cloud's `jira:issue_updated` for a status transition, moved by `user`. */
+export function jiraTransition(
+  key: string,
+  to: string,
+  fields: Record<string, unknown> = {},
+  event = 'jira:issue_updated',
+  user: JiraUser = OPS_BOT,
+): Record<string, unknown> {
   return {
     timestamp: Date.now(),
     webhookEvent: event,
     issue_event_type_name: 'issue_generic',
-    user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Ops Bot' },
+    user: { self: `https://acme.atlassian.net/rest/api/3/user?accountId=${user.accountId}`, ...user, active: true, accountType: 'atlassian' },
     issue: {
       id: String(10_000 + key.length),
       self: `https://acme.atlassian.net/rest/api/3/issue/${key}`,
