@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readReference } from '../../lib/read-reference.js';
 import { acceptSpec } from '../../lib/spec/accept.js';
 import { SOURCES, type Rule, type Source, type WebhookConfig } from '../../lib/webhooks/config.js';
-import { fieldValueOf, fillSpec, matchRule } from '../../lib/webhooks/mapping.js';
+import { fillSpec, installNameOf, matchRule } from '../../lib/webhooks/mapping.js';
 import { basicAuthMatches, checkTimestamped, signedByAny } from '../../lib/webhooks/signatures.js';
 import { ticketEvent, type TicketEvent } from '../../lib/webhooks/ticket-event.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
@@ -149,10 +149,8 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     state.existingInstalls.set(id, true);
     return answer(started);
   }
-  const name = fieldValueOf(rule.install!, ev.body, 'the install name');
+  const name = installNameOf(rule.install!, ev.body);
   if (!name.ok) return reject(422, `${name.message} (rule ${rule.name})`);
-  if (typeof name.value !== 'string' || !/^[a-z0-9-]{1,63}$/.test(name.value))
-    return reject(422, `the install name from the ticket: expected a DNS label (rule ${rule.name})`);
   const id = installWorkflowId(name.value);
   const done = (extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { id, action: rule.action, rule: rule.name, ...extra } });
   const reason = `${rule.action} by ${ev.source} ${ev.event}${ev.statusTo ? ` to ${ev.statusTo}` : ''} (rule ${rule.name})`;
