@@ -4,11 +4,11 @@ import yaml from 'js-yaml';
 import { table } from '../../lib/format/table.js';
 import { renderRunFiles } from '../../lib/inventory/render.js';
 import { dataDir } from '../../lib/local-tools.js';
-import { isManagedFlow } from '../../lib/managed/clouds.js';
 import { planOf, type PhasePlan } from '../../lib/plan/phases.js';
 import { formatManagedReport } from '../../lib/preflight/managed-rules.js';
 import { storageObjectsFor } from '../../lib/storage/cluster-storage.js';
 import { runLayout } from '../../lib/run-layout.js';
+import { isOnpremInstallation } from '../../lib/spec/schema.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
 import { writePlanFiles } from '../plan-output.js';
 
@@ -49,9 +49,9 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const plan = planOf(flow);
   const approvals = spec.spec.approvals ?? [];
   // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
-  const manifests = isManagedFlow(flow) ? storageObjectsFor(spec) : undefined;
+  const manifests = isOnpremInstallation(spec) ? undefined : storageObjectsFor(spec);
   // The Kubernetes client loads in about a second: only a managed plan reads a cluster.
-  const cluster = Array.isArray(manifests) ? await (await import('../cluster-preview.js')).previewManagedCluster(spec, manifests) : undefined;
+  const cluster = !isOnpremInstallation(spec) && manifests ? await (await import('../cluster-preview.js')).previewManagedCluster(spec, manifests) : undefined;
   if (opts.out) await writePlanFiles(opts.out, files, Boolean(opts.force));
   if (json) {
     const phases = plan.map((p) => p.name);
@@ -63,7 +63,7 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const hostsFile = relative(layout.runDir, layout.hostsFile);
   const hosts = files.get(hostsFile);
   if (hosts) console.log(`\n${hostsFile}:\n${hosts}`);
-  if (Array.isArray(manifests))
+  if (manifests)
     console.log(
       `\nStorageClasses (storage-classes phase):\n${manifests
         .map((m) => yaml.dump(m, { lineWidth: -1 }))

@@ -1,0 +1,116 @@
+// The one way a spec comes in (acceptSpec), without a server: the spec typed by its flow.
+import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { acceptSpec } from '../lib/spec/accept.js';
+import { isOnpremInstallation, type Installation } from '../lib/spec/schema.js';
+import { fixture } from './support/repo.js';
+
+// Tests reach into the document freely to break one thing at a time.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
+const load = (name: string) => yaml.load(readFileSync(fixture(name), 'utf8')) as Doc;
+const errorsOf = (doc: unknown) => {
+  const result = acceptSpec({ doc });
+  return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+};
+function accepted(doc: unknown): Installation {
+  const result = acceptSpec({ doc });
+  if (!result.ok) throw new Error(`expected a valid spec: ${JSON.stringify(result.errors)}`);
+  return result.spec;
+}
+
+describe('the spec, one shape per flow', () => {
+  it('asks each flow for its own section', () => {
+    const prod = load('acme-prod.yaml');
+    delete prod.spec.onprem;
+    expect(errorsOf(prod)).toEqual(['spec.onprem: expected onprem settings when spec.flow is onprem']);
+    for (const flow of ['aks', 'eks']) {
+      const managed = load(`acme-${flow}.yaml`);
+      delete managed.spec.managed;
+      expect(errorsOf(managed)).toEqual([`spec.managed: expected managed settings (kubeconfigRef, blobStore) when spec.flow is ${flow}`]);
+    }
+  });
+
+  it("refuses the other flow's section, in each flow", () => {
+    const prod = load('acme-prod.yaml');
+    prod.spec.managed = load('acme-aks.yaml').spec.managed;
+    expect(errorsOf(prod)).toEqual(['spec.managed: expected no managed settings when spec.flow is onprem (they are for the aks and eks flows)']);
+    for (const flow of ['aks', 'eks']) {
+      const managed = load(`acme-${flow}.yaml`);
+      managed.spec.onprem = load('acme-prod.yaml').spec.onprem;
+      expect(errorsOf(managed)).toEqual([`spec.onprem: expected no onprem settings when spec.flow is ${flow} (they are for the onprem flow)`]);
+    }
+  });
+
+  it('names the flow when it is none of the three, and a spec that is not a mapping', () => {
+    const doc = load('acme-prod.yaml');
+    doc.spec.flow = 'gke';
+    expect(errorsOf(doc)).toEqual(['spec.flow: expected onprem, aks or eks']);
+    // What every flow has is still checked, so that every error is listed at once.
+    doc.spec.katonic.version = 4.5;
+    expect(errorsOf(doc)).toEqual(['spec.flow: expected onprem, aks or eks', 'spec.katonic.version: expected a version string (quote it in YAML: "4.5")']);
+    doc.spec.katonic.version = '4.5';
+    delete doc.spec.flow;
+    expect(errorsOf(doc)).toEqual(['spec.flow: expected onprem, aks or eks']);
+    doc.spec = 5;
+    expect(errorsOf(doc)).toEqual(['spec: expected object, received number']);
+  });
+
+  it('narrows by flow: the section is there, without a guard', () => {
+    const spec = accepted(load('acme-prod.yaml'));
+    // Type-checked: after the flow check, spec.spec.onprem is not optional.
+    const nodes = spec.spec.flow === 'onprem' ? spec.spec.onprem.nodes.length : 0;
+    expect(nodes).toBe(5);
+    const eks = accepted(load('acme-eks.yaml'));
+    expect(eks.spec.flow !== 'onprem' && eks.spec.managed.blobStore.kind).toBe('s3');
+    expect(isOnpremInstallation(eks)).toBe(false);
+  });
+});
+
+describe('acceptSpec', () => {
+  const TEXT = `
+apiVersion: katonic.ai/v1
+kind: Installation
+metadata: {name: demo}
+spec:
+  flow: onprem
+  katonic: {version: "4.5", fqdn: mlops.example.com, roleDir: roles/katonic}
+  onprem:
+    kubespray: {dir: ../kubespray}
+    connection: ssh
+    ssh: {user: ubuntu, privateKeyRef: file:keys/id_ed25519}
+    nodes: [{name: n1, address: 10.0.0.1, roles: [control-plane, etcd, worker]}]
+    storage: {kind: nfs, nfs: {server: 10.0.0.1, path: /exports/katonic}}
+`;
+
+  it('from YAML text, its relative paths resolved against the folder it came from', () => {
+    const result = acceptSpec({ text: TEXT }, '/specs/acme');
+    expect(result.ok).toBe(true);
+    const spec = result.ok && isOnpremInstallation(result.spec) ? result.spec : undefined;
+    expect(spec?.spec.katonic.roleDir).toBe('/specs/acme/roles/katonic');
+    expect(spec?.spec.onprem.kubespray.dir).toBe('/specs/kubespray');
+    expect(spec?.spec.onprem.ssh?.privateKeyRef).toBe('file:/specs/acme/keys/id_ed25519');
+  });
+
+  it('from an object, the same spec; without a folder, the paths as they are', () => {
+    const fromText = acceptSpec({ text: TEXT }, '/specs/acme');
+    expect(acceptSpec({ doc: yaml.load(TEXT) }, '/specs/acme')).toEqual(fromText);
+    const kept = acceptSpec({ doc: yaml.load(TEXT) });
+    expect(kept.ok && kept.spec.spec.katonic.roleDir).toBe('roles/katonic');
+  });
+
+  it('every error with its path: YAML that does not parse, a document that is not a spec, a bad field', () => {
+    expect(acceptSpec({ text: 'spec: [unclosed' })).toMatchObject({
+      ok: false,
+      errors: [{ path: '(document)', message: expect.stringMatching(/^expected YAML: /) }],
+    });
+    expect(acceptSpec({ doc: [1, 2] })).toEqual({
+      ok: false,
+      errors: [{ path: '(document)', message: 'not an install spec: expected a YAML mapping with apiVersion: katonic.ai/v1 and kind: Installation' }],
+    });
+    expect(acceptSpec({ text: TEXT.replace('name: demo', 'name: Demo') }, '/specs')).toEqual({
+      ok: false,
+      errors: [{ path: 'metadata.name', message: 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters' }],
+    });
+  });
+});
