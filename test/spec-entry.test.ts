@@ -1,8 +1,12 @@
-// The one way a spec comes in (acceptSpec), without a server: the spec typed by its flow.
+// The one way a spec comes in (acceptSpec), without a server: the spec typed by its flow, the
+// defaults an accepted spec carries (and that they leave the phase input hashes as they were).
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
+import { phaseExtraVars } from '../lib/inventory/extra-vars.js';
+import { phaseInputHashes } from '../lib/plan/phase-inputs.js';
+import { runLayout } from '../lib/run-layout.js';
 import { acceptSpec } from '../lib/spec/accept.js';
-import { isOnpremInstallation, type Installation } from '../lib/spec/schema.js';
+import { isOnpremInstallation, SPEC_DEFAULTS, type Installation, type OnpremInstallation } from '../lib/spec/schema.js';
 import { fixture } from './support/repo.js';
 
 // Tests reach into the document freely to break one thing at a time.
@@ -17,6 +21,11 @@ function accepted(doc: unknown): Installation {
   const result = acceptSpec({ doc });
   if (!result.ok) throw new Error(`expected a valid spec: ${JSON.stringify(result.errors)}`);
   return result.spec;
+}
+function onprem(doc: unknown): OnpremInstallation {
+  const spec = accepted(doc);
+  if (!isOnpremInstallation(spec)) throw new Error('expected an on-prem spec');
+  return spec;
 }
 
 describe('the spec, one shape per flow', () => {
@@ -64,6 +73,68 @@ describe('the spec, one shape per flow', () => {
     const eks = accepted(load('acme-eks.yaml'));
     expect(eks.spec.flow !== 'onprem' && eks.spec.managed.blobStore.kind).toBe('s3');
     expect(isOnpremInstallation(eks)).toBe(false);
+  });
+});
+
+describe('defaults, in the accepted spec', () => {
+  it('fills the settle timeout and the host volume services; keeps what the spec says', () => {
+    expect(accepted(load('acme-prod.yaml')).spec.verify).toEqual({ settleTimeout: SPEC_DEFAULTS.settleTimeout });
+    expect(accepted(load('acme-eks.yaml')).spec.verify).toEqual({ settleTimeout: '5m' });
+    const doc = load('acme-prod.yaml');
+    doc.spec.verify = { settleTimeout: '90s' };
+    doc.spec.onprem.storage = { kind: 'hostVolumes', nfs: doc.spec.onprem.storage.nfs, hostVolumes: { root: '/var/lib/katonic' } };
+    const spec = onprem(doc);
+    expect(spec.spec.verify.settleTimeout).toBe('90s');
+    expect(spec.spec.onprem.storage.hostVolumes?.services).toEqual(['git', 'postgres', 'mongodb']);
+    expect(phaseExtraVars(spec, runLayout('/var/lib/katonic', 'acme-prod'), 'storage').katonic_host_volume_services).toEqual(['git', 'postgres', 'mongodb']);
+  });
+
+  it('accepts an accepted spec again as it is (the workflow checks what the CLI accepted)', () => {
+    const spec = accepted(load('acme-prod.yaml'));
+    expect(accepted(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    expect(acceptSpec({ text: yaml.dump(spec) })).toEqual({ ok: true, spec });
+  });
+});
+
+describe('phase input hashes, with the defaults filled in', () => {
+  // Computed before the schema filled defaults (commit 3db8396): a run started then, resumed
+  // now with the same spec, skips the phases it finished.
+  const BEFORE = {
+    'acme-prod.yaml': {
+      preflight: '68ed184b22ff79d7',
+      inventory: '648dc11ec9936589',
+      kubespray: '3f8c9271bb9c9c59',
+      storage: '7088288741fe333c',
+      katonic: 'c2f657e7223a288d',
+      verify: 'cf3801ec92ac5ad5',
+    },
+    'acme-eks.yaml': { preflight: '546ba7bf3f0943a7', 'storage-classes': '546ba7bf3f0943a7', katonic: 'a9432769924e34cf', verify: 'a867ab91017a7b21' },
+    'acme-aks.yaml': { preflight: '5564bebc7b7bbf81', 'storage-classes': '5564bebc7b7bbf81', katonic: 'ed734268fe5b4d5b', verify: 'a867ab91017a7b21' },
+  };
+  const hostVolumes = (services?: string[]) => {
+    const doc = load('acme-prod.yaml');
+    doc.spec.onprem.storage = {
+      kind: 'hostVolumes',
+      nfs: doc.spec.onprem.storage.nfs,
+      hostVolumes: { root: '/var/lib/katonic', ...(services && { services }) },
+    };
+    return doc;
+  };
+
+  it.each(Object.entries(BEFORE))('%s hashes as it did', (name, hashes) => {
+    expect(phaseInputHashes(accepted(load(name)))).toEqual(hashes);
+  });
+
+  it('host volumes without services hash as they did (the filled-in default is left out)', () => {
+    expect(phaseInputHashes(accepted(hostVolumes())).storage).toBe('845c66bf8a0fc356');
+    expect(phaseInputHashes(accepted(hostVolumes(['git', 'postgres', 'mongodb']))).storage).toBe('845c66bf8a0fc356');
+    expect(phaseInputHashes(accepted(hostVolumes(['git']))).storage).not.toBe('845c66bf8a0fc356');
+  });
+
+  it('the settle timeout is no phase input', () => {
+    const doc = load('acme-prod.yaml');
+    doc.spec.verify = { settleTimeout: '1h' };
+    expect(phaseInputHashes(accepted(doc))).toEqual(BEFORE['acme-prod.yaml']);
   });
 });
 

@@ -66,13 +66,24 @@ const preflight = z.strictObject({
 const nfs = z.strictObject({ server: address, path: absolutePath });
 const HOST_VOLUME_SERVICES = ['git', 'postgres', 'mongodb'] as const;
 
+// What the schema fills in for a field a spec leaves out: an accepted spec carries it, so no
+// reader applies a default of its own. Phase input hashes leave them out (lib/plan/phase-inputs.ts).
+export const SPEC_DEFAULTS = {
+  /** spec.verify.settleTimeout: how long verify waits for a cluster that is still settling. */
+  settleTimeout: '5m',
+  /** spec.onprem.storage.hostVolumes.services: every service keeps its data on host volumes. */
+  hostVolumeServices: HOST_VOLUME_SERVICES,
+} as const;
+
 const storage = z.strictObject({
   kind: z.enum(['nfs', 'hostVolumes'], { error: 'expected nfs or hostVolumes' }),
   nfs: nfs.optional(),
   hostVolumes: z
     .strictObject({
       root: absolutePath,
-      services: z.array(z.enum(HOST_VOLUME_SERVICES, { error: `expected one of ${HOST_VOLUME_SERVICES.join(', ')}` })).optional(),
+      services: z
+        .array(z.enum(HOST_VOLUME_SERVICES, { error: `expected one of ${HOST_VOLUME_SERVICES.join(', ')}` }))
+        .default(() => [...SPEC_DEFAULTS.hostVolumeServices]),
     })
     .optional(),
   // check: the node playbook runs in Ansible's check mode and changes nothing (tests, the demo).
@@ -123,7 +134,7 @@ const sharedSpec = {
   // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
   approvalTimeout: duration.optional(),
   // How long verify waits for a cluster that is still settling before it asks for an operator.
-  verify: z.strictObject({ settleTimeout: duration.optional() }).optional(),
+  verify: z.strictObject({ settleTimeout: duration.default(SPEC_DEFAULTS.settleTimeout) }).prefault({}),
   extraVars: z.record(z.string(), z.unknown()).optional(),
   // Comments on the install's ticket as it goes (lib/spec/notify-schema.ts).
   notify: notifySchema.optional(),
