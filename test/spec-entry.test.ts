@@ -1,11 +1,13 @@
 // The one way a spec comes in (acceptSpec), without a server: the spec typed by its flow, the
-// defaults an accepted spec carries (and that they leave the phase input hashes as they were).
+// defaults an accepted spec carries (and that they leave the phase input hashes as they were),
+// approval gates in both forms.
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { phaseExtraVars } from '../lib/inventory/extra-vars.js';
 import { phaseInputHashes } from '../lib/plan/phase-inputs.js';
 import { runLayout } from '../lib/run-layout.js';
 import { acceptSpec } from '../lib/spec/accept.js';
+import { approvalGates } from '../lib/spec/approvals.js';
 import { isOnpremInstallation, SPEC_DEFAULTS, type Installation, type OnpremInstallation } from '../lib/spec/schema.js';
 import { fixture } from './support/repo.js';
 
@@ -183,5 +185,55 @@ spec:
       ok: false,
       errors: [{ path: 'metadata.name', message: 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters' }],
     });
+  });
+});
+
+describe('approval gates', () => {
+  const withApprovals = (approvals: unknown, name = 'acme-prod.yaml') => {
+    const doc = load(name);
+    doc.spec.approvals = approvals;
+    return doc;
+  };
+
+  it('takes a gate name, or a gate with its approvers, and reads both through approvalGates', () => {
+    const spec = accepted(
+      withApprovals(['before-kubespray', { gate: 'before-katonic', approvers: ['alice', 'Bob Smith', '557058:f58131cb-b67d-43c7-b30d-6b58d40bd077'] }]),
+    );
+    expect(approvalGates(spec)).toEqual([
+      { gate: 'before-kubespray' },
+      { gate: 'before-katonic', approvers: ['alice', 'Bob Smith', '557058:f58131cb-b67d-43c7-b30d-6b58d40bd077'] },
+    ]);
+    expect(approvalGates(accepted(withApprovals([{ gate: 'before-verify' }])))).toEqual([{ gate: 'before-verify' }]);
+    expect(approvalGates(accepted(load('acme-eks.yaml')))).toEqual([]);
+  });
+
+  it("names a gate that is not one of the flow's phases, in either form", () => {
+    expect(errorsOf(withApprovals(['before-storage-classes', { gate: 'kubespray', approvers: ['alice'] }]))).toEqual([
+      'spec.approvals[0]: expected one of before-preflight, before-inventory, before-kubespray, before-storage, before-katonic, before-verify',
+      'spec.approvals[1].gate: expected one of before-preflight, before-inventory, before-kubespray, before-storage, before-katonic, before-verify',
+    ]);
+    expect(errorsOf(withApprovals([{ gate: 'before-kubespray', approvers: ['alice'] }], 'acme-aks.yaml'))).toEqual([
+      'spec.approvals[0].gate: expected one of before-preflight, before-storage-classes, before-katonic, before-verify',
+    ]);
+  });
+
+  it('takes each gate once', () => {
+    expect(errorsOf(withApprovals(['before-kubespray', 'before-katonic', { gate: 'before-kubespray', approvers: ['alice'] }]))).toEqual([
+      'spec.approvals[2].gate: expected each gate once; before-kubespray is also spec.approvals[0]',
+    ]);
+  });
+
+  it('takes approvers as 1 to 128 printable characters, at least one', () => {
+    expect(errorsOf(withApprovals([{ gate: 'before-katonic', approvers: [] }]))).toEqual(['spec.approvals[0].approvers: expected at least one approver']);
+    const bad = ['', ' ', 'a'.repeat(129), 'mallory\u202eecila', 'eve\u001b[2J', 'line\nbreak'];
+    expect(errorsOf(withApprovals([{ gate: 'before-katonic', approvers: ['a'.repeat(128), ...bad] }]))).toEqual(
+      bad.map((_, i) => `spec.approvals[0].approvers[${i + 1}]: expected a user name: 1 to 128 printable characters`),
+    );
+  });
+
+  it('refuses anything else as an entry, naming both forms', () => {
+    const both = 'expected a gate such as before-kubespray, or {gate: before-kubespray, approvers: [alice, bob]}';
+    expect(errorsOf(withApprovals([5, { gate: 'before-katonic', approvers: 'alice' }]))).toEqual([`spec.approvals[0]: ${both}`, `spec.approvals[1]: ${both}`]);
+    expect(errorsOf(withApprovals([{ gate: 'before-katonic', approvers: ['alice'], by: 'x' }]))).toEqual(['spec.approvals[0]: unknown field by']);
   });
 });

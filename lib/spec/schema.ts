@@ -2,8 +2,9 @@
 // Every message says what was expected, because `kinstall validate` prints them as they are.
 import { z } from 'zod';
 import type { ManagedFlow } from '../managed/clouds.js';
-import { isFlow, phasesOf } from '../plan/phases.js';
+import { isFlow } from '../plan/phases.js';
 import { varsIssues } from '../vars/vars-issues.js';
+import { approvalIssues, approvalSchema } from './approvals.js';
 import { kubeVersionProblem } from './kubespray-releases.js';
 import { managedIssues, managedSchema } from './managed-schema.js';
 import { notifySchema } from './notify-schema.js';
@@ -113,7 +114,6 @@ const onpremShape = {
 };
 
 const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d');
-const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
 
 /** A section the flow needs: missing, it says so; otherwise its own errors. */
 const requiredFor = <Shape extends z.core.$ZodLooseShape>(shape: Shape, missing: string) =>
@@ -130,7 +130,7 @@ const sharedSpec = {
     fqdn,
     roleDir: path,
   }),
-  approvals: z.array(approval).optional(),
+  approvals: z.array(approvalSchema).optional(),
   // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
   approvalTimeout: duration.optional(),
   // How long verify waits for a cluster that is still settling before it asks for an operator.
@@ -248,12 +248,7 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   // Which section a flow needs, and that it has no other, is the schema's to say.
   if (flow === 'onprem' && onpremSpec) issues.push(...onpremIssues(onpremSpec));
   if ((flow === 'aks' || flow === 'eks') && managedSpec) issues.push(...managedIssues(flow, managedSpec));
-  if (isFlow(flow)) {
-    const gates = phasesOf(flow).map((p) => `before-${p}`);
-    arr(spec.approvals).forEach((gate, i) => {
-      if (typeof gate === 'string' && !gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
-    });
-  }
+  if (isFlow(flow)) issues.push(...approvalIssues(flow, spec.approvals));
   if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));
   if (obj(spec.notify)?.jira !== undefined && obj(obj(doc)?.metadata)?.ticket === undefined)
     issues.push({
