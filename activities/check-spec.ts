@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { phaseInputHashes } from '../lib/plan/phase-inputs.js';
 import type { Installation } from '../lib/spec/schema.js';
-import { validateSpec } from '../lib/spec/validate.js';
+import { acceptSpec } from '../lib/spec/accept.js';
 
 export interface CheckedSpec {
   spec: Installation;
@@ -17,7 +17,7 @@ export async function checkSpec(specJson: string): Promise<CheckedSpec> {
   } catch (err) {
     throw ApplicationFailure.nonRetryable(`the install spec is not JSON: ${(err as Error).message}`, 'InvalidSpec');
   }
-  const result = validateSpec(doc);
+  const result = acceptSpec({ doc });
   if (!result.ok) {
     const lines = result.errors.map((e) => `${e.path}: ${e.message}`);
     throw ApplicationFailure.create({

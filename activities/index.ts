@@ -1,7 +1,9 @@
 // The activities a worker registers, bound to its configuration, under the names the flow
 // plans use (lib/plan/phases.ts).
+import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import type { ActivityName } from '../lib/plan/phases.js';
+import { isOnpremInstallation, type ManagedInstallation, type OnpremInstallation } from '../lib/spec/schema.js';
 import type { ActivityConfig } from './activity-config.js';
 import { checkSpec } from './check-spec.js';
 import { writeInventory } from './inventory.js';
@@ -16,13 +18,27 @@ import { verifyCluster } from './verify.js';
 
 export type PhaseActivities = Record<ActivityName, (input: PhaseInput) => Promise<PhaseResult>>;
 
+// The workflow runs an activity under its name from the spec's flow plan (lib/plan/phases.ts),
+// so an on-prem activity gets an on-prem spec; these say so to the type checker, once.
+const wrongFlow = (activity: string, flow: string) => ApplicationFailure.nonRetryable(`${activity} is not an activity of the ${flow} flow`, 'WrongFlow');
+
+function onpremInput(activity: ActivityName, { spec, ...rest }: PhaseInput): PhaseInput<OnpremInstallation> {
+  if (!isOnpremInstallation(spec)) throw wrongFlow(activity, spec.spec.flow);
+  return { ...rest, spec };
+}
+
+function managedInput(activity: ActivityName, { spec, ...rest }: PhaseInput): PhaseInput<ManagedInstallation> {
+  if (isOnpremInstallation(spec)) throw wrongFlow(activity, spec.spec.flow);
+  return { ...rest, spec };
+}
+
 export function createActivities(config: ActivityConfig) {
   const phaseActivities: PhaseActivities = {
-    preflight: (input) => preflight(config, input),
-    checkManagedCluster: (input) => checkManagedCluster(config, input),
-    writeInventory: (input) => writeInventory(config, input),
-    runKubespray: (input) => runKubespray(config, input),
-    prepareStorageNodes: (input) => prepareStorageNodes(config, input),
+    preflight: (input) => preflight(config, onpremInput('preflight', input)),
+    checkManagedCluster: (input) => checkManagedCluster(config, managedInput('checkManagedCluster', input)),
+    writeInventory: (input) => writeInventory(config, onpremInput('writeInventory', input)),
+    runKubespray: (input) => runKubespray(config, onpremInput('runKubespray', input)),
+    prepareStorageNodes: (input) => prepareStorageNodes(config, onpremInput('prepareStorageNodes', input)),
     applyStorageClasses: (input) => applyStorageClasses(config, input),
     runKatonicRole: (input) => runKatonicRole(config, input),
     verifyCluster: (input) => verifyCluster(config, input),

@@ -3,10 +3,11 @@
 import { Context } from '@temporalio/activity';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { renderInventoryFiles } from '../lib/inventory/render.js';
+import type { OnpremInstallation } from '../lib/spec/schema.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { writeFilesAtomically } from './write-files.js';
 
-export async function writeInventory(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+export async function writeInventory(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
   const layout = layoutOf(config, input.spec);
   const files = renderInventoryFiles(input.spec, layout);
   await writeFilesAtomically(files);

@@ -7,12 +7,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { sealValue, type SealedValue } from '../lib/codec/sealed-value.js';
+import type { OnpremInstallation } from '../lib/spec/schema.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 
-export async function runKubespray(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
-  const dir = input.spec.spec.onprem?.kubespray.dir;
-  if (!dir) throw ApplicationFailure.nonRetryable('kubespray: the spec has no onprem.kubespray.dir', 'InvalidSpec');
+export async function runKubespray(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
+  const dir = input.spec.spec.onprem.kubespray.dir;
   const playbook = join(dir, 'cluster.yml');
   await access(playbook).catch(() => {
     throw ApplicationFailure.nonRetryable(`kubespray: no cluster.yml in spec.onprem.kubespray.dir (${dir})`, 'KubesprayNotFound');

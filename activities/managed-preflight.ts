@@ -5,15 +5,16 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { formatManagedReport, managedPreflightReport, managedRequirements } from '../lib/preflight/managed-rules.js';
+import type { ManagedInstallation } from '../lib/spec/schema.js';
 import type { ActivityConfig } from './activity-config.js';
 import { rethrowAccessDenied } from './kubernetes/api-errors.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
 import { readManagedCluster } from './kubernetes/read-managed-cluster.js';
 
-export async function checkManagedCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+export async function checkManagedCluster(config: ActivityConfig, input: PhaseInput<ManagedInstallation>): Promise<PhaseResult> {
   const { spec } = input;
   const kc = await clusterKubeConfig(config, input, 'preflight');
-  const observed = await readManagedCluster(kc).catch((err: unknown) => rethrowAccessDenied(err, 'preflight', spec.spec.managed?.kubeconfigRef ?? ''));
+  const observed = await readManagedCluster(kc).catch((err: unknown) => rethrowAccessDenied(err, 'preflight', spec.spec.managed.kubeconfigRef));
   const report = managedPreflightReport(observed, managedRequirements(spec));
   if (!report.passed) {
     throw ApplicationFailure.create({

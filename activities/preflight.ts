@@ -9,6 +9,7 @@ import { renderInventoryFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
 import { kubeVersionRefusal, readCheckout } from '../lib/preflight/kubespray-checkout.js';
 import { checkNodes, describeReport, type HostFacts } from '../lib/preflight/requirements.js';
+import type { OnpremInstallation } from '../lib/spec/schema.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { checkoutFiles } from './kubespray-checkout.js';
@@ -24,10 +25,9 @@ async function readFacts(dir: string): Promise<Map<string, HostFacts>> {
   return facts;
 }
 
-export async function preflight(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+export async function preflight(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
   const { spec } = input;
   const onprem = spec.spec.onprem;
-  if (!onprem) throw ApplicationFailure.nonRetryable('preflight: the spec has no onprem section', 'InvalidSpec');
   const layout = layoutOf(config, spec);
   const phaseDir = layout.phaseDir('preflight');
   // Its own copy of the inventory: the inventory phase comes later, and may be re-run alone.

@@ -4,18 +4,18 @@
 // is that second step alone, with the same code.
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { localTools } from '../lib/local-tools.js';
+import type { OnpremInstallation } from '../lib/spec/schema.js';
 import { isManagedFlow } from '../lib/managed/clouds.js';
 import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
 import { applyObjects } from './kubernetes/kube-client.js';
 import { refuseStorageClassConflicts } from './kubernetes/storage-classes.js';
 
-export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
-  const check = input.spec.spec.onprem?.storage.prepareNodes === 'check';
+export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
+  const check = input.spec.spec.onprem.storage.prepareNodes === 'check';
   const run = await runAnsiblePhase(config, input, 'storage', { playbook: localTools.playbook('storage-nodes.yml'), target: 'nodes', check });
   return phaseResult(run, check ? 'nodes checked (check mode: nothing changed)' : 'nodes prepared');
 }
@@ -23,7 +23,6 @@ export async function prepareStorageNodes(config: ActivityConfig, input: PhaseIn
 export async function applyStorageClasses(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const phase = isManagedFlow(input.spec.spec.flow) ? 'storage-classes' : 'storage';
   const objects = storageObjectsFor(input.spec);
-  if (!Array.isArray(objects)) throw ApplicationFailure.nonRetryable(`${phase}: the spec has no ${objects.missing}`, 'InvalidSpec');
   const kc = await clusterKubeConfig(config, input, phase);
   const toApply = await refuseStorageClassConflicts(kc, objects, phase);
   await applyObjects(kc, toApply, phase);

@@ -20,7 +20,6 @@ import type { ActivityConfig } from './activity-config.js';
 import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
 import { listAll, readIfExists } from './kubernetes/kube-client.js';
 
-export const DEFAULT_SETTLE_TIMEOUT = '5m';
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15_000;
 
@@ -78,7 +77,7 @@ export async function verifyCluster(config: ActivityConfig, input: PhaseInput): 
   const ctx = Context.current();
   const kc = await clusterKubeConfig(config, input, 'verify');
   const expected = verifyExpectations(input.spec);
-  const settleMs = msToNumber((input.spec.spec.verify?.settleTimeout ?? DEFAULT_SETTLE_TIMEOUT) as Parameters<typeof msToNumber>[0]);
+  const settleMs = msToNumber(input.spec.spec.verify.settleTimeout as Parameters<typeof msToNumber>[0]);
   const until = Date.now() + settleMs;
   let delay = FIRST_DELAY_MS;
   for (;;) {

@@ -14,7 +14,8 @@ import { observeCluster } from '../activities/verify.js';
 import { startControlPlane } from '../client/dev/control-plane/control-plane.js';
 import { table } from '../lib/format/table.js';
 import { managedPreflightReport, managedRequirements } from '../lib/preflight/managed-rules.js';
-import type { Installation } from '../lib/spec/schema.js';
+import { acceptSpec } from '../lib/spec/accept.js';
+import { isOnpremInstallation } from '../lib/spec/schema.js';
 import { clusterProblems, verifyExpectations } from '../lib/verify/cluster-checks.js';
 import { createClusterObjects, registerNodes } from '../test/support/managed-cluster-setup.js';
 import { clusterObjects, node } from '../test/support/managed-clusters.js';
@@ -39,21 +40,25 @@ export default async function bench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'katonic-bench-'));
   const plane = await startControlPlane({ dir: join(dir, 'control-plane') });
   try {
-    const spec: Installation = {
-      apiVersion: 'katonic.ai/v1',
-      kind: 'Installation',
-      metadata: { name: 'bench' },
-      spec: {
-        flow: 'eks',
-        katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' },
-        managed: {
-          kubeconfigRef: `file:${plane.kubeconfig}`,
-          blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' },
-          storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } },
+    const accepted = acceptSpec({
+      doc: {
+        apiVersion: 'katonic.ai/v1',
+        kind: 'Installation',
+        metadata: { name: 'bench' },
+        spec: {
+          flow: 'eks',
+          katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' },
+          managed: {
+            kubeconfigRef: `file:${plane.kubeconfig}`,
+            blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' },
+            storage: { kfs: { fileSystemId: 'fs-0123456789abcdef0' } },
+          },
         },
       },
-    };
-    const kc = kubeConfigFrom(await managedKubeconfig(spec, 'preflight'));
+    });
+    if (!accepted.ok || isOnpremInstallation(accepted.spec)) throw new Error(`the bench's spec should be a valid EKS spec: ${JSON.stringify(accepted)}`);
+    const { spec } = accepted;
+    const kc = kubeConfigFrom(await managedKubeconfig(spec.spec.managed, 'preflight'));
     const nodeName = (i: number) => `ip-10-${Math.floor(i / 250)}-${i % 250}-1.ec2.internal`;
     const pool = (i: number) => (i % 10 === 0 ? 'platform' : 'compute');
     const objects = clusterObjects('eks', 0, { nodes: Array.from({ length: SMALL }, (_, i) => node('eks', { name: nodeName(i), pool: pool(i) })) });

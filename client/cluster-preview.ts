@@ -6,15 +6,15 @@ import { managedKubeconfig, kubeConfigFrom } from '../activities/kubernetes/clus
 import { readManagedCluster } from '../activities/kubernetes/read-managed-cluster.js';
 import { storageClassDecisions } from '../activities/kubernetes/storage-classes.js';
 import { managedPreflightReport, managedRequirements, type ManagedPreflightReport } from '../lib/preflight/managed-rules.js';
-import type { Installation } from '../lib/spec/schema.js';
+import type { ManagedInstallation } from '../lib/spec/schema.js';
 import { describeDecision } from '../lib/storage/storage-class-check.js';
 import type { KubeObject } from '../lib/storage/storage-objects.js';
 
 export type ClusterPreview = { report: ManagedPreflightReport; storageClasses: string[] } | { notRead: string };
 
-export async function previewManagedCluster(spec: Installation, manifests: KubeObject[]): Promise<ClusterPreview> {
+export async function previewManagedCluster(spec: ManagedInstallation, manifests: KubeObject[]): Promise<ClusterPreview> {
   try {
-    const kc = kubeConfigFrom(await managedKubeconfig(spec, 'plan'));
+    const kc = kubeConfigFrom(await managedKubeconfig(spec.spec.managed, 'plan'));
     const [observed, decisions] = await Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]);
     return {
       report: managedPreflightReport(observed, managedRequirements(spec)),

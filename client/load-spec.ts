@@ -1,8 +1,8 @@
 // Reads an install spec file: validated, relative paths made absolute. Exit 2 on bad input.
 import { dirname, resolve } from 'node:path';
+import { acceptSpec } from '../lib/spec/accept.js';
 import type { Installation } from '../lib/spec/schema.js';
-import { resolveSpecPaths } from '../lib/spec/resolve-paths.js';
-import { parseSpecText, type SpecError } from '../lib/spec/validate.js';
+import type { SpecError } from '../lib/spec/validate.js';
 import { CliError } from './cli-error.js';
 import { readInputFile } from './read-input-file.js';
 
@@ -16,7 +16,7 @@ export class SpecInvalidError extends CliError {
 }
 
 export async function loadSpec(file: string): Promise<Installation> {
-  const result = parseSpecText(await readInputFile(file));
+  const result = acceptSpec({ text: await readInputFile(file) }, dirname(resolve(file)));
   if (!result.ok) throw new SpecInvalidError(file, result.errors);
-  return resolveSpecPaths(result.spec, dirname(resolve(file)));
+  return result.spec;
 }

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import yaml from 'js-yaml';
 import { managedKubeconfig } from '../activities/kubernetes/cluster-kubeconfig.js';
 import { execCredentialProblem, KubeconfigProblem, prepareKubeconfig } from '../lib/managed/kubeconfig.js';
-import type { Installation } from '../lib/spec/schema.js';
+import type { ManagedSpec } from '../lib/spec/managed-schema.js';
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n').toString('base64');
 const SECRET_TOKEN = 'k8s-aws-v1.c2VjcmV0LXRva2VuLW5ldmVyLWluLWxvZ3M';
@@ -91,16 +91,7 @@ describe('managed kubeconfigs (pure)', () => {
 
 describe('managed kubeconfigs on the worker: the exec plugin is run once, under control', () => {
   let dir: string;
-  const specWith = (ref: string): Installation => ({
-    apiVersion: 'katonic.ai/v1',
-    kind: 'Installation',
-    metadata: { name: 'acme-eks' },
-    spec: {
-      flow: 'eks',
-      katonic: { version: '4.5', fqdn: 'mlops.acme.com', roleDir: '/opt/katonic' },
-      managed: { kubeconfigRef: ref, blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' } },
-    },
-  });
+  const managedWith = (ref: string): ManagedSpec => ({ kubeconfigRef: ref, blobStore: { kind: 's3', bucket: 'acme-katonic', region: 'us-east-1' } });
   async function plugin(name: string, script: string): Promise<string> {
     const file = join(dir, 'bin', name);
     await writeFile(file, `#!/bin/sh\n${script}\n`);
@@ -108,7 +99,7 @@ describe('managed kubeconfigs on the worker: the exec plugin is run once, under 
     return `./bin/${name}`;
   }
   async function failure(ref: string): Promise<ApplicationFailure> {
-    const err = await managedKubeconfig(specWith(ref), 'preflight').catch((e: unknown) => e);
+    const err = await managedKubeconfig(managedWith(ref), 'preflight').catch((e: unknown) => e);
     if (!(err instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(err)}`);
     return err;
   }
@@ -125,7 +116,7 @@ describe('managed kubeconfigs on the worker: the exec plugin is run once, under 
 printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","status":{"token":"${SECRET_TOKEN}"}}'`,
     );
     await writeFile(join(dir, 'good.kubeconfig'), eksKubeconfig({ command }));
-    const prepared = await managedKubeconfig(specWith(`file:${join(dir, 'good.kubeconfig')}`), 'preflight');
+    const prepared = await managedKubeconfig(managedWith(`file:${join(dir, 'good.kubeconfig')}`), 'preflight');
     expect(prepared.exec?.command).toBe(join(dir, 'bin', 'get-token'));
   });
 

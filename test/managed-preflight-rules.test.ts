@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { observedDaemonSet, observedNode } from '../activities/kubernetes/read-managed-cluster.js';
 import { managedPreflightReport, formatManagedReport, managedRequirements, type Finding, type ObservedManagedCluster } from '../lib/preflight/managed-rules.js';
 import { parseQuantity } from '../lib/preflight/quantity.js';
-import type { Installation } from '../lib/spec/schema.js';
+import { isOnpremInstallation, type ManagedInstallation } from '../lib/spec/schema.js';
 import { parseSpecText } from '../lib/spec/validate.js';
 import { clusterObjects, node, SERVER_VERSION, type Cloud } from './support/managed-clusters.js';
 import { fixture } from './support/repo.js';
 
-function spec(name: 'acme-eks.yaml' | 'acme-aks.yaml', edit?: (doc: Installation) => void): Installation {
+function spec(name: 'acme-eks.yaml' | 'acme-aks.yaml', edit?: (doc: ManagedInstallation) => void): ManagedInstallation {
   const result = parseSpecText(readFileSync(fixture(name), 'utf8'));
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  if (!result.ok || isOnpremInstallation(result.spec)) throw new Error(JSON.stringify(result));
   edit?.(result.spec);
   return result.spec;
 }
-const specOf = (cloud: Cloud, edit?: (doc: Installation) => void) => spec(cloud === 'eks' ? 'acme-eks.yaml' : 'acme-aks.yaml', edit);
+const specOf = (cloud: Cloud, edit?: (doc: ManagedInstallation) => void) => spec(cloud === 'eks' ? 'acme-eks.yaml' : 'acme-aks.yaml', edit);
 
 /** The cluster as the activity reads it, from API objects shaped like the service's. */
 function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = SERVER_VERSION[cloud]): ObservedManagedCluster {

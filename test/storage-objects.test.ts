@@ -41,7 +41,7 @@ function acmeStorage(): Storage {
 
 const NFS = { server: '10.0.0.5', path: '/exports/katonic' };
 const HOST_ROOT = '/var/lib/katonic/volumes';
-const hostVolumesStorage = (): Storage => ({ kind: 'hostVolumes', nfs: NFS, hostVolumes: { root: HOST_ROOT } });
+const hostVolumesStorage = (): Storage => ({ kind: 'hostVolumes', nfs: NFS, hostVolumes: { root: HOST_ROOT, services: ['git', 'postgres', 'mongodb'] } });
 
 function find(objects: KubeObject[], kind: string, name: string): KubeObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -208,7 +208,7 @@ describe('on-prem storage objects (pure)', () => {
     it('roots the host volumes at spec.onprem.storage.hostVolumes.root on every node', () => {
       const data = find(objects, 'ConfigMap', 'local-path-config').data as Record<string, string>;
       expect(JSON.parse(data['config.json'] ?? '')).toEqual({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [HOST_ROOT] }] });
-      const elsewhere = onpremStorageObjects({ ...hostVolumesStorage(), hostVolumes: { root: '/data/kvols' } });
+      const elsewhere = onpremStorageObjects({ ...hostVolumesStorage(), hostVolumes: { root: '/data/kvols', services: ['git'] } });
       expect((find(elsewhere, 'ConfigMap', 'local-path-config').data as Record<string, string>)['config.json']).toContain('"/data/kvols"');
     });
 

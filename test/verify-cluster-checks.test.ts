@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { KATONIC_NAMESPACES, STORAGE_CLASSES } from '../lib/katonic-platform.js';
 import { parseSpecText } from '../lib/spec/validate.js';
-import type { Installation } from '../lib/spec/schema.js';
+import { isOnpremInstallation, type OnpremInstallation } from '../lib/spec/schema.js';
 import { clusterProblems, onpremExpectations, type ClusterExpectations, type ObservedCluster, type ObservedWorkload } from '../lib/verify/cluster-checks.js';
 import { DEMO_SPEC, fixture } from './support/repo.js';
 
-function spec(file: string): Installation {
+function spec(file: string): OnpremInstallation {
   const result = parseSpecText(readFileSync(file, 'utf8'));
-  if (!result.ok) throw new Error(`${file} should be valid: ${JSON.stringify(result.errors)}`);
+  if (!result.ok || !isOnpremInstallation(result.spec)) throw new Error(`${file} should be a valid on-prem spec: ${JSON.stringify(result)}`);
   return result.spec;
 }
 

@@ -15,9 +15,8 @@ import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import type { PhaseInput } from '../../lib/install/phase-io.js';
 import { openValue } from '../../lib/codec/sealed-value.js';
-import type { Installation } from '../../lib/spec/schema.js';
+import type { ManagedSpec } from '../../lib/spec/managed-schema.js';
 import { kubeconfigPath } from '../../lib/inventory/extra-vars.js';
-import { isManagedFlow } from '../../lib/managed/clouds.js';
 import { execCredentialProblem, KubeconfigProblem, prepareKubeconfig, type ExecPlugin, type PreparedKubeconfig } from '../../lib/managed/kubeconfig.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
 import { referencePath } from '../../lib/read-reference.js';
@@ -44,9 +43,7 @@ async function checkExecPlugin(exec: ExecPlugin, ref: string, phase: string): Pr
 }
 
 /** spec.managed.kubeconfigRef, read and prepared; its exec plugin, if any, has given a credential. */
-export async function managedKubeconfig(spec: Installation, phase: string): Promise<PreparedKubeconfig> {
-  const managed = spec.spec.managed;
-  if (!managed) throw ApplicationFailure.nonRetryable(`${phase}: the spec has no managed section`, 'InvalidSpec');
+export async function managedKubeconfig(managed: ManagedSpec, phase: string): Promise<PreparedKubeconfig> {
   const ref = managed.kubeconfigRef;
   const text = await readSecret(ref);
   let prepared: PreparedKubeconfig;
@@ -78,7 +75,8 @@ export function kubeConfigFrom(prepared: PreparedKubeconfig): KubeConfig {
 
 /** The cluster's kubeconfig text for a phase: admin.conf from the input, or the managed one. */
 async function clusterKubeconfigText(config: ActivityConfig, input: PhaseInput, phase: string): Promise<string> {
-  if (isManagedFlow(input.spec.spec.flow)) return (await managedKubeconfig(input.spec, phase)).text;
+  const { spec } = input.spec;
+  if (spec.flow !== 'onprem') return (await managedKubeconfig(spec.managed, phase)).text;
   // Without it the phase cannot start; the phase that hands it on has to run again.
   if (!input.adminConf)
     throw ApplicationFailure.nonRetryable(`${phase}: no admin.conf from the kubespray phase (resume with kubespray run again)`, 'KubeconfigMissing');

@@ -4,11 +4,13 @@ import yaml from 'js-yaml';
 import { table } from '../../lib/format/table.js';
 import { renderRunFiles } from '../../lib/inventory/render.js';
 import { dataDir } from '../../lib/local-tools.js';
-import { isManagedFlow } from '../../lib/managed/clouds.js';
 import { planOf, type PhasePlan } from '../../lib/plan/phases.js';
 import { formatManagedReport } from '../../lib/preflight/managed-rules.js';
 import { storageObjectsFor } from '../../lib/storage/cluster-storage.js';
 import { runLayout } from '../../lib/run-layout.js';
+import { escapeText } from '../../lib/safe-text.js';
+import { approvalGates, type ApprovalGate } from '../../lib/spec/approvals.js';
+import { isOnpremInstallation } from '../../lib/spec/schema.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
 import { writePlanFiles } from '../plan-output.js';
 
@@ -31,9 +33,14 @@ export async function validateCommand(file: string, json: boolean): Promise<void
 }
 
 /** The flow's plan as a table: each phase, its activities, and how retry and resume treat it. */
-function planTable(plan: readonly PhasePlan[], approvals: string[]): string {
+function planTable(plan: readonly PhasePlan[], approvals: ApprovalGate[]): string {
+  const gated = (phase: string): string => {
+    const gate = approvals.find((a) => a.gate === `before-${phase}`);
+    if (!gate) return phase;
+    return gate.approvers ? `${phase} [approval by ${gate.approvers.map((a) => escapeText(a)).join(', ')}]` : `${phase} [approval]`;
+  };
   const rows = plan.map((p) => [
-    approvals.includes(`before-${p.name}`) ? `${p.name} [approval]` : p.name,
+    gated(p.name),
     p.steps.map((s) => s.activity).join(', '),
     p.failedHosts === 'limit' ? '--limit' : `refused: ${p.failedHosts.refused}`,
     p.onResume === 'run-again' ? 'runs again' : 'skipped if inputs unchanged',
@@ -47,11 +54,11 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const layout = runLayout(dataDir(), spec.metadata.name);
   const files = new Map([...renderRunFiles(spec, layout)].map(([path, text]) => [relative(layout.runDir, path), text]));
   const plan = planOf(flow);
-  const approvals = spec.spec.approvals ?? [];
+  const approvals = approvalGates(spec);
   // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
-  const manifests = isManagedFlow(flow) ? storageObjectsFor(spec) : undefined;
+  const manifests = isOnpremInstallation(spec) ? undefined : storageObjectsFor(spec);
   // The Kubernetes client loads in about a second: only a managed plan reads a cluster.
-  const cluster = Array.isArray(manifests) ? await (await import('../cluster-preview.js')).previewManagedCluster(spec, manifests) : undefined;
+  const cluster = !isOnpremInstallation(spec) && manifests ? await (await import('../cluster-preview.js')).previewManagedCluster(spec, manifests) : undefined;
   if (opts.out) await writePlanFiles(opts.out, files, Boolean(opts.force));
   if (json) {
     const phases = plan.map((p) => p.name);
@@ -63,7 +70,7 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const hostsFile = relative(layout.runDir, layout.hostsFile);
   const hosts = files.get(hostsFile);
   if (hosts) console.log(`\n${hostsFile}:\n${hosts}`);
-  if (Array.isArray(manifests))
+  if (manifests)
     console.log(
       `\nStorageClasses (storage-classes phase):\n${manifests
         .map((m) => yaml.dump(m, { lineWidth: -1 }))

@@ -7,10 +7,9 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readReference } from '../../lib/read-reference.js';
-import { resolveSpecPaths } from '../../lib/spec/resolve-paths.js';
-import { validateSpec } from '../../lib/spec/validate.js';
+import { acceptSpec } from '../../lib/spec/accept.js';
 import { SOURCES, type Rule, type Source, type WebhookConfig } from '../../lib/webhooks/config.js';
-import { fieldValueOf, fillSpec, matchRule } from '../../lib/webhooks/mapping.js';
+import { fillSpec, installNameOf, matchRule } from '../../lib/webhooks/mapping.js';
 import { basicAuthMatches, checkTimestamped, signedByAny } from '../../lib/webhooks/signatures.js';
 import { ticketEvent, type TicketEvent } from '../../lib/webhooks/ticket-event.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
@@ -134,14 +133,14 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     const template = loaded.templates.get(rule.name)!;
     const filled = fillSpec(template.doc, rule.set ?? {}, ev.body);
     if (!filled.ok) return reject(422, `the ticket does not make an install spec (rule ${rule.name}): ${filled.errors.join('; ')}`);
-    const checked = validateSpec(filled.doc);
+    const checked = acceptSpec({ doc: filled.doc }, template.baseDir);
     if (!checked.ok) {
       const errors = checked.errors;
       return reject(422, `the ticket does not make a valid install spec (rule ${rule.name}): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
         errors,
       });
     }
-    const spec = resolveSpecPaths(checked.spec, template.baseDir);
+    const { spec } = checked;
     const id = installWorkflowId(spec.metadata.name);
     const answer = (started: boolean): Reply => ({ status: started ? 201 : 200, body: { id, action: 'start', started, rule: rule.name } });
     // Another delivery for a ticket whose install exists: the answer Temporal would give, without asking it.
@@ -150,10 +149,8 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     state.existingInstalls.set(id, true);
     return answer(started);
   }
-  const name = fieldValueOf(rule.install!, ev.body, 'the install name');
+  const name = installNameOf(rule.install!, ev.body);
   if (!name.ok) return reject(422, `${name.message} (rule ${rule.name})`);
-  if (typeof name.value !== 'string' || !/^[a-z0-9-]{1,63}$/.test(name.value))
-    return reject(422, `the install name from the ticket: expected a DNS label (rule ${rule.name})`);
   const id = installWorkflowId(name.value);
   const done = (extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { id, action: rule.action, rule: rule.name, ...extra } });
   const reason = `${rule.action} by ${ev.source} ${ev.event}${ev.statusTo ? ` to ${ev.statusTo}` : ''} (rule ${rule.name})`;

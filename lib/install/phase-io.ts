@@ -4,8 +4,9 @@ import type { HostCounts } from '../ansible/events.js';
 import type { SealedValue } from '../codec/sealed-value.js';
 import type { Installation } from '../spec/schema.js';
 
-export interface PhaseInput {
-  spec: Installation;
+/** `Spec`: an activity that only one flow's plan runs takes that flow's spec (activities/index.ts narrows it). */
+export interface PhaseInput<Spec extends Installation = Installation> {
+  spec: Spec;
   /** `retry --failed-hosts`: run Ansible with `--limit` on these hosts only. */
   limitHosts?: string[];
   /** `retry --vars`: extra vars the operator changed for this phase. */

@@ -9,8 +9,6 @@ import { splitSecretVars } from '../vars/secret-refs.js';
 export const ANSIBLE_PHASES = ['preflight', 'kubespray', 'storage', 'katonic'] as const;
 export type AnsiblePhase = (typeof ANSIBLE_PHASES)[number];
 
-const DEFAULT_HOST_VOLUME_SERVICES = ['git', 'postgres', 'mongodb'];
-
 function phaseSpecificVars(doc: Installation, layout: RunLayout, phase: AnsiblePhase): Record<string, unknown> {
   const { onprem, katonic } = doc.spec;
   switch (phase) {
@@ -21,7 +19,7 @@ function phaseSpecificVars(doc: Installation, layout: RunLayout, phase: AnsibleP
         katonic_nfs_server: storage?.nfs?.server,
         katonic_nfs_path: storage?.nfs?.path,
         katonic_host_volume_root: storage?.hostVolumes?.root,
-        katonic_host_volume_services: storage?.hostVolumes?.services ?? DEFAULT_HOST_VOLUME_SERVICES,
+        katonic_host_volume_services: storage?.hostVolumes?.services,
       };
     }
     case 'katonic':

@@ -3,7 +3,7 @@
 // YAML (lib/ansible/inert-yaml.ts): every string in them is data for Ansible, never a template.
 import { join } from 'node:path';
 import { inertYaml } from '../ansible/inert-yaml.js';
-import type { Installation } from '../spec/schema.js';
+import { isOnpremInstallation, type Installation, type OnpremInstallation } from '../spec/schema.js';
 import type { RunLayout } from '../run-layout.js';
 import { clusterGroupVars } from './group-vars.js';
 import { katonicVars } from './katonic-vars.js';
@@ -23,9 +23,8 @@ export function renderExtraVars(doc: Installation, layout: RunLayout, phase: Ans
 export function renderInventoryFiles(doc: Installation, layout: RunLayout): Map<string, string> {
   const files = new Map<string, string>();
   const name = doc.metadata.name;
-  const onprem = doc.spec.onprem;
-  if (onprem) {
-    const groupVars = clusterGroupVars(onprem, layout);
+  if (isOnpremInstallation(doc)) {
+    const groupVars = clusterGroupVars(doc.spec.onprem, layout);
     files.set(layout.hostsFile, renderHostsFile(doc));
     files.set(join(layout.inventoryDir, 'group_vars', 'all', 'katonic-installer.yml'), toYaml(name, groupVars.all));
     files.set(join(layout.inventoryDir, 'group_vars', 'k8s_cluster', 'katonic-installer.yml'), toYaml(name, groupVars.k8s_cluster));
@@ -43,8 +42,7 @@ export function renderRunFiles(doc: Installation, layout: RunLayout): Map<string
 }
 
 /** The hosts file alone: preflight reaches the nodes before the inventory phase runs. */
-export function renderHostsFile(doc: Installation): string {
-  if (!doc.spec.onprem) throw new Error('an on-prem spec is needed for a hosts inventory');
+export function renderHostsFile(doc: OnpremInstallation): string {
   return toYaml(doc.metadata.name, kubesprayInventory(doc.spec.onprem));
 }
 

@@ -1,8 +1,20 @@
 // What each phase depends on. A resumed install runs a finished phase again only when the
 // hash of its inputs changed (for example spec.katonic.version for the katonic phase).
 import { createHash } from 'node:crypto';
-import type { Installation } from '../spec/schema.js';
+import { isDeepStrictEqual } from 'node:util';
+import { SPEC_DEFAULTS, type Installation, type OnpremSpec } from '../spec/schema.js';
 import { phasesOf, type PhaseName } from './phases.js';
+
+// The defaults the schema fills in are hashed as if the spec had left them out, as the specs
+// of runs from before it filled them were hashed: resuming such a run skips what it skipped.
+// Only one is among the inputs (spec.verify is not): host volume services. The price: a spec
+// that spelled the default services out hashes differently than it did, once, and its storage
+// phase runs again on its first resume after the upgrade (it is idempotent).
+function storageAsHashed(storage: OnpremSpec['storage']): unknown {
+  if (!storage.hostVolumes) return storage;
+  const { services, ...hostVolumes } = storage.hostVolumes;
+  return isDeepStrictEqual(services, [...SPEC_DEFAULTS.hostVolumeServices]) ? { ...storage, hostVolumes } : storage;
+}
 
 function inputsOf(doc: Installation, phase: PhaseName): unknown {
   const { onprem, katonic, managed, extraVars } = doc.spec;
@@ -16,7 +28,7 @@ function inputsOf(doc: Installation, phase: PhaseName): unknown {
       return { ...nodesAccess, kubespray: onprem?.kubespray, kubeVersion: onprem?.kubeVersion, extraVars };
     case 'storage':
     case 'storage-classes':
-      return { ...nodesAccess, storage: onprem?.storage, managed, extraVars };
+      return { ...nodesAccess, storage: onprem && storageAsHashed(onprem.storage), managed, extraVars };
     case 'katonic':
       return { katonic, managed, extraVars };
     case 'verify':

@@ -8,10 +8,10 @@
 // reserves for the kubelet and the system) is shown beside it: an AKS node of 16 GB has
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
 import { table } from '../format/table.js';
-import { CLOUDS, isManagedFlow, type ManagedFlow } from '../managed/clouds.js';
+import { CLOUDS, type ManagedFlow } from '../managed/clouds.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
-import type { Installation } from '../spec/schema.js';
+import type { ManagedInstallation } from '../spec/schema.js';
 import { GIB, parseQuantity } from './quantity.js';
 import { MEMORY_TOLERANCE, SEED_REQUIREMENTS } from './requirements.js';
 
@@ -338,9 +338,8 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
 }
 
 /** The requirements a managed spec sets: the seed's, with the spec's pools, minimums and ignored rules. */
-export function managedRequirements(doc: Installation): ManagedRequirements {
+export function managedRequirements(doc: ManagedInstallation): ManagedRequirements {
   const { flow, managed, katonic } = doc.spec;
-  if (!isManagedFlow(flow) || !managed) throw new Error(`a managed (aks or eks) spec is needed, not ${flow}`);
   const poolLabel = CLOUDS[flow].poolLabel;
   const selector = (pool: SpecPool): PoolSelector => (typeof pool === 'string' ? { labels: { [poolLabel]: pool } } : { labels: pool.labels });
   const { pools, preflight } = managed;

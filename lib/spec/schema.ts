@@ -1,8 +1,10 @@
 // The install spec (YAML, Kubernetes style): its shape and the cross-field rules.
 // Every message says what was expected, because `kinstall validate` prints them as they are.
 import { z } from 'zod';
-import { isFlow, phasesOf } from '../plan/phases.js';
+import type { ManagedFlow } from '../managed/clouds.js';
+import { isFlow } from '../plan/phases.js';
 import { varsIssues } from '../vars/vars-issues.js';
+import { approvalIssues, approvalSchema } from './approvals.js';
 import { kubeVersionProblem } from './kubespray-releases.js';
 import { managedIssues, managedSchema } from './managed-schema.js';
 import { notifySchema } from './notify-schema.js';
@@ -64,20 +66,32 @@ const preflight = z.strictObject({
 
 const nfs = z.strictObject({ server: address, path: absolutePath });
 const HOST_VOLUME_SERVICES = ['git', 'postgres', 'mongodb'] as const;
+
+// What the schema fills in for a field a spec leaves out: an accepted spec carries it, so no
+// reader applies a default of its own. Phase input hashes leave them out (lib/plan/phase-inputs.ts).
+export const SPEC_DEFAULTS = {
+  /** spec.verify.settleTimeout: how long verify waits for a cluster that is still settling. */
+  settleTimeout: '5m',
+  /** spec.onprem.storage.hostVolumes.services: every service keeps its data on host volumes. */
+  hostVolumeServices: HOST_VOLUME_SERVICES,
+} as const;
+
 const storage = z.strictObject({
   kind: z.enum(['nfs', 'hostVolumes'], { error: 'expected nfs or hostVolumes' }),
   nfs: nfs.optional(),
   hostVolumes: z
     .strictObject({
       root: absolutePath,
-      services: z.array(z.enum(HOST_VOLUME_SERVICES, { error: `expected one of ${HOST_VOLUME_SERVICES.join(', ')}` })).optional(),
+      services: z
+        .array(z.enum(HOST_VOLUME_SERVICES, { error: `expected one of ${HOST_VOLUME_SERVICES.join(', ')}` }))
+        .default(() => [...SPEC_DEFAULTS.hostVolumeServices]),
     })
     .optional(),
   // check: the node playbook runs in Ansible's check mode and changes nothing (tests, the demo).
   prepareNodes: z.enum(['apply', 'check'], { error: 'expected apply or check' }).optional(),
 });
 
-const onprem = z.strictObject({
+const onpremShape = {
   kubespray: z.strictObject({
     dir: path,
     version: z
@@ -97,34 +111,68 @@ const onprem = z.strictObject({
     .optional(),
   storage,
   preflight: preflight.optional(),
-});
+};
 
 const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d');
-const approval = z.string().regex(/^before-[a-z-]+$/, 'expected a gate such as before-kubespray');
+
+/** A section the flow needs: missing, it says so; otherwise its own errors. */
+const requiredFor = <Shape extends z.core.$ZodLooseShape>(shape: Shape, missing: string) =>
+  z.strictObject(shape, { error: (issue) => (issue.input === undefined ? missing : undefined) });
+/** A section of another flow: refused whatever it holds. */
+const refusedFor = (message: string) => z.never({ error: message }).optional();
+
+// What every flow's spec has besides its flow and its section.
+const sharedSpec = {
+  katonic: z.strictObject({
+    version: z
+      .string({ error: 'expected a version string (quote it in YAML: "4.5")' })
+      .regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"'),
+    fqdn,
+    roleDir: path,
+  }),
+  approvals: z.array(approvalSchema).optional(),
+  // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
+  approvalTimeout: duration.optional(),
+  // How long verify waits for a cluster that is still settling before it asks for an operator.
+  verify: z.strictObject({ settleTimeout: duration.default(SPEC_DEFAULTS.settleTimeout) }).prefault({}),
+  extraVars: z.record(z.string(), z.unknown()).optional(),
+  // Comments on the install's ticket as it goes (lib/spec/notify-schema.ts).
+  notify: notifySchema.optional(),
+};
+
+const onpremFlowSpec = z.strictObject({
+  flow: z.literal('onprem'),
+  ...sharedSpec,
+  onprem: requiredFor(onpremShape, 'expected onprem settings when spec.flow is onprem'),
+  managed: refusedFor('expected no managed settings when spec.flow is onprem (they are for the aks and eks flows)'),
+});
+
+const managedFlowSpec = <Flow extends ManagedFlow>(flow: Flow) =>
+  z.strictObject({
+    flow: z.literal(flow),
+    ...sharedSpec,
+    managed: requiredFor(managedSchema.shape, `expected managed settings (kubeconfigRef, blobStore) when spec.flow is ${flow}`),
+    onprem: refusedFor(`expected no onprem settings when spec.flow is ${flow} (they are for the onprem flow)`),
+  });
+
+/**
+ * What every flow's spec has: checked on its own when the flow is none of the three (the union
+ * then knows no shape to check), so that the spec's other errors are listed with the flow's.
+ */
+export const anyFlowSpecSchema = z.strictObject({
+  ...sharedSpec,
+  flow: z.unknown().optional(),
+  onprem: z.unknown().optional(),
+  managed: z.unknown().optional(),
+});
 
 export const installationSchema = z.strictObject({
   apiVersion: z.literal('katonic.ai/v1', { error: 'expected katonic.ai/v1' }),
   kind: z.literal('Installation', { error: 'expected Installation' }),
   metadata: z.strictObject({ name: dnsLabel, ticket: z.string().regex(TICKET, 'expected a ticket id such as OPS-123 or INC0012345').optional() }),
-  spec: z.strictObject({
-    flow: z.enum(['onprem', 'aks', 'eks'], { error: 'expected onprem, aks or eks' }),
-    katonic: z.strictObject({
-      version: z
-        .string({ error: 'expected a version string (quote it in YAML: "4.5")' })
-        .regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"'),
-      fqdn,
-      roleDir: path,
-    }),
-    onprem: onprem.optional(),
-    managed: managedSchema.optional(),
-    approvals: z.array(approval).optional(),
-    // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
-    approvalTimeout: duration.optional(),
-    // How long verify waits for a cluster that is still settling before it asks for an operator.
-    verify: z.strictObject({ settleTimeout: duration.optional() }).optional(),
-    extraVars: z.record(z.string(), z.unknown()).optional(),
-    // Comments on the install's ticket as it goes (lib/spec/notify-schema.ts).
-    notify: notifySchema.optional(),
+  // One shape per flow: the flow decides which section the spec has (and refuses the other's).
+  spec: z.discriminatedUnion('flow', [onpremFlowSpec, managedFlowSpec('aks'), managedFlowSpec('eks')], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'expected onprem, aks or eks' : undefined),
   }),
 });
 
@@ -197,23 +245,10 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   const flow = spec.flow;
   const onpremSpec = obj(spec.onprem);
   const managedSpec = obj(spec.managed);
-  if (flow === 'onprem') {
-    if (onpremSpec) issues.push(...onpremIssues(onpremSpec));
-    else issues.push({ path: ['spec', 'onprem'], message: 'expected onprem settings when spec.flow is onprem' });
-    if (spec.managed !== undefined)
-      issues.push({ path: ['spec', 'managed'], message: 'expected no managed settings when spec.flow is onprem (they are for the aks and eks flows)' });
-  } else if (flow === 'aks' || flow === 'eks') {
-    if (managedSpec) issues.push(...managedIssues(flow, managedSpec));
-    else issues.push({ path: ['spec', 'managed'], message: `expected managed settings (kubeconfigRef, blobStore) when spec.flow is ${flow}` });
-    if (spec.onprem !== undefined)
-      issues.push({ path: ['spec', 'onprem'], message: `expected no onprem settings when spec.flow is ${flow} (they are for the onprem flow)` });
-  }
-  if (isFlow(flow)) {
-    const gates = phasesOf(flow).map((p) => `before-${p}`);
-    arr(spec.approvals).forEach((gate, i) => {
-      if (typeof gate === 'string' && !gates.includes(gate)) issues.push({ path: ['spec', 'approvals', i], message: `expected one of ${gates.join(', ')}` });
-    });
-  }
+  // Which section a flow needs, and that it has no other, is the schema's to say.
+  if (flow === 'onprem' && onpremSpec) issues.push(...onpremIssues(onpremSpec));
+  if ((flow === 'aks' || flow === 'eks') && managedSpec) issues.push(...managedIssues(flow, managedSpec));
+  if (isFlow(flow)) issues.push(...approvalIssues(flow, spec.approvals));
   if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));
   if (obj(spec.notify)?.jira !== undefined && obj(obj(doc)?.metadata)?.ticket === undefined)
     issues.push({
@@ -223,7 +258,20 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   return issues;
 }
 
-export type Installation = z.infer<typeof installationSchema>;
-export type OnpremSpec = z.infer<typeof onprem>;
+type ParsedInstallation = z.infer<typeof installationSchema>;
+type WithSpec<Spec> = Omit<ParsedInstallation, 'spec'> & { spec: Spec };
+export type OnpremInstallation = WithSpec<Extract<ParsedInstallation['spec'], { flow: 'onprem' }>>;
+export type ManagedInstallation = WithSpec<Extract<ParsedInstallation['spec'], { flow: ManagedFlow }>>;
+/** An accepted spec, defaults filled in: one type per flow, told apart by isOnpremInstallation. */
+export type Installation = OnpremInstallation | ManagedInstallation;
+export type OnpremSpec = OnpremInstallation['spec']['onprem'];
 export type NodeSpec = z.infer<typeof node>;
+
+/** The schema's output as the union of its flows (TypeScript does not split an object on a nested discriminant). */
+export function byFlow(parsed: ParsedInstallation): Installation {
+  const { spec, ...rest } = parsed;
+  return spec.flow === 'onprem' ? { ...rest, spec } : { ...rest, spec };
+}
 export type NodeRole = (typeof NODE_ROLES)[number];
+
+export const isOnpremInstallation = (doc: Installation): doc is OnpremInstallation => doc.spec.flow === 'onprem';

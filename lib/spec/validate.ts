@@ -6,7 +6,8 @@ import { hasTemplateText, NO_TEMPLATE_TEXT } from '../ansible/template-text.js';
 import { escapeText, hasControlCharacters, quoteText } from '../safe-text.js';
 import { formatPath, isIdentifier } from './format-path.js';
 import { parseYaml, sizeProblem } from './parse-yaml.js';
-import { crossFieldIssues, installationSchema, type Installation, type SpecIssue } from './schema.js';
+import { isFlow } from '../plan/phases.js';
+import { anyFlowSpecSchema, byFlow, crossFieldIssues, installationSchema, type Installation, type SpecIssue } from './schema.js';
 
 export interface SpecError {
   path: string;
@@ -29,6 +30,13 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A document that does not even say it is an install spec gets one error, not a list of its keys. */
 function notAnInstallation(doc: unknown): boolean {
   return !isRecord(doc) || (doc.kind !== 'Installation' && doc.apiVersion !== 'katonic.ai/v1');
+}
+
+/** A spec whose flow is none of the three: what every flow has, checked on its own. */
+function anyFlowIssues(doc: unknown): z.core.$ZodIssue[] {
+  const spec = isRecord(doc) ? doc.spec : undefined;
+  if (!isRecord(spec) || isFlow(spec.flow)) return [];
+  return (anyFlowSpecSchema.safeParse(spec).error?.issues ?? []).map((issue) => ({ ...issue, path: ['spec', ...issue.path] }));
 }
 
 /** Template text and control characters in any string field (extraVars has its own rules). */
@@ -55,7 +63,7 @@ export function validateSpec(doc: unknown): SpecResult {
   }
   const result = installationSchema.safeParse(doc);
   const issues: SpecIssue[] = [
-    ...(result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) }))),
+    ...[...(result.error?.issues ?? []), ...anyFlowIssues(doc)].map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) })),
     ...crossFieldIssues(doc),
   ];
   const text: SpecIssue[] = [];
@@ -63,7 +71,7 @@ export function validateSpec(doc: unknown): SpecResult {
   const errors = issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
   const seen = new Set(errors.map((e) => e.path));
   for (const issue of text) if (!seen.has(formatPath(issue.path))) errors.push({ path: formatPath(issue.path), message: issue.message });
-  if (result.success && errors.length === 0) return { ok: true, spec: result.data };
+  if (result.success && errors.length === 0) return { ok: true, spec: byFlow(result.data) };
   return { ok: false, errors: errors.map((e) => ({ path: e.path, message: escapeText(e.message) })) };
 }
 

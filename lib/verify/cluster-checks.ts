@@ -3,8 +3,7 @@
 // workloads the install created (storage provisioners, the CNI's DaemonSet) Available.
 import { KATONIC_NAMESPACES } from '../katonic-platform.js';
 import { NETWORK_PLUGIN } from '../inventory/group-vars.js';
-import { isManagedFlow } from '../managed/clouds.js';
-import type { Installation } from '../spec/schema.js';
+import { isOnpremInstallation, type Installation, type ManagedInstallation, type OnpremInstallation } from '../spec/schema.js';
 import { storageObjectsFor } from '../storage/cluster-storage.js';
 import { storageClassConflicts } from '../storage/storage-class-check.js';
 import { onpremStorageObjects, type KubeObject } from '../storage/storage-objects.js';
@@ -50,12 +49,12 @@ export interface ClusterExpectations {
 }
 
 /** What an on-prem install leaves: its nodes, its storage objects, Kubespray's CNI. */
-export function onpremExpectations(doc: Installation): ClusterExpectations {
+export function onpremExpectations(doc: OnpremInstallation): ClusterExpectations {
   const onprem = doc.spec.onprem;
-  const storage = onprem ? onpremStorageObjects(onprem.storage) : [];
+  const storage = onpremStorageObjects(onprem.storage);
   const byKind = (kind: string) => storage.filter((o) => o.kind === kind);
   return {
-    nodeNames: onprem?.nodes.map((n) => n.name),
+    nodeNames: onprem.nodes.map((n) => n.name),
     storageClasses: byKind('StorageClass'),
     namespaces: KATONIC_NAMESPACES,
     workloads: [
@@ -66,13 +65,11 @@ export function onpremExpectations(doc: Installation): ClusterExpectations {
 }
 
 /** What a managed install leaves: one Ready node at least, kdisk and kfs, the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
-export function managedExpectations(doc: Installation): ClusterExpectations {
-  const objects = storageObjectsFor(doc);
-  return { storageClasses: Array.isArray(objects) ? objects : [], namespaces: KATONIC_NAMESPACES, workloads: [] };
+export function managedExpectations(doc: ManagedInstallation): ClusterExpectations {
+  return { storageClasses: storageObjectsFor(doc), namespaces: KATONIC_NAMESPACES, workloads: [] };
 }
 
-export const verifyExpectations = (doc: Installation): ClusterExpectations =>
-  isManagedFlow(doc.spec.flow) ? managedExpectations(doc) : onpremExpectations(doc);
+export const verifyExpectations = (doc: Installation): ClusterExpectations => (isOnpremInstallation(doc) ? onpremExpectations(doc) : managedExpectations(doc));
 
 const describeConditions = (conditions: Condition[]) =>
   conditions

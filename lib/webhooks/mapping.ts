@@ -2,6 +2,7 @@
 // spec filled from the ticket's fields, or the install a rule acts on. Fields are copied as
 // data by path; nothing is evaluated. Whether the filled spec is valid (template text, names,
 // reserved variables) is the spec validation's to say, as for a spec file.
+import { isDnsLabel } from '../spec/schema.js';
 import type { FieldValue, Rule } from './config.js';
 import type { TicketEvent } from './ticket-event.js';
 
@@ -21,13 +22,21 @@ function readField(body: unknown, path: string): unknown {
 
 export type Filled<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export function fieldValueOf(value: FieldValue, body: unknown, forWhat: string): Filled<unknown> {
+function fieldValueOf(value: FieldValue, body: unknown, forWhat: string): Filled<unknown> {
   if ('value' in value) return { ok: true, value: structuredClone(value.value) };
   const found = readField(body, value.field);
   if (found === undefined || found === null || found === '') return { ok: false, message: `ticket field ${value.field} is missing (it gives ${forWhat})` };
   if (!value.lowerCase) return { ok: true, value: structuredClone(found) };
   if (typeof found !== 'string') return { ok: false, message: `ticket field ${value.field}: expected text (it gives ${forWhat})` };
   return { ok: true, value: found.toLowerCase() };
+}
+
+/** The install a retry, resume, approve or cancel rule acts on: its name from the ticket, by the rule for any install name. */
+export function installNameOf(value: FieldValue, body: unknown): Filled<string> {
+  const name = fieldValueOf(value, body, 'the install name');
+  if (!name.ok) return name;
+  if (typeof name.value !== 'string' || !isDnsLabel(name.value)) return { ok: false, message: 'the install name from the ticket: expected a DNS label' };
+  return { ok: true, value: name.value };
 }
 
 /** `doc` with `value` at the dotted `path`: the objects along the path are copies, the rest is shared. */
