@@ -7,6 +7,7 @@ import { isCancellation, patched, setHandler, workflowInfo } from '@temporalio/w
 import { InstallRun } from '../lib/install/install-run.js';
 import { specSketch } from '../lib/install/spec-sketch.js';
 import type { InstallStatus } from '../lib/install/status.js';
+import { approvalGates } from '../lib/spec/approvals.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
 import * as api from './definitions.js';
@@ -71,8 +72,7 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
       if (publishing) server.registered = await registeredSearchAttributes(Object.values(api.SEARCH_ATTRIBUTES).map((key) => key.name));
       const checked = await checkSpec(specJson);
       spec = checked.spec;
-      const gates = (spec.spec.approvals ?? []).map((gate) => (typeof gate === 'string' ? { gate } : gate));
-      run.accept({ name: spec.metadata.name, gates, inputHashes: checked.inputHashes });
+      run.accept({ name: spec.metadata.name, gates: approvalGates(spec), inputHashes: checked.inputHashes });
       await comment({ kind: 'started', id: run.id, flow: run.flow, phases: run.status.phases.map((p) => p.name) });
       if (options.resumeFrom) run.resumeFrom(options.resumeFrom);
       for (const phase of run.status.phases) {

@@ -19,7 +19,7 @@ import { REFUSAL_TYPES } from '../../lib/install/operator-requests.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { taskQueue } from '../../lib/local-tools.js';
 import type { Installation } from '../../lib/spec/schema.js';
-import { validateSpec } from '../../lib/spec/validate.js';
+import { acceptSpec } from '../../lib/spec/accept.js';
 import { registeredSearchAttributes } from '../../lib/temporal/registered-search-attributes.js';
 import {
   abortUpdate,
@@ -273,7 +273,7 @@ async function originalSpec(client: Client, id: string, runId: string): Promise<
   if (!payload) throw new InstallApiError('invalid', `${id}: the first run's spec could not be read from its history; pass a spec`);
   // Older runs got the spec as a JSON string, newer ones (and Web UI starts) as an object.
   const argument = await decodePayload<InstallSpecArgument>(client, payload);
-  const checked = validateSpec(typeof argument === 'string' ? JSON.parse(argument) : argument);
+  const checked = typeof argument === 'string' ? acceptSpec({ text: argument }) : acceptSpec({ doc: argument });
   if (!checked.ok)
     throw new InstallApiError(
       'invalid',
