@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { InstallStatus } from '../lib/install/status.js';
-import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
+import { ansibleProcessesUnder, countLines, journalPhases, startHarness, type Harness } from './support/e2e-harness.js';
 import { fixture, REPO_ROOT } from './support/repo.js';
 
 let h: Harness;
@@ -84,7 +84,9 @@ describe('on-prem install (real dev server, real ansible-playbook, real kube-api
     expect([status.state, status.error]).toEqual(['completed', undefined]);
     expect(status.phases.map((p) => [p.name, p.attempts])).toEqual(PHASES.map((p) => [p, p === 'kubespray' ? 2 : 1]));
 
-    const counts = countLines(await h.journal('fail-once'));
+    const journal = await h.journal('fail-once');
+    expect(journalPhases(journal)).toEqual(['kubespray', 'katonic']);
+    const counts = countLines(journal);
     const kubespray = [...counts].filter(([line]) => line.startsWith('kubespray '));
     const beforeAndAtFailure = ['Check the inventory', 'Prepare the hosts', 'Download container images', failing];
     for (const [line, n] of kubespray) {

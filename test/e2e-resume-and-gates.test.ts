@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { localTools } from '../lib/local-tools.js';
 import { describedStatus } from './support/temporal-cli.js';
-import { countLines, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
+import { countLines, journalPhases, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -46,7 +46,9 @@ describe('resume, reset and approval gates (real dev server, real ansible-playbo
       verify: 'completed',
     });
     expect(done.operatorActions[0]).toMatchObject({ action: 'resume' });
-    const counts = countLines(await h.journal('resume-me'));
+    const journal = await h.journal('resume-me');
+    expect(journalPhases(journal)).toEqual(['kubespray', 'katonic']);
+    const counts = countLines(journal);
     for (const [line, n] of counts) if (line.startsWith('kubespray ')) expect([line, n]).toEqual([line, 1]);
   });
 
