@@ -33,7 +33,7 @@ async function waitForNoAnsible(dir: string, ms: number): Promise<number> {
   return Date.now() - start;
 }
 
-describe('stopping an install (real dev server, real ansible-playbook, real kube-apiserver)', () => {
+describe('stopping an install (real dev server, ansible-playbook and kube-apiserver; stand-in Kubespray)', () => {
   // The goal is Ansible gone within seconds; the time is printed, and the bound of a minute only
   // catches a hang (these machines are noisy: 21 s was seen with four test runs side by side).
   it('cancelling during kubespray stops every ansible-playbook process (the time printed) and says cancelled', async () => {

@@ -52,7 +52,7 @@ const cli = async (env: Record<string, string | undefined>, ...args: string[]) =
 };
 
 describeTls('connections through a TLS-terminating gRPC proxy with client certificates (real nginx, real dev server)', () => {
-  it('the worker and the CLI connect by the profile and run an install to completion', async () => {
+  it('the worker and the CLI connect by the profile and run a stand-in install to completion', async () => {
     await h.startWorker({ env: { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'production' } });
     const file = await h.writeSpec('over-mtls');
     const started = await cli({ TEMPORAL_PROFILE: 'production' }, 'start', file, '--wait');

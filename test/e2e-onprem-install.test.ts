@@ -28,7 +28,7 @@ async function startAndWait(name: string, file: string): Promise<InstallStatus> 
   return h.status(name);
 }
 
-describe('on-prem install (real dev server, real ansible-playbook, real kube-apiserver with kwok nodes)', () => {
+describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stand-in Kubespray and Katonic role)', () => {
   it('runs all six phases of the demo spec to completion, each stand-in task once', async () => {
     const status = await startAndWait('demo-e2e', await h.writeSpec('demo-e2e'));
     expect([status.state, status.error]).toEqual(['completed', undefined]);
@@ -96,7 +96,7 @@ describe('on-prem install (real dev server, real ansible-playbook, real kube-api
     for (const [line, n] of counts) if (line.startsWith('katonic ')) expect([line, n]).toEqual([line, 1]);
   });
 
-  it('a Katonic role finds the cluster as roles look for it: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG', async () => {
+  it("a probe role in the Katonic role's place finds the cluster: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG", async () => {
     const file = await h.writeSpec('probe', (spec) => {
       spec.spec.katonic.roleDir = fixture('roles/kubeconfig-probe');
     });

@@ -14,7 +14,7 @@ afterAll(() => h?.close());
 
 const states = (s: { phases: { name: string; state: string }[] }) => Object.fromEntries(s.phases.map((p) => [p.name, p.state]));
 
-describe('resume, reset and approval gates (real dev server, real ansible-playbook, real kube-apiserver)', () => {
+describe('resume, reset and approval gates (real dev server and kube-apiserver, stand-in Kubespray and Katonic role)', () => {
   it('an install terminated during katonic resumes without running kubespray and storage again; a changed katonic version runs the phases that depend on it', async () => {
     const file = await h.writeSpec('resume-me', (spec) => {
       singleNode(spec);

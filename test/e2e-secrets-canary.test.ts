@@ -114,7 +114,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-describe('canary secrets (real dev server, real worker, real ansible-playbook)', () => {
+describe('canary secrets (real dev server and worker, stand-in Kubespray and Katonic role)', () => {
   it('reach Ansible, and never appear in the history, the worker log or the run directory; the codec server shows the spec', async () => {
     const roleDir = await carelessRole();
     const file = await h.writeSpec('canary', (spec) => {

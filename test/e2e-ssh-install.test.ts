@@ -27,8 +27,8 @@ afterAll(async () => {
 
 const PHASES = ['preflight', 'inventory', 'kubespray', 'storage', 'katonic', 'verify'];
 
-describeSsh('installs over SSH (real sshd nodes in network namespaces, become, real ansible-playbook, real kube-apiserver)', () => {
-  it("runs the whole install on 3 nodes over SSH; preflight reads each node's own facts as root; host keys are recorded for the install", async () => {
+describeSsh('installs over SSH (real sshd nodes in network namespaces, become; stand-in Kubespray and Katonic role)', () => {
+  it("runs the whole stand-in install on 3 nodes over SSH; preflight reads each node's own facts as root; host keys are recorded for the install", async () => {
     const file = await h.writeSpec('over-ssh', (spec) => onSshNodes(spec, set));
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const done = await h.waitFor('over-ssh', (s) => s.state !== 'running', 300_000);

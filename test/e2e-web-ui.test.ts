@@ -65,7 +65,7 @@ afterAll(async () => {
   await codec?.close();
 });
 
-describe('the Web UI (real dev server and Temporal UI, real Chromium, real codec server, real worker)', () => {
+describe('the Web UI (real dev server, Temporal UI, Chromium, codec server and worker; stand-in Kubespray and Katonic role)', () => {
   it('starts an install through the Start Workflow form with the spec object pasted as its input; the install completes', async () => {
     const spec = await loadDemoSpec();
     spec.metadata = { name: 'web-ui-demo', ticket: 'OPS-7' };
