@@ -5,12 +5,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { sshNodesUnavailable, startSshNodes, type SshNodes } from '../client/dev/ssh-nodes/ssh-nodes.js';
+import { describeIfAvailable } from './support/describe-if.js';
 import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
 import { onSshNodes } from '../client/dev/ssh-nodes/ssh-spec.js';
 
 const unavailable = await sshNodesUnavailable();
-if (unavailable) console.warn(`Skipping the SSH install tests: ${unavailable}`);
-const describeSsh = unavailable ? describe.skip : describe;
+const describeSsh = describeIfAvailable('the SSH install tests', unavailable);
 
 let h: Harness;
 let set: SshNodes;

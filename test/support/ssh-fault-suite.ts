@@ -9,11 +9,11 @@ import { sshNodesUnavailable, startSshNodes, type SshNodes } from '../../client/
 import { onSshNodes } from '../../client/dev/ssh-nodes/ssh-spec.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import type { Installation } from '../../lib/spec/schema.js';
+import { describeIfAvailable } from './describe-if.js';
 import { ansibleProcessesUnder, countLines, journalPhases, startHarness, type Harness, type WorkerProcess } from './e2e-harness.js';
 
 const unavailable = await sshNodesUnavailable();
-if (unavailable) console.warn(`Skipping the SSH fault tests: ${unavailable}`);
-export const describeSsh = unavailable ? describe.skip : describe;
+export const describeSsh = describeIfAvailable('the SSH fault tests', unavailable);
 
 /** The test file's harness, its three SSH nodes and its first worker process, once set up. */
 export const faults = {} as { h: Harness; set: SshNodes; worker: WorkerProcess };
