@@ -98,6 +98,8 @@ describe('resume, reset and approval gates (real dev server and kube-apiserver, 
     expect(approved).toMatchObject({ exitCode: 0, stdout: 'Approved before-kubespray for install-gated' });
     const done = await h.waitFor('gated', (s) => s.state === 'completed');
     expect(done.operatorActions.map((a) => a.action)).toEqual(['approve']);
+    // The journal read empty above because nothing had run, not because it was looked for elsewhere.
+    expect(journalPhases(await h.journal('gated'))).toEqual(['kubespray', 'katonic']);
   });
 
   it('an approval gate that times out cancels the install', async () => {

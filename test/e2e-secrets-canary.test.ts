@@ -214,7 +214,10 @@ describe('canary secrets (real dev server and worker, stand-in Kubespray and Kat
     expect(history.all).not.toContain(SSH_KEY_BODY);
     expect(workerLog).not.toContain(SSH_KEY_BODY);
     const runDir = join(h.dataDir, 'runs', 'canary-ssh');
-    for (const path of await filesUnder(runDir)) expect([path, (await readFile(path, 'latin1')).includes(SSH_KEY_BODY)]).toEqual([path, false]);
-    expect((await filesUnder(runDir)).filter((p) => p.endsWith('ssh-key'))).toEqual([]);
+    const files = await filesUnder(runDir);
+    // The scan covers what the run kept, the events of the run that reached for the nodes among it.
+    expect(files).toContain(join(runDir, 'preflight', 'events-attempt-1.jsonl'));
+    for (const path of files) expect([path, (await readFile(path, 'latin1')).includes(SSH_KEY_BODY)]).toEqual([path, false]);
+    expect(files.filter((p) => p.endsWith('ssh-key'))).toEqual([]);
   });
 });
