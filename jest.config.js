@@ -13,4 +13,6 @@ export default {
   // The other e2e files are about one core each (e2e-operator alone: 128 s, 130 s of CPU).
   maxWorkers: 3,
   testSequencer: '<rootDir>/jest.sequencer.js',
+  // The default output, then each file's wall time (test/support/file-times-reporter.ts).
+  reporters: ['default', '<rootDir>/dist/test/support/file-times-reporter.js'],
 };

@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ansibleProcessesUnder, countLines, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
+import { ansibleProcessesUnder, countLines, journalPhases, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { describedStatus } from './support/temporal-cli.js';
 
 let h: Harness;
@@ -33,7 +33,7 @@ async function waitForNoAnsible(dir: string, ms: number): Promise<number> {
   return Date.now() - start;
 }
 
-describe('stopping an install (real dev server, real ansible-playbook, real kube-apiserver)', () => {
+describe('stopping an install (real dev server, ansible-playbook and kube-apiserver; stand-in Kubespray)', () => {
   // The goal is Ansible gone within seconds; the time is printed, and the bound of a minute only
   // catches a hang (these machines are noisy: 21 s was seen with four test runs side by side).
   it('cancelling during kubespray stops every ansible-playbook process (the time printed) and says cancelled', async () => {
@@ -95,7 +95,9 @@ describe('stopping an install (real dev server, real ansible-playbook, real kube
     ]);
     // Preflight ran Ansible once only: one event stream, from attempt 1.
     expect((await readdir(join(runDir, 'preflight'))).filter((f) => f.startsWith('events-'))).toEqual(['events-attempt-1.jsonl']);
-    const counts = countLines(await h.journal('kill-worker'));
+    const journal = await h.journal('kill-worker');
+    expect(journalPhases(journal)).toEqual(['kubespray', 'katonic']);
+    const counts = countLines(journal);
     for (const [line, n] of counts) if (!line.startsWith('kubespray ')) expect([line, n]).toEqual([line, 1]);
     expect(await ansibleProcessesUnder(runDir)).toEqual([]);
     await second.stop();

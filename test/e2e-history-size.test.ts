@@ -31,7 +31,7 @@ async function installWithRepeats(name: string, repeats: number): Promise<{ ansi
   };
 }
 
-describe('bounded history (real dev server, real ansible-playbook, real kube-apiserver)', () => {
+describe('bounded history (real dev server and kube-apiserver, stand-in Kubespray and Katonic role)', () => {
   it('an install whose kubespray phase makes thousands of Ansible events has the same history as one that makes a few', async () => {
     const [small, big] = await Promise.all([installWithRepeats('small-run', 1), installWithRepeats('big-run', BIG_REPEATS)]);
     console.log(

@@ -16,7 +16,7 @@ afterAll(() => h?.close());
 
 const STANDIN = join(REPO_ROOT, 'standins', 'kubespray');
 
-describe('Kubespray checkout checks in the on-prem preflight (real ansible-playbook)', () => {
+describe('Kubespray checkout checks in the on-prem preflight (real ansible-playbook, the stand-in checkout and copies of it)', () => {
   it('refuses a kubeVersion the checkout does not install, naming the release it found and its range, before kubespray runs', async () => {
     // No kubespray.version in the spec: validate has nothing to go by, the checkout decides.
     const file = await h.writeSpec('ksold', (spec) => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-describe('the AKS flow (real kube-apiserver of its own, real ansible-playbook)', () => {
+describe('the AKS flow on an AKS-shaped cluster (own real kube-apiserver, stand-in Katonic role)', () => {
   it('a kdisk that exists on another provisioner stops the flow with a clear error and is left untouched; removed by the operator, the install completes', async () => {
     await createClusterObjects(h.cluster.kc, clusterObjects('aks', 2));
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);

@@ -35,7 +35,7 @@ const classView = (c: V1StorageClass) => ({
   managedBy: c.metadata?.labels?.['app.kubernetes.io/managed-by'],
 });
 
-describe('the EKS flow (real kube-apiserver of its own, an exec-plugin kubeconfig, real ansible-playbook)', () => {
+describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-plugin kubeconfig, stand-in Katonic role)', () => {
   it('a cluster with a Docker node, a too-small compute pool and no NetworkPolicy CNI fails preflight with all three reasons at once and waits; fixed, it installs to completion', async () => {
     const nodes = [
       node('eks', { name: platform(0), pool: 'platform', runtime: 'docker://20.10.25' }),

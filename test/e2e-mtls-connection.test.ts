@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { describeIfAvailable } from './support/describe-if.js';
 import { makeCa, makeCert, NGINX, startGrpcTlsProxy, type GrpcTlsProxy } from './support/grpc-tls-proxy.js';
 import { startHarness, withEnv, type Harness } from './support/e2e-harness.js';
 import { CLI } from './support/repo.js';
 
 const unavailable = existsSync(NGINX) ? undefined : `no ${NGINX} (scripts/setup.sh installs nginx-light as root)`;
-if (unavailable) console.warn(`Skipping the mutual-TLS connection tests: ${unavailable}`);
-const describeTls = unavailable ? describe.skip : describe;
+const describeTls = describeIfAvailable('the mutual-TLS connection tests', unavailable);
 
 let h: Harness;
 let proxy: GrpcTlsProxy;
@@ -52,7 +52,7 @@ const cli = async (env: Record<string, string | undefined>, ...args: string[]) =
 };
 
 describeTls('connections through a TLS-terminating gRPC proxy with client certificates (real nginx, real dev server)', () => {
-  it('the worker and the CLI connect by the profile and run an install to completion', async () => {
+  it('the worker and the CLI connect by the profile and run a stand-in install to completion', async () => {
     await h.startWorker({ env: { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'production' } });
     const file = await h.writeSpec('over-mtls');
     const started = await cli({ TEMPORAL_PROFILE: 'production' }, 'start', file, '--wait');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { InstallStatus } from '../lib/install/status.js';
-import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
+import { ansibleProcessesUnder, countLines, journalPhases, startHarness, type Harness } from './support/e2e-harness.js';
 import { fixture, REPO_ROOT } from './support/repo.js';
 
 let h: Harness;
@@ -28,7 +28,7 @@ async function startAndWait(name: string, file: string): Promise<InstallStatus> 
   return h.status(name);
 }
 
-describe('on-prem install (real dev server, real ansible-playbook, real kube-apiserver with kwok nodes)', () => {
+describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stand-in Kubespray and Katonic role)', () => {
   it('runs all six phases of the demo spec to completion, each stand-in task once', async () => {
     const status = await startAndWait('demo-e2e', await h.writeSpec('demo-e2e'));
     expect([status.state, status.error]).toEqual(['completed', undefined]);
@@ -84,7 +84,9 @@ describe('on-prem install (real dev server, real ansible-playbook, real kube-api
     expect([status.state, status.error]).toEqual(['completed', undefined]);
     expect(status.phases.map((p) => [p.name, p.attempts])).toEqual(PHASES.map((p) => [p, p === 'kubespray' ? 2 : 1]));
 
-    const counts = countLines(await h.journal('fail-once'));
+    const journal = await h.journal('fail-once');
+    expect(journalPhases(journal)).toEqual(['kubespray', 'katonic']);
+    const counts = countLines(journal);
     const kubespray = [...counts].filter(([line]) => line.startsWith('kubespray '));
     const beforeAndAtFailure = ['Check the inventory', 'Prepare the hosts', 'Download container images', failing];
     for (const [line, n] of kubespray) {
@@ -94,7 +96,7 @@ describe('on-prem install (real dev server, real ansible-playbook, real kube-api
     for (const [line, n] of counts) if (line.startsWith('katonic ')) expect([line, n]).toEqual([line, 1]);
   });
 
-  it('a Katonic role finds the cluster as roles look for it: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG', async () => {
+  it("a probe role in the Katonic role's place finds the cluster: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG", async () => {
     const file = await h.writeSpec('probe', (spec) => {
       spec.spec.katonic.roleDir = fixture('roles/kubeconfig-probe');
     });

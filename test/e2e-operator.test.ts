@@ -16,7 +16,7 @@ afterAll(() => h?.close());
 const waiting = (s: { state: string }) => s.state === 'waiting-for-operator';
 const completed = (s: { state: string }) => s.state === 'completed';
 
-describe('operator retry (real dev server, real ansible-playbook, real kube-apiserver)', () => {
+describe('operator retry (real dev server and kube-apiserver, stand-in Kubespray and Katonic role)', () => {
   it('kubespray failing past its retry policy waits for an operator, shows the task and host, and completes after retry', async () => {
     const file = await h.writeSpec('retry-me', (spec) => {
       spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 3 } };

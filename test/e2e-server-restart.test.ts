@@ -26,7 +26,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('server restart (own real dev server on a sqlite file, real ansible-playbook)', () => {
+describe('server restart (own real dev server on a sqlite file, stand-in Kubespray and Katonic role)', () => {
   it('an install survives the dev server being killed and started again mid-install', async () => {
     const file = await h.writeSpec('survivor', (spec) => {
       singleNode(spec);

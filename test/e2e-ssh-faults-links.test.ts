@@ -17,7 +17,7 @@ import {
 
 setUpSshFaults('faultlinks');
 
-describeSsh('link faults over SSH (real sshd nodes in network namespaces, real ansible-playbook, real kube-apiserver)', () => {
+describeSsh('link faults over SSH (real sshd nodes in network namespaces, stand-in Kubespray and Katonic role)', () => {
   it(
     'a node link cut during kubespray and restored within the retry window: retried, completes',
     async () => {

@@ -22,7 +22,7 @@ import {
 
 setUpSshFaults('faultprocs');
 
-describeSsh('process faults over SSH (real sshd nodes in network namespaces, real ansible-playbook, real kube-apiserver)', () => {
+describeSsh('process faults over SSH (real sshd nodes in network namespaces, stand-in Kubespray and Katonic role)', () => {
   it(
     'sshd stopped on one node during storage: unreachable, retried once it is back, completes; kubespray did not run again',
     async () => {

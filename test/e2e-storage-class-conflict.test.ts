@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-describe('storage phase on a cluster with a conflicting kdisk (real kube-apiserver of its own, real ansible-playbook)', () => {
+describe('storage phase on a cluster with a conflicting kdisk (own real kube-apiserver, stand-in Kubespray and Katonic role)', () => {
   it('does not touch the existing class, names the class, the field and both values, waits for the operator, and completes after the fix', async () => {
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);
     const before = await storage.createStorageClass({

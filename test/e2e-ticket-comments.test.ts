@@ -47,7 +47,7 @@ async function waitForRequests(f: FakeTicketSystem, n: number): Promise<void> {
   for (let i = 0; i < 120 && f.received.length < n; i++) await new Promise((r) => setTimeout(r, 500));
 }
 
-describe('ticket comments (real dev server, real ansible-playbook; local servers playing Jira Cloud and ServiceNow, modelled on their real APIs)', () => {
+describe('ticket comments (real dev server, stand-in Kubespray and Katonic role; local servers playing Jira Cloud and ServiceNow)', () => {
   it('posts to a server playing Jira Cloud: started, each phase, waiting for an operator with the task, host and commands, and the end, as ADF with Basic auth', async () => {
     const jira = await fake(startFakeJira());
     const file = await h.writeSpec('commented', (spec) => {

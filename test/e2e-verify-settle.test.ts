@@ -13,7 +13,7 @@ afterAll(() => h?.close());
 
 const SETTLE_SECONDS = 15;
 
-describe('verify waits for a settling cluster (real kube-apiserver of its own, kwok nodes, real ansible-playbook)', () => {
+describe('verify waits for a settling cluster (own real kube-apiserver, kwok nodes, stand-in Kubespray and Katonic role)', () => {
   it('reports the Deployment that is not Available with its conditions after the settle window, and completes once the cause is gone', async () => {
     const core = h.cluster.kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'katonic-storage' } } });

@@ -2,7 +2,9 @@
 // the dev server's Temporal UI, fills its Start Workflow form (type install, task queue
 // katonic-install, the spec as the one JSON payload), and the install completes on a real
 // worker. The form's input goes through the codec server's /encode, so the history holds it
-// sealed. The screenshots are the docs' (docs/operating.md, and the README's tour).
+// sealed. Its screenshots go under the run's temporary directory (printed; the teardown removes
+// it unless KATONIC_KEEP_TEST_FILES=1); KATONIC_UPDATE_DOCS_SCREENSHOTS=1 writes them over the
+// docs' (docs/operating.md, the README's tour) in docs/ instead, the only way a run changes tracked files.
 // The shared dev server of jest's global setup is headless (no UI, no codec endpoint), so this
 // file starts its own, with a codec server, as `kinstall dev` does.
 import { existsSync } from 'node:fs';
@@ -29,10 +31,14 @@ let codec: CodecServer | undefined;
 let browser: Browser | undefined;
 let h: Harness;
 let ui: string;
+let screenshots: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium (apt-get install -y chromium)`);
   const dir = await mkdtemp(join(tmpdir(), 'katonic-web-ui-'));
+  // tmpdir() is the run's TMPDIR (global-setup), which the teardown removes.
+  screenshots = process.env.KATONIC_UPDATE_DOCS_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs') : join(dir, 'screenshots');
+  console.log(`Web UI screenshots in ${screenshots}`);
   const [uiPort, codecPort] = [await freePort(), await freePort()];
   ui = `http://localhost:${uiPort}`;
   const token = randomBytes(24).toString('base64url');
@@ -59,7 +65,7 @@ afterAll(async () => {
   await codec?.close();
 });
 
-describe('the Web UI (real dev server and Temporal UI, real Chromium, real codec server, real worker)', () => {
+describe('the Web UI (real dev server, Temporal UI, Chromium, codec server and worker; stand-in Kubespray and Katonic role)', () => {
   it('starts an install through the Start Workflow form with the spec object pasted as its input; the install completes', async () => {
     const spec = await loadDemoSpec();
     spec.metadata = { name: 'web-ui-demo', ticket: 'OPS-7' };
@@ -79,7 +85,7 @@ describe('the Web UI (real dev server and Temporal UI, real Chromium, real codec
     await editor.press('Control+Home');
     // Blur the JSON editor, or the click on "Start Workflow" is lost.
     await page.locator('#workflowType').click();
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'web-ui-start.png') });
+    await page.screenshot({ path: join(screenshots, 'web-ui-start.png') });
     await page.getByRole('button', { name: 'Start Workflow' }).click();
     await page.getByText('Workflow started successfully').first().waitFor({ timeout: 30_000 });
     expect(encoded.length).toBeGreaterThan(0);
@@ -116,7 +122,7 @@ describe('the Web UI (real dev server and Temporal UI, real Chromium, real codec
       await page.waitForTimeout(500);
     }
     await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'web-ui-install.png') });
+    await page.screenshot({ path: join(screenshots, 'web-ui-install.png') });
     await page.close();
   }, 420_000);
 

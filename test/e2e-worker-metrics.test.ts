@@ -20,7 +20,7 @@ const samples = (text: string, name: string, labels: Record<string, string>) =>
   text.split('\n').filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
 const value = (line: string) => Number(line.split(' ').at(-1));
 
-describe('worker metrics and logs (real dev server, real ansible-playbook)', () => {
+describe('worker metrics and logs (real dev server, stand-in Kubespray and Katonic role)', () => {
   it('serves the SDK and the product metrics with the install labels during and after an install; logs JSON lines', async () => {
     const file = await h.writeSpec('measured', (spec) => {
       singleNode(spec);

@@ -78,7 +78,7 @@ describe('Kubespray checkout: the versions it installs, read from the checkout',
     expect(validateSpec(spec).ok).toBe(true);
   });
 
-  it('reads the layout of Kubespray v2.24 to v2.27, with literal defaults (only versions from the minimum on count)', () => {
+  it('reads files laid out as in Kubespray v2.24 to v2.27, with literal defaults (only versions from the minimum on count)', () => {
     // As in v2.26.0: roles/kubespray-defaults/defaults/main/{main,checksums}.yml, versions with a "v".
     const checksums = ['kubelet', 'kubeadm', 'kubectl']
       .map((b) => `${b}_checksums:\n  amd64:\n    v1.30.4: sha256:a\n    v1.29.8: sha256:b\n    v1.28.13: sha256:c\n    v1.27.16: sha256:d\n`)

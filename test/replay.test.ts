@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import { createActivities } from '../activities/index.js';
 import { AesGcmCodec } from '../lib/codec/aes-gcm-codec.js';
 import { FAILURE_CONVERTER_PATH } from '../lib/codec/data-converter.js';
@@ -83,7 +84,18 @@ describe('workflow determinism (replay of recorded histories)', () => {
         .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
         .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()) as { id: string }).id);
       expect(patchIds).toContain(PATCH_ID);
-      expect(events.some((e) => e.timerStartedEventAttributes)).toBe(true);
+      // The approval gate's timeout is a timer too (1 s): the patched code's is the 1 ms one,
+      // started before each activity and nowhere else (no recorded history has a 1 ms timer).
+      const steps = events.flatMap((e) =>
+        e.timerStartedEventAttributes && tsToMs(e.timerStartedEventAttributes.startToFireTimeout) === 1
+          ? ['patch timer']
+          : e.activityTaskScheduledEventAttributes
+            ? [`activity ${e.activityTaskScheduledEventAttributes.activityType?.name}`]
+            : [],
+      );
+      const activities = steps.filter((step) => step !== 'patch timer');
+      expect(activities.length).toBeGreaterThan(0);
+      expect(steps).toEqual(activities.flatMap((activity) => ['patch timer', activity]));
     } finally {
       await connection.close();
       await h.close();

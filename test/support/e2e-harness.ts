@@ -217,6 +217,14 @@ export function singleNode(spec: Installation): void {
   spec.spec.onprem!.nodes = [{ name: 'master-1', address: '127.0.0.11', roles: ['control-plane', 'etcd', 'worker'] }];
 }
 
+/**
+ * The phases a journal has lines of, in the order they first ran. A missing journal reads as no
+ * lines, so a test that loops over the lines checks this first: an empty loop checks nothing.
+ */
+export function journalPhases(lines: string[]): string[] {
+  return [...new Set(lines.map((line) => line.split(' ')[0]!))];
+}
+
 /** How many times each journal line occurs. */
 export function countLines(lines: string[]): Map<string, number> {
   const counts = new Map<string, number>();

@@ -9,11 +9,11 @@ import { sshNodesUnavailable, startSshNodes, type SshNodes } from '../../client/
 import { onSshNodes } from '../../client/dev/ssh-nodes/ssh-spec.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import type { Installation } from '../../lib/spec/schema.js';
-import { ansibleProcessesUnder, countLines, startHarness, type Harness, type WorkerProcess } from './e2e-harness.js';
+import { describeIfAvailable } from './describe-if.js';
+import { ansibleProcessesUnder, countLines, journalPhases, startHarness, type Harness, type WorkerProcess } from './e2e-harness.js';
 
 const unavailable = await sshNodesUnavailable();
-if (unavailable) console.warn(`Skipping the SSH fault tests: ${unavailable}`);
-export const describeSsh = unavailable ? describe.skip : describe;
+export const describeSsh = describeIfAvailable('the SSH fault tests', unavailable);
 
 /** The test file's harness, its three SSH nodes and its first worker process, once set up. */
 export const faults = {} as { h: Harness; set: SshNodes; worker: WorkerProcess };
@@ -71,6 +71,8 @@ export async function phaseLines(name: string, phase: string): Promise<[string, 
 
 /** The invariants every fault keeps: the katonic phase ran once on localhost only, every Kubespray step ran on nodes of the inventory, nothing is left running. */
 export async function expectInvariants(name: string): Promise<void> {
+  // Every fault here ends completed: both stand-ins journalled (or the loops below check nothing).
+  expect(journalPhases(await faults.h.journal(name))).toEqual(['kubespray', 'katonic']);
   const nodeNames = faults.set.nodes.map((n) => n.name);
   for (const [line] of await phaseLines(name, 'kubespray')) expect(nodeNames).toContain(line.split(' ').at(-1));
   for (const [line, n] of await phaseLines(name, 'katonic')) expect([line.split(' ').at(-1), n]).toEqual(['localhost', 1]);
