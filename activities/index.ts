@@ -1,6 +1,5 @@
 // The activities a worker registers, bound to its configuration, under the names the flow
 // plans use (lib/plan/phases.ts).
-import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import type { ActivityName } from '../lib/plan/phases.js';
 import { isOnpremInstallation, type ManagedInstallation, type OnpremInstallation } from '../lib/spec/schema.js';
@@ -14,13 +13,14 @@ import { preflight } from './preflight.js';
 import { registeredSearchAttributes, requestCancellation } from './temporal-server.js';
 import { applyStorageClasses, prepareStorageNodes } from './storage.js';
 import { postTicketComment } from './ticket-comment.js';
+import { phaseFailure } from './phase-failure.js';
 import { verifyCluster } from './verify.js';
 
 export type PhaseActivities = Record<ActivityName, (input: PhaseInput) => Promise<PhaseResult>>;
 
 // The workflow runs an activity under its name from the spec's flow plan (lib/plan/phases.ts),
 // so an on-prem activity gets an on-prem spec; these say so to the type checker, once.
-const wrongFlow = (activity: string, flow: string) => ApplicationFailure.nonRetryable(`${activity} is not an activity of the ${flow} flow`, 'WrongFlow');
+const wrongFlow = (activity: string, flow: string) => phaseFailure('WrongFlow', `${activity} is not an activity of the ${flow} flow`, { activity, flow });
 
 function onpremInput(activity: ActivityName, { spec, ...rest }: PhaseInput): PhaseInput<OnpremInstallation> {
   if (!isOnpremInstallation(spec)) throw wrongFlow(activity, spec.spec.flow);

@@ -2,19 +2,19 @@
 // controller (localhost), with the cluster's kubeconfig.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { renderKatonicFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { withClusterKubeconfigFile } from './kubernetes/cluster-kubeconfig.js';
+import { phaseFailure } from './phase-failure.js';
 import { writeFilesAtomically } from './write-files.js';
 
 export async function runKatonicRole(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const { roleDir } = input.spec.spec.katonic;
   await access(join(roleDir, 'tasks', 'main.yml')).catch(() => {
-    throw ApplicationFailure.nonRetryable(`katonic: spec.katonic.roleDir (${roleDir}) is not a role directory with tasks/main.yml`, 'KatonicRoleNotFound');
+    throw phaseFailure('KatonicRoleNotFound', `katonic: spec.katonic.roleDir (${roleDir}) is not a role directory with tasks/main.yml`, { roleDir });
   });
   const layout = layoutOf(config, input.spec);
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));

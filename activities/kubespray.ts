@@ -4,18 +4,18 @@
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { sealValue, type SealedValue } from '../lib/codec/sealed-value.js';
 import type { OnpremInstallation } from '../lib/spec/schema.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { phaseFailure, withDetails } from './phase-failure.js';
 
 export async function runKubespray(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
   const dir = input.spec.spec.onprem.kubespray.dir;
   const playbook = join(dir, 'cluster.yml');
   await access(playbook).catch(() => {
-    throw ApplicationFailure.nonRetryable(`kubespray: no cluster.yml in spec.onprem.kubespray.dir (${dir})`, 'KubesprayNotFound');
+    throw phaseFailure('KubesprayNotFound', `kubespray: no cluster.yml in spec.onprem.kubespray.dir (${dir})`, { dir });
   });
   const adminConf = layoutOf(config, input.spec).adminConf;
   try {
@@ -30,13 +30,7 @@ export async function runKubespray(config: ActivityConfig, input: PhaseInput<Onp
     // copy comes through its last heartbeat, when this attempt stopped before writing one.
     const taken = (await takeAdminConf(config, adminConf)) ?? earlierAttemptsAdminConf();
     if (taken) Context.current().heartbeat({ adminConf: taken });
-    if (!taken || !(err instanceof ApplicationFailure)) throw err;
-    throw ApplicationFailure.create({
-      type: err.type ?? undefined,
-      message: err.message,
-      nonRetryable: err.nonRetryable ?? undefined,
-      details: [{ ...(err.details?.[0] as object | undefined), adminConf: taken }],
-    });
+    throw taken ? withDetails(err, { adminConf: taken }) : err;
   } finally {
     await rm(adminConf, { force: true });
   }

@@ -3,7 +3,6 @@
 // kubeVersion. A node that falls short is a fact, not a glitch: not retried.
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { renderInventoryFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';
@@ -13,6 +12,7 @@ import type { OnpremInstallation } from '../lib/spec/schema.js';
 import { layoutOf, type ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { checkoutFiles } from './kubespray-checkout.js';
+import { phaseFailure } from './phase-failure.js';
 import { writeFilesAtomically } from './write-files.js';
 
 async function readFacts(dir: string): Promise<Map<string, HostFacts>> {
@@ -53,11 +53,9 @@ export async function preflight(config: ActivityConfig, input: PhaseInput<Onprem
       ...(kubesprayProblem ? [`Kubespray: ${kubesprayProblem}`] : []),
       ...(report.passed ? [] : [`nodes do not meet the requirements:\n${describeReport(report)}`]),
     ];
-    throw ApplicationFailure.create({
-      type: 'PreflightFailed',
-      message: `preflight: ${sections.join('\n')}`,
-      nonRetryable: true,
-      details: [{ phase: 'preflight', failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host), report, kubespray: kubesprayProblem }],
+    throw phaseFailure('PreflightFailed', `preflight: ${sections.join('\n')}`, {
+      failedHosts: report.hosts.filter((h) => h.lacks.length).map((h) => h.host),
+      report: { hosts: report.hosts, ...(kubesprayProblem ? { kubespray: kubesprayProblem } : {}) },
     });
   }
   // Each node as it answered: its own name and address, so a wrong address in the spec shows.

@@ -2,10 +2,10 @@
 // used, written only to a 0600 file in the phase directory for as long as a run needs it.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { inertYaml } from '../lib/ansible/inert-yaml.js';
 import { readReference, ReferenceUnreadable } from '../lib/read-reference.js';
 import { mapSecretRefs, secretRefsIn } from '../lib/vars/secret-refs.js';
+import { phaseFailure } from './phase-failure.js';
 import { writeFilesAtomically } from './write-files.js';
 
 /** A reference read on the worker; unreadable is not retried (someone must fix the worker). */
@@ -13,7 +13,7 @@ export async function readSecret(ref: string): Promise<string> {
   try {
     return await readReference(ref, 'the worker');
   } catch (err) {
-    if (err instanceof ReferenceUnreadable) throw ApplicationFailure.nonRetryable(err.message, 'SecretMissing');
+    if (err instanceof ReferenceUnreadable) throw phaseFailure('SecretMissing', err.message, { reference: ref });
     throw err;
   }
 }

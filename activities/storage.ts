@@ -10,9 +10,10 @@ import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
 import { Context } from '@temporalio/activity';
 import type { ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
-import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
+import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
 import { applyObjects } from './kubernetes/kube-client.js';
 import { refuseStorageClassConflicts } from './kubernetes/storage-classes.js';
+import { phaseFailure } from './phase-failure.js';
 
 export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
   const check = input.spec.spec.onprem.storage.prepareNodes === 'check';
@@ -23,9 +24,9 @@ export async function prepareStorageNodes(config: ActivityConfig, input: PhaseIn
 export async function applyStorageClasses(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const phase = isManagedFlow(input.spec.spec.flow) ? 'storage-classes' : 'storage';
   const objects = storageObjectsFor(input.spec);
-  const kc = await clusterKubeConfig(config, input, phase);
-  const toApply = await refuseStorageClassConflicts(kc, objects, phase);
-  await applyObjects(kc, toApply, phase);
+  const cluster = await clusterApi(config, input, phase);
+  const toApply = await refuseStorageClassConflicts(cluster, objects);
+  await applyObjects(cluster.kc, cluster, toApply);
   const classes = objects.filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name);
   const leftAlone = classes.filter((name) => !toApply.some((o) => o.kind === 'StorageClass' && o.metadata.name === name));
   const kept = leftAlone.length ? `; ${leftAlone.join(' and ')} existed as wanted, not created by the installer: left as they are` : '';

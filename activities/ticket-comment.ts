@@ -1,13 +1,14 @@
 // Posts one progress note on the install's ticket: a Jira Cloud comment
 // (POST /rest/api/3/issue/{key}/comment, ADF body) or ServiceNow work notes (Table API
 // PATCH /api/now/table/{table}/{sys_id}). Basic auth with the credential the spec references,
-// read here on the worker. A refusal that trying again cannot fix (401, 403, 404, 400) is
-// non-retryable; anything else (5xx, 429, no answer in time) is retried by the caller's policy.
-import { ApplicationFailure } from '@temporalio/activity';
-import { readReference } from '../lib/read-reference.js';
+// read here on the worker. What trying again cannot fix fails at once: a credential reference
+// that does not resolve (SecretMissing), a refusal (400, 401, 403, 404); anything else (5xx,
+// 429, no answer in time) is retried by the caller's policy (the catalogue says which).
 import type { NotifySpec } from '../lib/spec/notify-schema.js';
 import { noteAsAdf } from '../lib/tickets/adf.js';
 import { noteAsText, progressNote, type ProgressEvent } from '../lib/tickets/progress-note.js';
+import { phaseFailure } from './phase-failure.js';
+import { readSecret } from './secrets.js';
 
 export type TicketSystem = keyof NotifySpec;
 
@@ -45,7 +46,7 @@ function requestFor(system: TicketSystem, target: CommentTarget, event: Progress
 }
 
 async function send(request: Request): Promise<void> {
-  const secret = (await readReference(request.credentialRef, 'the worker')).trim();
+  const secret = (await readSecret(request.credentialRef)).trim();
   let res: Response;
   try {
     res = await fetch(request.url, {
@@ -59,15 +60,14 @@ async function send(request: Request): Promise<void> {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (err) {
-    throw new Error(
-      `${request.system} comment: ${request.method} ${request.url}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (err as Error).message}`,
-    );
+    const why = (err as Error).name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (err as Error).message;
+    throw phaseFailure('TicketSystemUnavailable', `${request.system} comment: ${request.method} ${request.url}: ${why}`, { system: request.system });
   }
   await res.body?.cancel();
   if (res.ok) return;
   const message = `${request.system} comment: ${request.method} ${request.url} answered ${res.status}`;
-  if ([400, 401, 403, 404].includes(res.status)) throw ApplicationFailure.nonRetryable(message, 'TicketCommentRefused');
-  throw new Error(message);
+  const refused = [400, 401, 403, 404].includes(res.status);
+  throw phaseFailure(refused ? 'TicketCommentRefused' : 'TicketSystemUnavailable', message, { system: request.system, status: res.status });
 }
 
 /** One system per call, so a retry does not post again where the comment already went. */

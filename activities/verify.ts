@@ -3,7 +3,6 @@
 // repeated with backoff through a settle window, heartbeating what is still missing; what
 // remains after it goes to the operator.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { AppsV1Api, CoreV1Api, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
@@ -17,8 +16,10 @@ import {
   type WorkloadRef,
 } from '../lib/verify/cluster-checks.js';
 import type { ActivityConfig } from './activity-config.js';
-import { clusterKubeConfig } from './kubernetes/cluster-kubeconfig.js';
+import { kubernetesCall } from './kubernetes/api-errors.js';
+import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
 import { listAll, readIfExists } from './kubernetes/kube-client.js';
+import { phaseFailure } from './phase-failure.js';
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15_000;
@@ -75,22 +76,19 @@ export async function observeCluster(kc: KubeConfig, expected: ClusterExpectatio
 
 export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const ctx = Context.current();
-  const kc = await clusterKubeConfig(config, input, 'verify');
+  const cluster = await clusterApi(config, input, 'verify');
   const expected = verifyExpectations(input.spec);
   const settleMs = msToNumber(input.spec.spec.verify.settleTimeout as Parameters<typeof msToNumber>[0]);
   const until = Date.now() + settleMs;
   let delay = FIRST_DELAY_MS;
   for (;;) {
-    const problems = clusterProblems(await observeCluster(kc, expected), expected);
+    const observed = await kubernetesCall(cluster, 'reading the nodes, StorageClasses, namespaces and workloads', () => observeCluster(cluster.kc, expected));
+    const problems = clusterProblems(observed, expected);
     if (!problems.length) break;
     if (Date.now() >= until) {
       // The cluster had its settle window; trying again at once would only wait again.
-      throw ApplicationFailure.create({
-        type: 'VerifyFailed',
-        message: `verify: after ${Math.round(settleMs / 1000)} s: ${problems.join('; ')}`,
-        nonRetryable: true,
-        details: [{ phase: 'verify', problems }],
-      });
+      const settleSeconds = Math.round(settleMs / 1000);
+      throw phaseFailure('VerifyFailed', `verify: after ${settleSeconds} s: ${problems.join('; ')}`, { problems, settleSeconds });
     }
     ctx.heartbeat({ task: `waiting for the cluster to settle: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` });
     await ctx.sleep(Math.min(delay, Math.max(until - Date.now(), 0)));

@@ -2,11 +2,9 @@
 // its exit code (1 failure, 2 bad input); an unexpected one is one line too, plus where its
 // full trace was written (or the trace itself with --debug). Everything printed is escaped:
 // file names, keys and messages can carry terminal control characters.
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { terminalSafe } from '../lib/safe-text.js';
 import { exitCodeOf, InstallApiError } from './api/errors.js';
+import { writeTraceFile } from './trace-file.js';
 
 export class CliError extends Error {
   constructor(
@@ -29,9 +27,8 @@ export async function reportFailure(err: unknown, debug: boolean): Promise<numbe
     console.error(terminalSafe(error.stack ?? summary));
     return 1;
   }
-  const file = join(tmpdir(), `kinstall-error-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
   try {
-    await writeFile(file, `${error.stack ?? summary}\n`, { mode: 0o600 });
+    const file = await writeTraceFile('kinstall-error', error);
     console.error(terminalSafe(`${summary} (full trace in ${file}; --debug prints it)`));
   } catch {
     console.error(terminalSafe(`${summary} (run again with --debug for the full trace)`));

@@ -2,6 +2,7 @@
 // findings and what the storage-classes phase would do with each class, read with the spec's
 // kubeconfig reference from this machine. Plan changes nothing, so a cluster it cannot read is
 // reported, not an error.
+import { kubernetesCall } from '../activities/kubernetes/api-errors.js';
 import { managedKubeconfig, kubeConfigFrom } from '../activities/kubernetes/cluster-kubeconfig.js';
 import { readManagedCluster } from '../activities/kubernetes/read-managed-cluster.js';
 import { storageClassDecisions } from '../activities/kubernetes/storage-classes.js';
@@ -15,7 +16,10 @@ export type ClusterPreview = { report: ManagedPreflightReport; storageClasses: s
 export async function previewManagedCluster(spec: ManagedInstallation, manifests: KubeObject[]): Promise<ClusterPreview> {
   try {
     const kc = kubeConfigFrom(await managedKubeconfig(spec.spec.managed, 'plan'));
-    const [observed, decisions] = await Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]);
+    const target = { phase: 'plan', kubeconfig: spec.spec.managed.kubeconfigRef };
+    const [observed, decisions] = await kubernetesCall(target, 'reading the cluster', () =>
+      Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]),
+    );
     return {
       report: managedPreflightReport(observed, managedRequirements(spec)),
       storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)),

@@ -1,5 +1,6 @@
 import type { AnsibleProgress } from '../lib/ansible/events.js';
 import { ANSIBLE_FAILURE, classifyExit, type AnsibleOutcome } from '../lib/ansible/outcome.js';
+import { PHASE_FAILURES } from '../lib/install/phase-failure.js';
 
 const progress = (over: Partial<AnsibleProgress> = {}): AnsibleProgress => ({
   playbook: 'cluster.yml',
@@ -27,10 +28,10 @@ const withUnreachable = progress({
 
 const STDERR = ['[WARNING]: something harmless', 'ERROR! line one', 'line two', 'line three'].join('\n');
 
-/** The failure part of an outcome, or a test failure when it is a success. */
+/** The failure part of an outcome, with whether the failure catalogue retries it, or a test failure when it is a success. */
 function failure(outcome: AnsibleOutcome) {
   if (outcome.ok) throw new Error('expected a failed outcome');
-  return outcome;
+  return { ...outcome, retryable: PHASE_FAILURES[outcome.type].retryable };
 }
 
 describe('ansible-playbook exit classification (pure)', () => {
@@ -141,7 +142,7 @@ describe('ansible-playbook exit classification (pure)', () => {
 
   it('reports exit 250 as an unexpected error worth retrying', () => {
     const f = failure(classifyExit(250, undefined, progress(), 'ERROR! Unexpected Exception, this is probably a bug: boom'));
-    expect(f).toMatchObject({ type: ANSIBLE_FAILURE.error, retryable: true });
+    expect(f).toMatchObject({ type: ANSIBLE_FAILURE.crashed, retryable: true });
     expect(f.message).toBe('ansible-playbook hit an unexpected error: ERROR! Unexpected Exception, this is probably a bug: boom');
   });
 

@@ -2,6 +2,7 @@
 // carries Kubespray v2.31.0's defaults and checksums): a kubeVersion it does not install is
 // refused before cluster.yml runs; a release our code has never heard of is accepted when its
 // checkout lists the version.
+import type { InstallStatus } from '../lib/install/status.js';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startHarness, type Harness } from './support/e2e-harness.js';
@@ -31,6 +32,12 @@ describe('Kubespray checkout checks in the on-prem preflight (real ansible-playb
     expect(stuck.error?.message).toBe(
       `preflight: Kubespray: spec.onprem.kubeVersion 1.32.5: Kubespray v2.31.0 (galaxy.yml) at ${STANDIN} does not install it (it is outside the versions it supports, 1.33.0 to 1.35.4, listed in roles/kubespray_defaults/vars/main/checksums.yml)`,
     );
+    // The preflight report as data, under the failed phase, in what `kinstall status --json` prints.
+    const json = JSON.parse((await h.cli('status', 'install-ksold', '--json')).stdout) as InstallStatus;
+    expect(json.phases.find((p) => p.name === 'preflight')?.error?.details?.report).toEqual({
+      hosts: expect.arrayContaining([expect.objectContaining({ host: 'master-1', lacks: [] })]),
+      kubespray: expect.stringContaining('does not install it'),
+    });
     expect((await h.journal('ksold')).filter((l) => l.startsWith('kubespray '))).toEqual([]);
     expect((await h.cli('cancel', 'install-ksold')).exitCode).toBe(0);
   });

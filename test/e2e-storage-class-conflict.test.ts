@@ -1,6 +1,7 @@
 // A kdisk that already exists with other parameters, on a real kube-apiserver (a control
 // plane of this test's own: the class is cluster-wide): the storage phase leaves it as it
 // was and stops with a clear, non-retryable error; the operator fixes it and retries.
+import type { InstallStatus } from '../lib/install/status.js';
 import { StorageV1Api } from '@kubernetes/client-node';
 import { startHarness, type Harness } from './support/e2e-harness.js';
 
@@ -36,6 +37,11 @@ describe('storage phase on a cluster with a conflicting kdisk (own real kube-api
     expect(stuck.phases.find((p) => p.name === 'storage')).toMatchObject({ state: 'failed', attempts: 1 });
     expect(stuck.error?.type).toBe('StorageClassConflict');
     expect(stuck.error?.message).toContain('StorageClass kdisk exists with parameters {"nodePath":"/mnt/other"}, the install wants {}');
+    // The conflicts as data, under the failed phase, in what `kinstall status --json` prints.
+    const json = JSON.parse((await h.cli('status', 'install-scconflict', '--json')).stdout) as InstallStatus;
+    expect(json.phases.find((p) => p.name === 'storage')?.error?.details?.conflicts).toEqual([
+      expect.objectContaining({ name: 'kdisk', field: 'parameters', existing: '{"nodePath":"/mnt/other"}', wanted: '{}' }),
+    ]);
     const after = await storage.readStorageClass({ name: 'kdisk' });
     expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
 

@@ -1,5 +1,5 @@
 import { failedHostsRefusal, hostsToRetry } from '../lib/plan/failed-hosts.js';
-import { FLOW_PLANS, phasePlan, phasesOf, planOf } from '../lib/plan/phases.js';
+import { FLOW_PLANS, maximumAttemptsOf, phasePlan, phasesOf, planOf, type ActivityName } from '../lib/plan/phases.js';
 
 describe('one plan per flow (pure)', () => {
   it("has the contract's phases, in order", () => {
@@ -60,5 +60,32 @@ describe('one plan per flow (pure)', () => {
     expect(phasePlan('onprem', 'kubespray')?.steps[0]?.timeout).toBe('4h');
     expect(phasePlan('aks', 'katonic')?.steps[0]?.timeout).toBe('4h');
     expect(phasePlan('aks', 'storage-classes')?.steps[0]?.timeout).toBe('10m');
+  });
+
+  it('tries a playbook run 3 times, spaced out, and an API step more often, sooner', () => {
+    const attempts = new Map<ActivityName, number>();
+    for (const phase of [...planOf('onprem'), ...planOf('eks')]) for (const step of phase.steps) attempts.set(step.activity, maximumAttemptsOf(step));
+    expect(Object.fromEntries(attempts)).toEqual({
+      preflight: 3,
+      writeInventory: 3,
+      runKubespray: 3,
+      prepareStorageNodes: 3,
+      applyStorageClasses: 8,
+      runKatonicRole: 3,
+      verifyCluster: 8,
+      checkManagedCluster: 8,
+    });
+    expect(phasePlan('onprem', 'kubespray')?.steps[0]?.retry).toEqual({
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      maximumAttempts: 3,
+    });
+    expect(phasePlan('aks', 'storage-classes')?.steps[0]?.retry).toEqual({
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '30s',
+      maximumAttempts: 8,
+    });
   });
 });

@@ -13,7 +13,7 @@ interface KnownDetails extends Partial<Pick<PhaseError, 'failedHosts' | 'unreach
   adminConf?: SealedValue;
 }
 
-/** `maximumAttempts`: the step's retry policy, for a failure that used them all without saying its attempt. */
+/** `maximumAttempts`: the failed step's retry policy, for a failure that used them all without saying its attempt (a timeout, a dead worker). */
 export function failureReport(err: unknown, maximumAttempts: number): PhaseFailureReport {
   const failure = err instanceof ActivityFailure ? err.cause : err;
   const app = failure instanceof ApplicationFailure ? failure : undefined;
@@ -30,7 +30,7 @@ export function failureReport(err: unknown, maximumAttempts: number): PhaseFailu
       failures: failures ?? [],
       ...(Object.keys(own).length ? { details: own } : {}),
     },
-    attempts: exhausted ? maximumAttempts : (attempt ?? 1),
+    attempts: attempt ?? (exhausted ? maximumAttempts : 1),
     adminConf,
   };
 }

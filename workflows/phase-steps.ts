@@ -5,18 +5,16 @@ import type { InstallActivities, PhaseActivities } from '../activities/index.js'
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import type { PlannedStep } from '../lib/plan/phases.js';
 
-export const MAXIMUM_ATTEMPTS = 3;
-
-function options(startToCloseTimeout: ActivityOptions['startToCloseTimeout']): ActivityOptions {
+function options(step: PlannedStep): ActivityOptions {
   return {
-    startToCloseTimeout,
+    startToCloseTimeout: step.timeout,
     // A worker that dies mid-run is noticed within this time, and its phase retried elsewhere.
     heartbeatTimeout: '30s',
     // The workflow waits until Ansible has really stopped before it records a cancellation.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    // Whether trying again can help is decided once, where the failure is made (the activity
-    // marks it non-retryable), not in a second list here.
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: MAXIMUM_ATTEMPTS },
+    // Whether trying again can help is decided once, in the failure catalogue
+    // (lib/install/phase-failure.ts), not in a second list here; how often is the step's.
+    retry: step.retry,
   };
 }
 
@@ -26,5 +24,5 @@ export const { checkSpec, registeredSearchAttributes, requestCancellation } = pr
 });
 
 export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
-  return proxyActivities<PhaseActivities>(options(step.timeout))[step.activity](input);
+  return proxyActivities<PhaseActivities>(options(step))[step.activity](input);
 }

@@ -5,11 +5,11 @@ import { condition, isCancellation, log } from '@temporalio/workflow';
 import type { InstallRun } from '../lib/install/install-run.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { PhaseStatus } from '../lib/install/status.js';
-import { phasePlan } from '../lib/plan/phases.js';
+import { maximumAttemptsOf, phasePlan } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
 import { failureReport } from './failure-report.js';
-import { MAXIMUM_ATTEMPTS, runStep } from './phase-steps.js';
+import { runStep } from './phase-steps.js';
 
 type Comment = (event: ProgressEvent) => Promise<void>;
 
@@ -33,6 +33,7 @@ export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: str
 
 export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Installation, comment: Comment): Promise<void> {
   const steps = phasePlan(run.flow, phase.name)?.steps ?? [];
+  let current = steps[0];
   for (;;) {
     const { run: phaseRun, limitHosts, operatorVars } = run.startRun(phase);
     log.info('phase started', { phase: phase.name, attempt: phase.attempts + 1, limitHosts });
@@ -41,6 +42,7 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       // A chain's attempts are those of its most retried step (the node playbook of storage, say).
       let attempts = 1;
       for (const step of steps) {
+        current = step;
         result = await runStep(step, { spec, limitHosts, operatorVars, adminConf: run.adminConf });
         run.handOn(result.adminConf);
         attempts = Math.max(attempts, result.attempt);
@@ -54,7 +56,7 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
         run.cancelRun(phase, phaseRun);
         throw err;
       }
-      const failure = failureReport(err, MAXIMUM_ATTEMPTS);
+      const failure = failureReport(err, current ? maximumAttemptsOf(current) : 1);
       run.failRun(phase, phaseRun, failure);
       log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: failure.error.type });
       await comment({ kind: 'waiting-for-operator', id: run.id, flow: run.flow, phase: phase.name, error: failure.error });

@@ -6,12 +6,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { ProgressTracker, type AnsibleProgress } from '../../lib/ansible/events.js';
 import { ANSIBLE_FAILURE, classifyExit } from '../../lib/ansible/outcome.js';
+import type { AnsibleDetails } from '../../lib/install/phase-failure.js';
 import { ANSIBLE_EVENTS } from '../../lib/metrics.js';
 import { redactor } from '../../lib/ansible/redact.js';
+import { phaseFailure } from '../phase-failure.js';
 import { readEventStream } from './event-stream.js';
 import { playbookCommand, type PlaybookCommandRun } from './playbook-command.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
@@ -27,15 +29,6 @@ export interface PlaybookRun extends PlaybookCommandRun {
 export interface PlaybookResult {
   attempt: number;
   progress: AnsibleProgress;
-}
-
-/** What a failed run tells the workflow (and the operator): bounded, no secrets. */
-export interface PlaybookFailureDetails {
-  phase: string;
-  attempt: number;
-  failedHosts: string[];
-  unreachableHosts: string[];
-  failures: AnsibleProgress['failures'];
 }
 
 /** A heartbeat with the progress (the SDK throttles them), and the event count added to the metric, this often. */
@@ -61,7 +54,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     env,
   });
   const pid = child.pid;
-  if (pid === undefined) throw ApplicationFailure.nonRetryable(`could not start ${file}`, 'AnsibleNotStarted');
+  if (pid === undefined) throw phaseFailure('AnsibleNotStarted', `${run.phase}: could not start ${file}`, { command: file });
   await writePidFile(pidFile, pid);
 
   const tracker = new ProgressTracker();
@@ -113,21 +106,14 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     }
     const outcome = classifyExit(result.exitCode, result.signal, progress, stderrTail.join('\n'));
     if (outcome.ok) return { attempt, progress };
-    const details: PlaybookFailureDetails = {
-      phase: run.phase,
-      attempt,
+    const details: AnsibleDetails = {
       failedHosts: progress.failedHosts,
       unreachableHosts: progress.unreachableHosts,
       failures: progress.failures,
     };
     // A refused login is about the key the spec names: say which (the reference, never the key).
     const key = outcome.type === ANSIBLE_FAILURE.authRefused && run.ssh ? ` (the key of spec.onprem.ssh.privateKeyRef, ${run.ssh.keyRef})` : '';
-    throw ApplicationFailure.create({
-      type: outcome.type,
-      message: `${run.phase}: ${outcome.message}${key}`,
-      nonRetryable: !outcome.retryable,
-      details: [details],
-    });
+    throw phaseFailure(outcome.type, `${run.phase}: ${outcome.message}${key}`, details);
   } finally {
     clearInterval(ticker);
     countEvents();

@@ -10,7 +10,6 @@
 // a clear non-retryable error that names the reference and never the kubeconfig's content.
 import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import type { PhaseInput } from '../../lib/install/phase-io.js';
@@ -20,8 +19,10 @@ import { kubeconfigPath } from '../../lib/inventory/extra-vars.js';
 import { execCredentialProblem, KubeconfigProblem, prepareKubeconfig, type ExecPlugin, type PreparedKubeconfig } from '../../lib/managed/kubeconfig.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
 import { referencePath } from '../../lib/read-reference.js';
+import { phaseFailure } from '../phase-failure.js';
 import { readSecret } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
+import type { KubernetesTarget } from './api-errors.js';
 
 const PLUGIN_TIMEOUT_MS = 60_000;
 const STDERR_SHOWN = 300;
@@ -36,10 +37,11 @@ async function checkExecPlugin(exec: ExecPlugin, ref: string, phase: string): Pr
       : run.code === 'ENOENT'
         ? 'could not be started: no such command'
         : `failed (exit ${run.exitCode ?? run.signal})${stderr ? `: ${stderr}` : ''}`;
-    throw ApplicationFailure.nonRetryable(`${plugin} ${why}`, 'KubeconfigCredentialFailed');
+    throw phaseFailure('KubeconfigCredentialFailed', `${plugin} ${why}`, { kubeconfig: ref, command: basename(exec.command) });
   }
   const problem = execCredentialProblem(String(run.stdout), exec.apiVersion);
-  if (problem) throw ApplicationFailure.nonRetryable(`${plugin} gave no credential: ${problem}`, 'KubeconfigCredentialFailed');
+  if (problem)
+    throw phaseFailure('KubeconfigCredentialFailed', `${plugin} gave no credential: ${problem}`, { kubeconfig: ref, command: basename(exec.command) });
 }
 
 /** spec.managed.kubeconfigRef, read and prepared; its exec plugin, if any, has given a credential. */
@@ -50,7 +52,7 @@ export async function managedKubeconfig(managed: ManagedSpec, phase: string): Pr
   try {
     prepared = prepareKubeconfig(text, { baseDir: ref.startsWith('file:') ? dirname(referencePath(ref)) : undefined, context: managed.context });
   } catch (err) {
-    if (err instanceof KubeconfigProblem) throw ApplicationFailure.nonRetryable(`${phase}: the kubeconfig ${ref} ${err.message}`, 'KubeconfigInvalid');
+    if (err instanceof KubeconfigProblem) throw phaseFailure('KubeconfigInvalid', `${phase}: the kubeconfig ${ref} ${err.message}`, { kubeconfig: ref });
     throw err;
   }
   if (prepared.exec) await checkExecPlugin(prepared.exec, ref, phase);
@@ -78,16 +80,24 @@ async function clusterKubeconfigText(config: ActivityConfig, input: PhaseInput, 
   const { spec } = input.spec;
   if (spec.flow !== 'onprem') return (await managedKubeconfig(spec.managed, phase)).text;
   // Without it the phase cannot start; the phase that hands it on has to run again.
-  if (!input.adminConf)
-    throw ApplicationFailure.nonRetryable(`${phase}: no admin.conf from the kubespray phase (resume with kubespray run again)`, 'KubeconfigMissing');
+  if (!input.adminConf) throw phaseFailure('KubeconfigMissing', `${phase}: no admin.conf from the kubespray phase (resume with kubespray run again)`, {});
   return openValue(config.keyRing, input.adminConf);
 }
 
-/** The cluster's API client configuration for a phase. */
-export async function clusterKubeConfig(config: ActivityConfig, input: PhaseInput, phase: string): Promise<KubeConfig> {
+/** On-prem, the cluster's kubeconfig is the one Kubespray wrote: what messages call it. */
+export const ADMIN_CONF_REFERENCE = "Kubespray's admin.conf";
+
+/** The cluster's API for a phase: its client configuration, and the kubeconfig's reference for messages. */
+export interface ClusterApi extends KubernetesTarget {
+  kc: KubeConfig;
+}
+
+export async function clusterApi(config: ActivityConfig, input: PhaseInput, phase: string): Promise<ClusterApi> {
   const kc = new BoundedKubeConfig();
   kc.loadFromString(await clusterKubeconfigText(config, input, phase));
-  return kc;
+  const { spec } = input.spec;
+  const kubeconfig = spec.flow === 'onprem' ? ADMIN_CONF_REFERENCE : spec.managed.kubeconfigRef;
+  return { kc, phase, kubeconfig };
 }
 
 /** The cluster's kubeconfig as a 0600 file for a playbook, at the path its extra vars name, for this run only. */

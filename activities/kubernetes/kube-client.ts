@@ -1,36 +1,18 @@
 // The cluster through its API (its kubeconfig from cluster-kubeconfig.ts), with TLS
 // verification as the kubeconfig says.
-import { ApplicationFailure } from '@temporalio/common';
 import { ApiException, KubernetesObjectApi, type KubeConfig, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { kubernetesCall, type KubernetesTarget } from './api-errors.js';
 
 export const FIELD_MANAGER = 'katonic-installer';
 
-/** The API server's own words for a refusal (its Status message), not the client's dump. */
-function apiRefusal(err: ApiException<unknown>): string {
-  try {
-    const status = JSON.parse(String(err.body)) as { reason?: string; message?: string };
-    return `${err.code} ${status.reason ?? ''}: ${status.message ?? ''}`.trim();
-  } catch {
-    return `HTTP ${err.code}`;
-  }
-}
-
-/**
- * Server-side apply, one object at a time, in order (namespaces before what lives in them).
- * An object the API server refuses (4xx other than a conflict or throttling) needs a person;
- * anything else (5xx, connection errors) is worth retrying.
- */
-export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[], phase: string): Promise<void> {
+/** Server-side apply, one object at a time, in order (namespaces before what lives in them). */
+export async function applyObjects(kc: KubeConfig, target: KubernetesTarget, objects: KubernetesObject[]): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   for (const object of objects) {
-    try {
-      await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    } catch (err) {
-      if (!(err instanceof ApiException)) throw err;
-      const what = `${phase}: applying ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}: ${apiRefusal(err)}`;
-      const retryable = err.code >= 500 || err.code === 409 || err.code === 429;
-      throw ApplicationFailure.create({ type: retryable ? 'KubernetesApiError' : 'KubernetesApiRefused', message: what, nonRetryable: !retryable });
-    }
+    const name = `${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
+    await kubernetesCall(target, `applying ${object.kind} ${name}`, () =>
+      api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    );
   }
 }
 

@@ -2,10 +2,12 @@
 // provisioner, parameters, reclaim policy or binding mode differ cannot be changed (the API
 // server refuses), so the phase stops, naming each difference, and leaves the class alone;
 // a class that is as wanted but was not made by the installer is not applied over.
-import { ApplicationFailure } from '@temporalio/common';
 import { StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { describeConflicts, storageClassDecision, type ExistingStorageClass, type StorageClassDecision } from '../../lib/storage/storage-class-check.js';
 import type { KubeObject } from '../../lib/storage/storage-objects.js';
+import { phaseFailure } from '../phase-failure.js';
+import { kubernetesCall } from './api-errors.js';
+import type { ClusterApi } from './cluster-kubeconfig.js';
 import { readIfExists } from './kube-client.js';
 
 /** The decision for each StorageClass among `objects`, from the classes that exist now. */
@@ -20,16 +22,15 @@ export async function storageClassDecisions(kc: KubeConfig, objects: KubeObject[
 }
 
 /** The objects to apply: the classes to leave alone taken out; a conflict stops the phase before anything is applied. */
-export async function refuseStorageClassConflicts(kc: KubeConfig, objects: KubeObject[], phase: string): Promise<KubeObject[]> {
-  const decisions = await storageClassDecisions(kc, objects);
+export async function refuseStorageClassConflicts(cluster: ClusterApi, objects: KubeObject[]): Promise<KubeObject[]> {
+  const decisions = await kubernetesCall(cluster, 'reading the StorageClasses', () => storageClassDecisions(cluster.kc, objects));
   const conflicts = [...decisions.values()].flatMap((d) => (d.action === 'conflict' ? d.conflicts : []));
   if (conflicts.length) {
-    throw ApplicationFailure.create({
-      type: 'StorageClassConflict',
-      message: `${phase}: ${describeConflicts(conflicts)}. A StorageClass cannot be changed in place: delete it (if no volume uses it) or install with matching storage settings, then retry`,
-      nonRetryable: true,
-      details: [{ phase, conflicts }],
-    });
+    throw phaseFailure(
+      'StorageClassConflict',
+      `${cluster.phase}: ${describeConflicts(conflicts)}. A StorageClass cannot be changed in place: delete it (if no volume uses it) or install with matching storage settings, then retry`,
+      { conflicts },
+    );
   }
   return objects.filter((o) => !(o.kind === 'StorageClass' && decisions.get(o.metadata.name)?.action === 'leave'));
 }

@@ -3,7 +3,9 @@
 // before it is parsed, mapped by the config's rules, and answered at once: the work is the
 // workflow's. A start is keyed by the install name, so a redelivery or a second delivery for
 // the same ticket answers with the existing install's id and starts nothing. Every rejection
-// is a 4xx with {"error": "..."} that names what was wrong, never a secret.
+// is a 4xx with {"error": "..."} that names what was wrong, never a secret. A Temporal outage is
+// a 503 (deliver again later); an unexpected error a 500, its trace in a file on this server.
+import { basename } from 'node:path';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readReference } from '../../lib/read-reference.js';
@@ -15,6 +17,8 @@ import { ticketEvent, type TicketEvent } from '../../lib/webhooks/ticket-event.j
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { InstallApiError, httpStatusOf } from '../api/errors.js';
 import { approveInstall, cancelInstall, resumeInstall, retryInstall, startInstall } from '../api/installs.js';
+import { temporalUnreachable } from '../temporal-unreachable.js';
+import { writeTraceFile } from '../trace-file.js';
 import type { LoadedWebhookConfig } from './load-config.js';
 import { RecentAnswers } from './recent-answers.js';
 
@@ -170,6 +174,23 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
   }
 }
 
+/**
+ * The answer when acting failed: the install API's own refusal; a Temporal outage, which a
+ * redelivery may get past; or a bug, which it will not: 500, no invitation to deliver again.
+ */
+async function failureReply(err: unknown, source: Source, log: ((line: string) => void) | undefined): Promise<Reply> {
+  if (err instanceof InstallApiError) return reject(httpStatusOf(err), err.message);
+  const error = err instanceof Error ? err : new Error(String(err));
+  const line = error.message.split('\n')[0];
+  if (temporalUnreachable(err)) {
+    log?.(`webhook ${source}: ${line}`);
+    return reject(503, 'the install server could not be reached; deliver again later');
+  }
+  const file = await writeTraceFile('kinstall-webhook-error', error).catch(() => undefined);
+  log?.(`webhook ${source}: unexpected error: ${line}${file ? ` (full trace in ${file})` : ''}`);
+  return reject(500, `internal error${file ? ` (trace in ${basename(file)} on the webhook server)` : ''}`);
+}
+
 async function handle(state: ServerState, source: Source, req: FastifyRequest): Promise<Reply> {
   const { config } = state.opts.loaded;
   if (!config.sources[source]) return reject(404, `no ${source} source in this webhook server's config`);
@@ -193,11 +214,7 @@ async function handle(state: ServerState, source: Source, req: FastifyRequest): 
   const ev = parsed.event;
   const rule = matchRule(config.rules, ev);
   if (!rule) return { status: 202, body: { ignored: `no rule for ${source} ${ev.event}${ev.statusTo ? ` to status ${ev.statusTo}` : ''}` } };
-  const reply = act(state, rule, ev, deliveryId).catch((err: unknown) => {
-    if (err instanceof InstallApiError) return reject(httpStatusOf(err), err.message);
-    state.opts.log?.(`webhook ${source}: ${(err as Error).message.split('\n')[0]}`);
-    return reject(503, 'the install server could not be reached; deliver again later');
-  });
+  const reply = act(state, rule, ev, deliveryId).catch((err: unknown) => failureReply(err, source, state.opts.log));
   if (key) {
     // Kept at once: a redelivery that comes while this one is still being acted on (a sender
     // that timed out) waits for its answer instead of asking Temporal again. Only a success is

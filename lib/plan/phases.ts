@@ -1,16 +1,22 @@
 // One plan per flow (see the product contract's phases): for each phase, in the order they
-// run, the activities it runs, whether `retry --failed-hosts` applies, and whether a resumed
+// run, the activities it runs (each with its timeout and retry policy), whether `retry --failed-hosts` applies, and whether a resumed
 // install runs it again. The workflow, `kinstall plan`, `status` and the retry validator read
 // this table and nothing else.
+import type { RetryPolicy } from '@temporalio/common';
 
 /** The activities a phase is made of (the worker registers them under these names). */
 export type ActivityName =
   'preflight' | 'checkManagedCluster' | 'writeInventory' | 'runKubespray' | 'prepareStorageNodes' | 'applyStorageClasses' | 'runKatonicRole' | 'verifyCluster';
 
+/** How often, and how far apart, a step's activity is tried before the phase waits for an operator. */
+export type StepRetry = Required<Pick<RetryPolicy, 'initialInterval' | 'backoffCoefficient' | 'maximumInterval' | 'maximumAttempts'>>;
+
 export interface PlannedStep {
   activity: ActivityName;
   /** The activity's start-to-close timeout: Ansible against a whole cluster may take hours. */
   timeout: '10m' | '4h';
+  /** Only failures the catalogue calls retryable (lib/install/phase-failure.ts) are tried again. */
+  retry: StepRetry;
 }
 
 interface Phase<Name extends string = string> {
@@ -24,54 +30,68 @@ interface Phase<Name extends string = string> {
   handsOn?: 'adminConf';
 }
 
-const quick = (activity: ActivityName): PlannedStep => ({ activity, timeout: '10m' });
-const long = (activity: ActivityName): PlannedStep => ({ activity, timeout: '4h' });
+// A playbook run takes minutes to hours and a failed one has usually met something a person
+// must look at (a package mirror down, a host gone): a few tries, spaced out, then the operator.
+const ANSIBLE_RETRY: StepRetry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 3 };
+// Calls to the Kubernetes API take seconds; what fails them for a while is an API server that
+// restarts (an upgrade, an etcd leader election, a load balancer's health check): more tries,
+// sooner, covering about a minute and a half of waiting (1+2+4+8+16+30+30 s).
+const API_RETRY: StepRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 };
+// Files written on the worker: a failure is the disk's, rarely gone in a second try.
+const LOCAL_RETRY: StepRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 };
+
+const step = (activity: ActivityName, timeout: PlannedStep['timeout'], retry: StepRetry): PlannedStep => ({ activity, timeout, retry });
+const playbook = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, ANSIBLE_RETRY);
+const api = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, API_RETRY);
+
+/** The most attempts a step's policy makes: the workflow's count when a failure does not carry its attempt (a timeout). */
+export const maximumAttemptsOf = (planned: PlannedStep): number => planned.retry.maximumAttempts;
 const LIMIT = 'limit' as const;
 const refused = (why: string) => ({ refused: why });
 
 const ONPREM = [
-  { name: 'preflight', steps: [quick('preflight')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
+  { name: 'preflight', steps: [playbook('preflight', '10m')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
   {
     name: 'inventory',
-    steps: [quick('writeInventory')],
+    steps: [step('writeInventory', '10m', LOCAL_RETRY)],
     failedHosts: refused('the inventory phase writes files on the controller; it has no hosts to limit'),
     onResume: 'skip-if-unchanged',
   },
-  { name: 'kubespray', steps: [long('runKubespray')], failedHosts: LIMIT, onResume: 'skip-if-unchanged', handsOn: 'adminConf' },
+  { name: 'kubespray', steps: [playbook('runKubespray', '4h')], failedHosts: LIMIT, onResume: 'skip-if-unchanged', handsOn: 'adminConf' },
   // The node playbook takes --limit; the StorageClasses after it are cluster objects, applied whole.
-  { name: 'storage', steps: [quick('prepareStorageNodes'), quick('applyStorageClasses')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
+  { name: 'storage', steps: [playbook('prepareStorageNodes', '10m'), api('applyStorageClasses', '10m')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
   {
     name: 'katonic',
-    steps: [long('runKatonicRole')],
+    steps: [playbook('runKatonicRole', '4h')],
     failedHosts: refused('the Katonic role runs once against the cluster API from the controller'),
     onResume: 'skip-if-unchanged',
   },
   // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
-  { name: 'verify', steps: [long('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
+  { name: 'verify', steps: [api('verifyCluster', '4h')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
 ] as const satisfies readonly Phase[];
 
 // AKS and EKS: the cluster exists; every phase talks to its API (katonic through the role, from the controller).
 const MANAGED = [
   {
     name: 'preflight',
-    steps: [quick('checkManagedCluster')],
+    steps: [api('checkManagedCluster', '10m')],
     failedHosts: refused('the managed preflight reads the cluster through its API; it has no hosts to limit'),
     onResume: 'run-again',
   },
   {
     name: 'storage-classes',
-    steps: [quick('applyStorageClasses')],
+    steps: [api('applyStorageClasses', '10m')],
     failedHosts: refused('storage classes are cluster objects, not per host'),
     onResume: 'skip-if-unchanged',
   },
   {
     name: 'katonic',
-    steps: [long('runKatonicRole')],
+    steps: [playbook('runKatonicRole', '4h')],
     failedHosts: refused('the Katonic role runs once against the cluster API from the controller'),
     onResume: 'skip-if-unchanged',
   },
   // long: verify waits through the cluster's settle window (spec.verify.settleTimeout).
-  { name: 'verify', steps: [long('verifyCluster')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
+  { name: 'verify', steps: [api('verifyCluster', '4h')], failedHosts: refused('verify reads the whole cluster through its API'), onResume: 'run-again' },
 ] as const satisfies readonly Phase[];
 
 export const FLOW_PLANS = { onprem: ONPREM, aks: MANAGED, eks: MANAGED } as const;

@@ -1,7 +1,8 @@
 // A small HTTPS proxy in front of a real kube-apiserver that answers its first requests with
-// 503 Service Unavailable, the Status an API server returns while it cannot serve (a control
-// plane upgrade, an overloaded etcd), then passes everything through. It serves with the API
-// server's own certificate, so a kubeconfig that trusts the cluster CA trusts it too.
+// the Status an API server returns when it cannot serve (503: a control plane upgrade, an
+// overloaded etcd) or does not accept the credentials (401: a token that expired or was
+// revoked), then passes everything through. It serves with the API server's own certificate,
+// so a kubeconfig that trusts the cluster CA trusts it too.
 import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,30 +10,38 @@ import { join } from 'node:path';
 
 export interface FlakyProxy {
   url: string;
-  /** How many requests got a 503. */
+  /** How many requests it answered with the status itself. */
   refused(): number;
   close(): Promise<void>;
 }
 
-const UNAVAILABLE = JSON.stringify({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message: 'the server is currently unable to handle the request',
-  reason: 'ServiceUnavailable',
-  code: 503,
-});
+/** What kube-apiserver says with each status. */
+const REFUSALS = {
+  401: { reason: 'Unauthorized', message: 'Unauthorized', headers: {} },
+  503: { reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request', headers: { 'Retry-After': '1' } },
+};
 
-export async function startFlakyProxy(upstream: string, pkiDir: string, failFirst: number): Promise<FlakyProxy> {
+export type RefusalStatus = keyof typeof REFUSALS;
+
+export async function startFlakyProxy(upstream: string, pkiDir: string, failFirst: number, status: RefusalStatus = 503): Promise<FlakyProxy> {
+  const refusal = REFUSALS[status];
+  const body = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: refusal.message,
+    reason: refusal.reason,
+    code: status,
+  });
   const [cert, key, ca] = await Promise.all(['apiserver.crt', 'apiserver.key', 'ca.crt'].map((f) => readFile(join(pkiDir, f))));
   const target = new URL(upstream);
   let refused = 0;
   const server: Server = createServer({ cert, key }, (req, res) => {
     if (refused < failFirst) {
       refused++;
-      res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-      res.end(UNAVAILABLE);
+      res.writeHead(status, { 'Content-Type': 'application/json', ...refusal.headers });
+      res.end(body);
       return;
     }
     const forward = request(
