@@ -13,7 +13,6 @@ import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
 import { applyObjects } from './kubernetes/kube-client.js';
 import { refuseStorageClassConflicts } from './kubernetes/storage-classes.js';
-import { phaseFailure } from './phase-failure.js';
 
 export async function prepareStorageNodes(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
   const check = input.spec.spec.onprem.storage.prepareNodes === 'check';
