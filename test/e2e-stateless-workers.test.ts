@@ -76,6 +76,8 @@ describe('stateless workers (real dev server, two worker processes with their ow
     const workerB = await h.startWorker({ dataDir: b });
     expect((await h.cli('approve', 'install-handover', '--as', 'ops-lead')).exitCode).toBe(0);
     const done = await h.waitFor('handover', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
+    // Worker B reproduced the inventory worker A's inventory phase handed on (another data directory, the same digest).
+    expect(done.handoffs?.inventoryDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect([done.state, done.error]).toEqual(['completed', undefined]);
     expect(done.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(ONPREM.map((p) => [p, 'completed', 1]));
 

@@ -122,7 +122,7 @@ describe('InstallRun: the course of a run', () => {
     const { run } = f.run.startRun(p);
     f.run.failRun(p, run, { error: error(), attempts: 1, adminConf: sealed });
     expect(f.run.status.handoffs?.adminConf).toBe(sealed);
-    expect(f.run.adminConf).toBe(sealed);
+    expect(f.run.handoffs.adminConf).toBe(sealed);
   });
 
   it('ends completed, failed or cancelled with its end time; a cancellation through Temporal alone is recorded as such', () => {
@@ -293,9 +293,12 @@ describe('InstallRun: resume', () => {
     return f.run.status.phases;
   };
 
-  it('skips the phases that finished with unchanged inputs, and runs verify again', () => {
+  const handoffs = { adminConf: { sealed: 'x', keyId: 'k' } as never, inventoryDigest: 'sha256:abc' };
+
+  it('skips the phases that finished with unchanged inputs, and runs verify again; the hand-offs go on to the new run', () => {
     const f = fixture();
-    f.run.resumeFrom({ runId: 'r1', phases: earlierPhases(), adminConf: { sealed: 'x', keyId: 'k' } as never });
+    f.run.resumeFrom({ runId: 'r1', phases: earlierPhases(), handoffs }, ['adminConf', 'inventoryDigest']);
+    expect(f.run.handoffs).toEqual(handoffs);
     const skipped = f.run.status.phases.filter((p) => f.run.skipIfFinishedBefore(p)).map((p) => p.name);
     expect(skipped).toEqual(['preflight', 'inventory', 'kubespray', 'storage']);
     expect(f.phase('kubespray')).toMatchObject({ state: 'skipped', summary: 'completed in an earlier run (inputs unchanged)' });
@@ -305,13 +308,25 @@ describe('InstallRun: resume', () => {
   it('runs a phase again when its inputs changed', () => {
     const f = fixture();
     const phases = earlierPhases().map((p) => (p.name === 'inventory' ? { ...p, inputHash: 'other' } : p));
-    f.run.resumeFrom({ runId: 'r1', phases, adminConf: { sealed: 'x', keyId: 'k' } as never });
+    f.run.resumeFrom({ runId: 'r1', phases, handoffs }, ['adminConf', 'inventoryDigest']);
     expect(f.run.status.phases.filter((p) => f.run.skipIfFinishedBefore(p)).map((p) => p.name)).toEqual(['preflight', 'kubespray', 'storage']);
   });
 
-  it('runs kubespray again when the earlier run kept no admin.conf (it hands it on; runs from before hand-offs were published)', () => {
+  it('runs a phase again when the earlier run kept no hand-off of it (runs from before hand-offs were published)', () => {
     const f = fixture();
-    f.run.resumeFrom({ runId: 'r1', phases: earlierPhases() });
-    expect(f.run.status.phases.filter((p) => f.run.skipIfFinishedBefore(p)).map((p) => p.name)).toEqual(['preflight', 'inventory', 'storage']);
+    f.run.resumeFrom({ runId: 'r1', phases: earlierPhases() }, ['adminConf', 'inventoryDigest']);
+    expect(f.run.status.phases.filter((p) => f.run.skipIfFinishedBefore(p)).map((p) => p.name)).toEqual(['preflight', 'storage']);
+  });
+
+  it('a run resumed before hand-offs were required skips as it did then (replay of older resumed runs)', () => {
+    const f = fixture();
+    f.run.resumeFrom({ runId: 'r1', phases: earlierPhases() }, []);
+    expect(f.run.status.phases.filter((p) => f.run.skipIfFinishedBefore(p)).map((p) => p.name)).toEqual(['preflight', 'inventory', 'kubespray', 'storage']);
+  });
+
+  it('takes admin.conf as older clients passed it (outside the hand-offs)', () => {
+    const f = fixture();
+    f.run.resumeFrom({ runId: 'r1', phases: earlierPhases(), adminConf: handoffs.adminConf }, ['adminConf', 'inventoryDigest']);
+    expect(f.run.status.phases.filter((p) => f.run.skipIfFinishedBefore(p)).map((p) => p.name)).toEqual(['preflight', 'kubespray', 'storage']);
   });
 });

@@ -5,6 +5,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { SealedValue } from '../lib/codec/sealed-value.js';
 import type { Actor } from '../lib/install/actor.js';
 import type { ApproveAnswer, ApproveRequest, CancelAnswer, CancelRequest, RetryAccepted, RetryRequest } from '../lib/install/operator-requests.js';
+import type { Handoffs } from '../lib/install/phase-io.js';
 import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
 
 export type { ApproveAnswer, ApproveRequest, CancelAnswer, CancelRequest, RetryAccepted, RetryRequest };
@@ -19,8 +20,8 @@ export const installWorkflowId = (name: string): string => `install-${name}`;
 export type InstallSpecArgument = Record<string, unknown> | string;
 
 export interface InstallOptions {
-  /** `kinstall resume`: the phases of the run being resumed, with their input hashes, and its hand-offs. */
-  resumeFrom?: { runId: string; phases: PhaseStatus[]; adminConf?: SealedValue };
+  /** `kinstall resume`: the phases of the run being resumed, with their input hashes, and its hand-offs (`adminConf` alone from older clients). */
+  resumeFrom?: { runId: string; phases: PhaseStatus[]; handoffs?: Handoffs; adminConf?: SealedValue };
   /** Who started it (the CLI's user, a ticket's): recorded, and kept from approving its own gates. */
   startedBy?: Actor;
 }

@@ -25,6 +25,8 @@ export const PATCHES = {
   ticketComments: 'ticket-comments',
   /** A passed gate is said on the ticket (a child more than runs before it started). */
   gateNotes: 'gate-notes',
+  /** A resume runs a finished phase again when the hand-off it makes was not kept (admin.conf, the inventory's digest). */
+  resumeNeedsHandoffs: 'resume-needs-handoffs',
 } as const;
 
 const now = () => new Date().toISOString();
@@ -74,7 +76,7 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
       spec = checked.spec;
       run.accept({ name: spec.metadata.name, gates: approvalGates(spec), inputHashes: checked.inputHashes });
       await comment({ kind: 'started', id: run.id, flow: run.flow, phases: run.status.phases.map((p) => p.name) });
-      if (options.resumeFrom) run.resumeFrom(options.resumeFrom);
+      if (options.resumeFrom) run.resumeFrom(options.resumeFrom, patched(PATCHES.resumeNeedsHandoffs) ? ['adminConf', 'inventoryDigest'] : []);
       for (const phase of run.status.phases) {
         if (run.skipIfFinishedBefore(phase)) continue;
         run.enterPhase(phase);

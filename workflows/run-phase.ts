@@ -43,8 +43,8 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       let attempts = 1;
       for (const step of steps) {
         current = step;
-        result = await runStep(step, { spec, limitHosts, operatorVars, adminConf: run.adminConf });
-        run.handOn(result.adminConf);
+        result = await runStep(step, { spec, limitHosts, operatorVars, ...run.handoffs });
+        run.handOn({ adminConf: result.adminConf, inventoryDigest: result.inventoryDigest });
         attempts = Math.max(attempts, result.attempt);
       }
       run.completeRun(phase, phaseRun, result, attempts);

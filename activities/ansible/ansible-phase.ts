@@ -3,9 +3,10 @@
 // worker), the SSH key and the secret variables (references) resolved for the run only, then
 // one playbook run.
 import type { PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
-import { renderExtraVars, renderInventoryFiles } from '../../lib/inventory/render.js';
+import { inventoryDigest, renderExtraVars, renderInventoryFiles } from '../../lib/inventory/render.js';
 import { secretExtraVars, type AnsiblePhase } from '../../lib/inventory/extra-vars.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
+import { phaseFailure } from '../phase-failure.js';
 import { withSecretFile, withSecretVars } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
 import type { SshAccess } from './playbook-command.js';
@@ -26,6 +27,14 @@ export interface AnsiblePhaseRun {
 
 export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput, phase: AnsiblePhase, how: AnsiblePhaseRun): Promise<PlaybookResult> {
   const { spec } = input;
+  // One rendering for the whole install: the inventory phase's, which this worker must reproduce.
+  const rendered = input.inventoryDigest && inventoryDigest(spec);
+  if (rendered && rendered !== input.inventoryDigest)
+    throw phaseFailure(
+      'InventoryChanged',
+      `${phase}: this worker renders another inventory (${rendered}) than the inventory phase wrote (${input.inventoryDigest}); are workers of two versions running? Retry once they agree, or resume to write the inventory again`,
+      { handedOn: input.inventoryDigest!, rendered },
+    );
   const layout = layoutOf(config, spec);
   const phaseDir = layout.phaseDir(phase);
   const extraVarsFile = layout.extraVarsFile(phase);

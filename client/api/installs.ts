@@ -261,7 +261,7 @@ export async function resumeInstall(client: Client, id: string, spec?: Installat
   const previous = await fetchStatus(client, id, description.runId);
   const next = spec ?? (await originalSpec(client, id, description.runId));
   if (installWorkflowId(next.metadata.name) !== id) throw new InstallApiError('invalid', `the spec names the install ${next.metadata.name}, not ${id}`);
-  const resumeFrom = { runId: description.runId, phases: previous.phases, adminConf: previous.handoffs?.adminConf };
+  const resumeFrom = { runId: description.runId, phases: previous.phases, handoffs: previous.handoffs };
   const { runId } = await startInstall(client, next, { install: { resumeFrom }, by });
   return { runId: runId ?? '', finished: previous.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').map((p) => p.name) };
 }

@@ -18,7 +18,7 @@ import {
   type RetryAccepted,
   type RetryRequest,
 } from './operator-requests.js';
-import type { PhaseResult } from './phase-io.js';
+import type { Handoffs, PhaseResult } from './phase-io.js';
 import {
   FINAL_STATES,
   secondsBetween,
@@ -60,6 +60,8 @@ export interface AcceptedSpec {
 export interface EarlierRun {
   runId: string;
   phases: PhaseStatus[];
+  handoffs?: Handoffs;
+  /** How clients before published hand-offs passed admin.conf (runs they resumed replay with it). */
   adminConf?: SealedValue;
 }
 
@@ -78,6 +80,7 @@ export class InstallRun {
   readonly status: InstallStatus;
   private retry?: RetryRequest;
   private earlier = new Map<PhaseName, PhaseStatus>();
+  private requiredHandoffs: (keyof Handoffs)[] = [];
   private waitingSince?: string;
 
   constructor(
@@ -106,10 +109,6 @@ export class InstallRun {
     return this.status.flow;
   }
 
-  get adminConf(): SealedValue | undefined {
-    return this.status.handoffs?.adminConf;
-  }
-
   // --- the run's course -------------------------------------------------------------------
 
   /** The spec passed the check: the install is running. */
@@ -122,10 +121,15 @@ export class InstallRun {
     this.setState('running');
   }
 
-  /** `kinstall resume`: the phases that finished before are skipped where their inputs did not change. */
-  resumeFrom(earlier: EarlierRun): void {
+  /**
+   * `kinstall resume`: the phases that finished before are skipped where their inputs did not
+   * change and (`required`) the hand-offs they make were kept. Runs resumed before hand-offs were
+   * required skip without looking (`[]`), as they did then.
+   */
+  resumeFrom(earlier: EarlierRun, required: (keyof Handoffs)[]): void {
     this.earlier = new Map(earlier.phases.map((p) => [p.name, p]));
-    this.handOn(earlier.adminConf);
+    this.requiredHandoffs = required;
+    this.handOn({ adminConf: earlier.adminConf, ...earlier.handoffs });
     this.record({ action: 'resume', reason: `resumed from run ${earlier.runId}` });
   }
 
@@ -138,7 +142,7 @@ export class InstallRun {
     const before = this.earlier.get(phase.name);
     const plan = phasePlan(this.flow, phase.name);
     const finished = before && (before.state === 'completed' || before.state === 'skipped') && before.inputHash === phase.inputHash;
-    const handoffKept = plan?.handsOn !== 'adminConf' || this.adminConf !== undefined;
+    const handoffKept = !plan?.handsOn || !this.requiredHandoffs.includes(plan.handsOn) || this.status.handoffs?.[plan.handsOn] !== undefined;
     if (!finished || plan?.onResume !== 'skip-if-unchanged' || !handoffKept) return false;
     Object.assign(phase, { state: 'skipped', attempts: before.attempts, summary: 'completed in an earlier run (inputs unchanged)' });
     return true;
@@ -160,8 +164,14 @@ export class InstallRun {
     return { run, limitHosts, operatorVars: request.vars };
   }
 
-  handOn(adminConf: SealedValue | undefined): void {
-    if (adminConf) this.status.handoffs = { ...this.status.handoffs, adminConf };
+  /** What a phase hands on (its result, or a failed kubespray run's admin.conf): kept for the phases after it. */
+  handOn(handoffs: Handoffs): void {
+    const given = Object.entries(handoffs).filter(([, value]) => value !== undefined);
+    if (given.length) this.status.handoffs = { ...this.status.handoffs, ...Object.fromEntries(given) };
+  }
+
+  get handoffs(): Handoffs {
+    return this.status.handoffs ?? {};
   }
 
   completeRun(phase: PhaseStatus, run: PhaseRun, result: PhaseResult | undefined, attempts: number): void {
@@ -171,7 +181,7 @@ export class InstallRun {
 
   /** The phase failed for good (its automatic retries used up, or not worth retrying): the install waits for an operator. */
   failRun(phase: PhaseStatus, run: PhaseRun, failure: PhaseFailureReport): void {
-    this.handOn(failure.adminConf);
+    this.handOn({ adminConf: failure.adminConf });
     Object.assign(phase, { state: 'failed', endedAt: this.now(), attempts: phase.attempts + failure.attempts, error: failure.error });
     this.endRun(phase, run, 'failed', failure.attempts);
     this.status.error = { phase: phase.name, ...failure.error };

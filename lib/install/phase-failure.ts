@@ -42,6 +42,7 @@ export interface TicketDetails {
 export interface PhaseFailureDetails {
   InvalidSpec: { errors: SpecError[] };
   WrongFlow: { activity: string; flow: string };
+  InventoryChanged: { handedOn: string; rendered: string };
   SecretMissing: { reference: string };
   KatonicRoleNotFound: { roleDir: string };
   KubesprayNotFound: { dir: string };
@@ -100,6 +101,11 @@ const TICKET_KEYS = ['system', 'status'] as const;
 
 export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEntry<T> } = {
   InvalidSpec: { retryable: false, meaning: 'the spec is not valid, or lacks what this phase needs', details: ['errors'] },
+  InventoryChanged: {
+    retryable: false,
+    meaning: 'this worker renders another inventory than the inventory phase wrote (workers of two versions): run the inventory phase again',
+    details: ['handedOn', 'rendered'],
+  },
   WrongFlow: { retryable: false, meaning: "an activity was run for another flow than its plan's (a bug: the plan decides)", details: ['activity', 'flow'] },
   SecretMissing: { retryable: false, meaning: 'a secret reference does not resolve on the worker (variable unset, file unreadable)', details: ['reference'] },
   KatonicRoleNotFound: { retryable: false, meaning: 'spec.katonic.roleDir is not a role directory', details: ['roleDir'] },

@@ -5,22 +5,29 @@ import type { SealedValue } from '../codec/sealed-value.js';
 import type { Installation } from '../spec/schema.js';
 
 /** `Spec`: an activity that only one flow's plan runs takes that flow's spec (activities/index.ts narrows it). */
-export interface PhaseInput<Spec extends Installation = Installation> {
+/**
+ * What phases hand on to later ones, through the workflow (no phase reads another's files):
+ * returned by the phase that makes it, kept in the status, passed to every phase after it.
+ */
+export interface Handoffs {
+  /** Kubespray's admin.conf, sealed: storage, katonic and verify reach the cluster with it. */
+  adminConf?: SealedValue;
+  /** The inventory phase's digest of what it rendered (lib/inventory/render.ts): the later Ansible phases render the same or refuse to run. */
+  inventoryDigest?: string;
+}
+
+export interface PhaseInput<Spec extends Installation = Installation> extends Handoffs {
   spec: Spec;
   /** `retry --failed-hosts`: run Ansible with `--limit` on these hosts only. */
   limitHosts?: string[];
   /** `retry --vars`: extra vars the operator changed for this phase. */
   operatorVars?: Record<string, unknown>;
-  /** Kubespray's admin.conf as the kubespray phase returned it, sealed: no phase reads another's files. */
-  adminConf?: SealedValue;
 }
 
-export interface PhaseResult {
+export interface PhaseResult extends Handoffs {
   /** The activity attempt that succeeded (1 when it worked the first time). */
   attempt: number;
   summary: string;
   hosts?: HostCounts;
   tasksDone?: number;
-  /** The kubespray phase: the cluster's admin.conf, sealed, for the phases after it. */
-  adminConf?: SealedValue;
 }

@@ -1,8 +1,8 @@
 // The status of an install: what the `status` query returns and `kinstall status --json`
 // prints (see the product contract). Plain data, safe inside the workflow sandbox.
 import type { HostCounts, TaskFailure } from '../ansible/events.js';
-import type { SealedValue } from '../codec/sealed-value.js';
 import type { Actor } from './actor.js';
+import type { Handoffs } from './phase-io.js';
 import type { Flow, PhaseName } from '../plan/phases.js';
 
 export type InstallState = 'running' | 'waiting-for-operator' | 'waiting-for-approval' | 'completed' | 'failed' | 'cancelled';
@@ -100,11 +100,6 @@ export interface GateStatus {
   state: 'pending' | 'waiting' | 'approved' | 'timed-out';
   approvedBy?: Actor;
   at?: string;
-}
-
-export interface Handoffs {
-  /** Kubespray's admin.conf, sealed: storage, katonic and verify reach the cluster with it. */
-  adminConf?: SealedValue;
 }
 
 export interface InstallNote {

@@ -1,10 +1,11 @@
 // Every file the playbooks read, as text keyed by absolute path: the one source for
 // `kinstall plan --out` and for the install's own inventory phase. All of them are inert
 // YAML (lib/ansible/inert-yaml.ts): every string in them is data for Ansible, never a template.
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
 import { inertYaml } from '../ansible/inert-yaml.js';
 import { isOnpremInstallation, type Installation, type OnpremInstallation } from '../spec/schema.js';
-import type { RunLayout } from '../run-layout.js';
+import { runLayout, type RunLayout } from '../run-layout.js';
 import { clusterGroupVars } from './group-vars.js';
 import { katonicVars } from './katonic-vars.js';
 import { kubesprayInventory, localhostInventory } from './kubespray-inventory.js';
@@ -31,6 +32,23 @@ export function renderInventoryFiles(doc: Installation, layout: RunLayout): Map<
   }
   for (const [path, text] of renderKatonicFiles(doc, layout)) files.set(path, text);
   return files;
+}
+
+/**
+ * The inventory as the spec makes it, whatever worker renders it: a digest of the inventory
+ * phase's files rendered under a fixed data directory (a worker's own directory appears in
+ * them). The inventory phase hands it on; every later Ansible phase renders its files itself
+ * (workers share no disk) and checks its rendering against it, so workers of two versions that
+ * render one spec differently cannot run Kubespray on two inventories.
+ */
+export function inventoryDigest(doc: Installation): string {
+  const layout = runLayout('/katonic-data', doc.metadata.name);
+  const files = [...renderInventoryFiles(doc, layout)]
+    .map(([path, text]) => [relative(layout.runDir, path), text] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  const hash = createHash('sha256');
+  for (const [path, text] of files) hash.update(`${path}\0${text}\0`);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 /** Everything `plan --out` shows: the inventory files and each Ansible phase's extra vars. */

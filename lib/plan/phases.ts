@@ -3,6 +3,7 @@
 // install runs it again. The workflow, `kinstall plan`, `status` and the retry validator read
 // this table and nothing else.
 import type { RetryPolicy } from '@temporalio/common';
+import type { Handoffs } from '../install/phase-io.js';
 
 /** The activities a phase is made of (the worker registers them under these names). */
 export type ActivityName =
@@ -27,7 +28,7 @@ interface Phase<Name extends string = string> {
   /** On resume: skipped when it finished with the same inputs, or run again (it only reads, and the cluster may have changed). */
   onResume: 'skip-if-unchanged' | 'run-again';
   /** What it hands on to later phases (in the status's hand-offs): a resume skips it only when the earlier run kept that. */
-  handsOn?: 'adminConf';
+  handsOn?: keyof Handoffs;
 }
 
 // A playbook run takes minutes to hours and a failed one has usually met something a person
@@ -56,6 +57,7 @@ const ONPREM = [
     steps: [step('writeInventory', '10m', LOCAL_RETRY)],
     failedHosts: refused('the inventory phase writes files on the controller; it has no hosts to limit'),
     onResume: 'skip-if-unchanged',
+    handsOn: 'inventoryDigest',
   },
   { name: 'kubespray', steps: [playbook('runKubespray', '4h')], failedHosts: LIMIT, onResume: 'skip-if-unchanged', handsOn: 'adminConf' },
   // The node playbook takes --limit; the StorageClasses after it are cluster objects, applied whole.
