@@ -3,7 +3,7 @@
 // the end, a terminate) here only. Each action answers as data, done or refused and why, so
 // that the tests assert on what happened: when approve and cancel become Updates that answer
 // for themselves (with the actor in the request), this file is what changes.
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { approveInstall, cancelInstall, installStatus, resumeInstall, retryInstall, startInstall } from '../../client/api/installs.js';
 import { InstallApiError } from '../../client/api/errors.js';
@@ -31,7 +31,15 @@ export async function start(client: Client, spec: Installation): Promise<string>
 export const status = (client: Client, id: string): Promise<InstallStatus> => installStatus(client, id);
 
 /** Approves the gate the install waits at: the gate's name, or why not. */
-export const approve = (client: Client, id: string): Promise<Answer<string>> => answer(approveInstall(client, id));
+export const approve = (client: Client, id: string): Promise<Answer<string>> =>
+  answer(
+    approveInstall(client, id).catch((err: unknown) => {
+      // The run ended between approveInstall's status check and its signal: the API lets the
+      // server's answer through as it is; it is a refusal all the same.
+      if (err instanceof WorkflowNotFoundError) throw new InstallApiError('conflict', `${id} has ended`);
+      throw err;
+    }),
+  );
 
 export const retry = (client: Client, id: string, request: RetryRequest = {}) => answer(retryInstall(client, id, request));
 
