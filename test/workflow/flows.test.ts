@@ -1,5 +1,5 @@
-// The install's paths from start to end without an operator: each flow completing, and a bad
-// spec failing the run. The time-skipping test server, scripted activities.
+// The install's paths from start to end without an operator: each flow completing (with its
+// ticket comments), and a bad spec failing the run. The time-skipping test server, scripted activities.
 import { ApplicationFailure } from '@temporalio/common';
 import { phasesOf } from '../../lib/plan/phases.js';
 import type { Installation } from '../../lib/spec/schema.js';
@@ -38,6 +38,20 @@ describe('install flows (time-skipping server, scripted activities)', () => {
     expect(s.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(phasesOf('onprem').map((name) => [name, 'completed', 1]));
     expect(s.phases.find((p) => p.name === 'kubespray')).toMatchObject({ summary: 'cluster up', hosts: { ok: 120, changed: 40 } });
     expect(s.operatorActions).toEqual([]);
+  });
+
+  it('an install with a ticket comments on it: started, each phase finished, ended', async () => {
+    const spec = aksSpec('commented', (s) => {
+      s.metadata.ticket = 'OPS-7';
+      s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:JIRA_TOKEN' } };
+    });
+    const id = await start(t.client, spec);
+    expect((await ending(t.client, id)).state).toBe('completed');
+    // Each comment is a child workflow the install does not wait for: wait for the last.
+    await t.waitForStatus(id, () => t.fakes.comments.includes(`${id} ended`));
+    expect(t.fakes.comments.filter((c) => c.startsWith(`${id} `)).sort()).toEqual(
+      [`${id} started`, ...phasesOf('aks').map(() => `${id} phase-finished`), `${id} ended`].sort(),
+    );
   });
 
   it('the managed (AKS) flow completes: its four phases once, in the plan order, no host playbook', async () => {
