@@ -1,12 +1,25 @@
 // Tests are TypeScript compiled by `tsc` into dist/ (ESM, no transform), so Jest runs
-// exactly the JavaScript the product runs.
+// exactly the JavaScript the product runs. Two projects: the workflow tests
+// (dist/test/workflow/) bring their own time-skipping test server, so they run without the
+// global setup's dev server and control plane (`--selectProjects workflow` runs them alone).
+const common = { testEnvironment: 'node', testMatch: ['**/*.test.js'], transform: {} };
+
 export default {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/dist/test'],
-  testMatch: ['**/*.test.js'],
-  transform: {},
-  globalSetup: '<rootDir>/dist/test/support/global-setup.js',
-  globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
+  projects: [
+    {
+      ...common,
+      displayName: 'workflow',
+      roots: ['<rootDir>/dist/test/workflow'],
+    },
+    {
+      ...common,
+      displayName: 'e2e-and-unit',
+      roots: ['<rootDir>/dist/test'],
+      testPathIgnorePatterns: ['/dist/test/workflow/'],
+      globalSetup: '<rootDir>/dist/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
+    },
+  ],
   testTimeout: 300000,
   // Three on two cores: the SSH fault files, which start first, wait more than they work
   // (one alone: 207 s, 87 s of CPU), so two of them and one CPU-bound file keep the cores busy.

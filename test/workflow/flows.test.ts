@@ -1,0 +1,83 @@
+// The install's paths from start to end without an operator: each flow completing (with its
+// ticket comments), and a bad spec failing the run. The time-skipping test server, scripted activities.
+import { ApplicationFailure } from '@temporalio/common';
+import { phasesOf } from '../../lib/plan/phases.js';
+import type { Installation } from '../../lib/spec/schema.js';
+import { succeed } from '../support/fake-activities.js';
+import { ending, start, status } from '../support/install-actions.js';
+import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping.js';
+import { aksSpec, onpremSpec } from '../support/workflow-specs.js';
+
+/** The type of the first ApplicationFailure in the chain (however the SDK wraps it). */
+const applicationFailureType = (err: unknown): string | null | undefined =>
+  err instanceof ApplicationFailure ? err.type : err instanceof Error ? applicationFailureType(err.cause) : undefined;
+
+let t: TimeSkipping;
+beforeAll(async () => {
+  t = await startTimeSkipping();
+  await t.startWorker();
+});
+afterAll(() => t?.close());
+
+describe('install flows (time-skipping server, scripted activities)', () => {
+  it('the on-prem flow completes: every phase once, in the plan order, status completed', async () => {
+    t.fakes.script('onprem-ok', { runKubespray: [succeed('cluster up', { ok: 120, changed: 40, failed: 0, unreachable: 0 })] });
+    const id = await start(t.client, onpremSpec('onprem-ok'));
+    expect((await ending(t.client, id)).state).toBe('completed');
+    expect(t.fakes.activitiesRun('onprem-ok')).toEqual([
+      'preflight',
+      'writeInventory',
+      'runKubespray',
+      'prepareStorageNodes',
+      'applyStorageClasses',
+      'runKatonicRole',
+      'verifyCluster',
+    ]);
+    const s = await status(t.client, id);
+    expect(s.state).toBe('completed');
+    expect(s.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(phasesOf('onprem').map((name) => [name, 'completed', 1]));
+    expect(s.phases.find((p) => p.name === 'kubespray')).toMatchObject({ summary: 'cluster up', hosts: { ok: 120, changed: 40 } });
+    expect(s.operatorActions).toEqual([]);
+  });
+
+  it('an install with a ticket comments on it: started, each phase finished, ended', async () => {
+    const spec = aksSpec('commented', (s) => {
+      s.metadata.ticket = 'OPS-7';
+      s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:JIRA_TOKEN' } };
+    });
+    const id = await start(t.client, spec);
+    expect((await ending(t.client, id)).state).toBe('completed');
+    // Each comment is a child workflow the install does not wait for: wait for the last.
+    await t.waitForStatus(id, () => t.fakes.comments.includes(`${id} ended`));
+    expect(t.fakes.comments.filter((c) => c.startsWith(`${id} `)).sort()).toEqual(
+      [`${id} started`, ...phasesOf('aks').map(() => `${id} phase-finished`), `${id} ended`].sort(),
+    );
+  });
+
+  it('the managed (AKS) flow completes: its four phases once, in the plan order, no host playbook', async () => {
+    const id = await start(t.client, aksSpec('aks-ok'));
+    expect((await ending(t.client, id)).state).toBe('completed');
+    expect(t.fakes.activitiesRun('aks-ok')).toEqual(['checkManagedCluster', 'applyStorageClasses', 'runKatonicRole', 'verifyCluster']);
+    const s = await status(t.client, id);
+    expect(s.state).toBe('completed');
+    expect(s.phases.map((p) => [p.name, p.state])).toEqual(phasesOf('aks').map((name) => [name, 'completed']));
+  });
+
+  it('a bad spec (as a Web UI start could send) fails the run with its errors, before any phase', async () => {
+    const bad = onpremSpec('bad-spec', (spec) => {
+      spec.spec.onprem!.nodes[1]!.address = '10.0.0.999';
+      (spec.spec.katonic as Partial<Installation['spec']['katonic']>).version = undefined;
+    });
+    const id = await start(t.client, bad);
+    const end = await ending(t.client, id);
+    expect(end.state).toBe('failed');
+    expect(end.state === 'failed' && applicationFailureType(end.failure)).toBe('InvalidSpec');
+    const s = await status(t.client, id);
+    expect(s.state).toBe('failed');
+    expect(s.error?.type).toBe('InvalidSpec');
+    expect(s.error?.message).toContain('spec.onprem.nodes[1].address: expected an IPv4 address or a host name');
+    expect(s.error?.message).toContain('spec.katonic.version');
+    expect(s.phases.every((p) => p.state === 'pending')).toBe(true);
+    expect(t.fakes.activitiesRun('bad-spec')).toEqual([]);
+  });
+});
