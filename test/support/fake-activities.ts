@@ -4,9 +4,10 @@
 // the real one (pure); the others answer as a server without an operator service would.
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { checkSpec } from '../../activities/check-spec.js';
+import { postTicketComment } from '../../activities/ticket-comment.js';
 import type { InstallActivities, PhaseActivities } from '../../activities/index.js';
 import type { HostCounts, TaskFailure } from '../../lib/ansible/events.js';
-import type { PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
+import type { Handoffs, PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
 import type { ActivityName } from '../../lib/plan/phases.js';
 
 export type Outcome =
@@ -31,6 +32,12 @@ export const fail = (
 export const hang: Outcome = { kind: 'hang' };
 
 export const times = (n: number, outcome: Outcome): Outcome[] => Array.from({ length: n }, () => outcome);
+
+/** What the real activities hand on (lib/install/phase-io.ts Handoffs), in the same shapes. */
+const HANDOFFS: Partial<Record<ActivityName, Handoffs>> = {
+  writeInventory: { inventoryDigest: `sha256:${'0'.repeat(64)}` },
+  runKubespray: { adminConf: { sealed: 'fake-admin-conf' } },
+};
 
 /** Per activity, the outcomes of its calls in order; a call past the end of its list succeeds. */
 export type Script = Partial<Record<ActivityName, Outcome[]>>;
@@ -110,7 +117,7 @@ export class FakeActivities {
     this.note(call);
     switch (outcome.kind) {
       case 'succeed':
-        return { attempt, summary: outcome.summary, hosts: outcome.hosts };
+        return { attempt, summary: outcome.summary, hosts: outcome.hosts, ...HANDOFFS[activity] };
       case 'fail': {
         const { type, nonRetryable, failedHosts, unreachableHosts, failures } = outcome;
         throw ApplicationFailure.create({
@@ -154,7 +161,10 @@ export class FakeActivities {
       // The test server has no operator service to list them: none, as the real one answers then.
       registeredSearchAttributes: async () => [],
       requestCancellation: (workflowId, runId) => this.cancel(workflowId, runId),
-      postTicketComment: async (_system, _target, event) => {
+      postTicketComment: async (system, target, event) => {
+        // A Jira token that does not resolve goes to the real activity, which refuses it before any request.
+        const ref = target.notify.jira?.tokenRef;
+        if (system === 'jira' && ref?.startsWith('env:') && process.env[ref.slice(4)] === undefined) return postTicketComment(system, target, event);
         this.comments.push(`${event.id} ${event.kind}`);
       },
       ...phases,

@@ -1,15 +1,19 @@
 // The operator's actions on an install as the workflow tests take them: through the client
 // API (client/api/installs.ts) where it has a function, and the handle's own calls (awaiting
-// the end, a terminate) here only. Each action answers as data, done or refused and why, so
-// that the tests assert on what happened: when approve and cancel become Updates that answer
-// for themselves (with the actor in the request), this file is what changes.
-import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+// the end, a terminate) here only. Each action answers as data, done (the workflow's answer)
+// or refused and why (the workflow's validator), so the tests assert on what happened.
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { approveInstall, cancelInstall, installStatus, resumeInstall, retryInstall, startInstall } from '../../client/api/installs.js';
 import { InstallApiError } from '../../client/api/errors.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import type { Installation } from '../../lib/spec/schema.js';
-import { installWorkflowId, type RetryRequest } from '../../workflows/definitions.js';
+import type { Actor } from '../../lib/install/actor.js';
+import { installWorkflowId, type ApproveAnswer, type CancelAnswer, type RetryRequest } from '../../workflows/definitions.js';
+
+/** Who starts the tests' installs, and another person, who may approve their gates. */
+export const STARTER: Actor = { name: 'starter', via: 'cli' };
+export const APPROVER: Actor = { name: 'approver', via: 'cli' };
 
 export type Answer<T> = { done: true; value: T } | { done: false; refused: string };
 
@@ -22,28 +26,22 @@ const answer = <T>(call: Promise<T>): Promise<Answer<T>> =>
     },
   );
 
-/** Starts the install; its id. */
+/** Starts the install as STARTER; its id. */
 export async function start(client: Client, spec: Installation): Promise<string> {
-  await startInstall(client, spec);
+  await startInstall(client, spec, { by: STARTER });
   return installWorkflowId(spec.metadata.name);
 }
 
 export const status = (client: Client, id: string): Promise<InstallStatus> => installStatus(client, id);
 
-/** Approves the gate the install waits at: the gate's name, or why not. */
-export const approve = (client: Client, id: string): Promise<Answer<string>> =>
-  answer(
-    approveInstall(client, id).catch((err: unknown) => {
-      // The run ended between approveInstall's status check and its signal: the API lets the
-      // server's answer through as it is; it is a refusal all the same.
-      if (err instanceof WorkflowNotFoundError) throw new InstallApiError('conflict', `${id} has ended`);
-      throw err;
-    }),
-  );
+/** Approves the gate the install waits at (as APPROVER, or `by`): the workflow's answer, or why not. */
+export const approve = (client: Client, id: string, by: Actor = APPROVER, gate?: string): Promise<Answer<ApproveAnswer>> =>
+  answer(approveInstall(client, id, { by, ...(gate ? { gate } : {}) }));
 
 export const retry = (client: Client, id: string, request: RetryRequest = {}) => answer(retryInstall(client, id, request));
 
-export const cancel = (client: Client, id: string, reason = 'test: cancel'): Promise<Answer<void>> => answer(cancelInstall(client, id, reason));
+export const cancel = (client: Client, id: string, reason = 'test: cancel', by: Actor = STARTER): Promise<Answer<CancelAnswer>> =>
+  answer(cancelInstall(client, id, { reason, by }));
 
 /** A new run of an ended install; `spec` changes it. */
 export const resume = (client: Client, id: string, spec?: Installation) => resumeInstall(client, id, spec);

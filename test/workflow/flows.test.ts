@@ -3,8 +3,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { phasesOf } from '../../lib/plan/phases.js';
 import type { Installation } from '../../lib/spec/schema.js';
-import { succeed } from '../support/fake-activities.js';
-import { ending, start, status } from '../support/install-actions.js';
+import { fail, succeed } from '../support/fake-activities.js';
+import { ending, retry, start, status } from '../support/install-actions.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping.js';
 import { aksSpec, onpremSpec } from '../support/workflow-specs.js';
 
@@ -43,8 +43,10 @@ describe('install flows (time-skipping server, scripted activities)', () => {
   it('an install with a ticket comments on it: started, each phase finished, ended', async () => {
     const spec = aksSpec('commented', (s) => {
       s.metadata.ticket = 'OPS-7';
-      s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:JIRA_TOKEN' } };
+      s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:KATONIC_TEST_JIRA_TOKEN' } };
     });
+    // A credential that resolves: the fake posts (one that does not goes to the real activity, below).
+    process.env.KATONIC_TEST_JIRA_TOKEN = 'a-token';
     const id = await start(t.client, spec);
     expect((await ending(t.client, id)).state).toBe('completed');
     // Each comment is a child workflow the install does not wait for: wait for the last.
@@ -52,6 +54,22 @@ describe('install flows (time-skipping server, scripted activities)', () => {
     expect(t.fakes.comments.filter((c) => c.startsWith(`${id} `)).sort()).toEqual(
       [`${id} started`, ...phasesOf('aks').map(() => `${id} phase-finished`), `${id} ended`].sort(),
     );
+  });
+
+  it('a ticket comment whose credential does not resolve fails at once: one note per comment in the status, the install unaffected', async () => {
+    const spec = aksSpec('comment-unresolved', (s) => {
+      s.metadata.ticket = 'OPS-8';
+      s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:KATONIC_TEST_TOKEN_NOT_SET' } };
+    });
+    // Held at an operator wait: started, three phases finished, waiting — five comments, each refused once.
+    t.fakes.script('comment-unresolved', { verifyCluster: [fail({ type: 'VerifyFailed', nonRetryable: true })] });
+    const id = await start(t.client, spec);
+    const waiting = await t.waitForStatus(id, (s) => s.state === 'waiting-for-operator' && (s.notes?.length ?? 0) >= 5);
+    expect(waiting.notes).toHaveLength(5);
+    for (const note of waiting.notes ?? []) expect(note.message).toMatch(/^a jira comment was not posted: .*env:KATONIC_TEST_TOKEN_NOT_SET/);
+    expect(t.fakes.comments.filter((c) => c.startsWith(`${id} `))).toEqual([]);
+    expect((await retry(t.client, id)).done).toBe(true);
+    expect((await ending(t.client, id)).state).toBe('completed');
   });
 
   it('the managed (AKS) flow completes: its four phases once, in the plan order, no host playbook', async () => {

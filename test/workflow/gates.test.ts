@@ -1,5 +1,7 @@
-// Approval gates: approved, and timed out. The time-skipping test server, scripted activities.
-import { approve, ending, start, status } from '../support/install-actions.js';
+// Approval gates: approved, timed out, named approvers and four eyes, each answered by the
+// workflow's own validator. The time-skipping test server, scripted activities.
+import { fail } from '../support/fake-activities.js';
+import { APPROVER, approve, cancel, ending, start, STARTER, status } from '../support/install-actions.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping.js';
 import { onpremSpec } from '../support/workflow-specs.js';
 
@@ -21,7 +23,7 @@ describe('approval gates (time-skipping server, scripted activities)', () => {
     const waiting = await waitingAtGate(id);
     expect(waiting).toMatchObject({ phase: 'kubespray', waitingFor: 'before-kubespray' });
     expect(t.fakes.activitiesRun('gate-approved')).toEqual(['preflight', 'writeInventory']);
-    expect(await approve(t.client, id)).toEqual({ done: true, value: 'before-kubespray' });
+    expect(await approve(t.client, id)).toEqual({ done: true, value: { gate: 'before-kubespray', approvedBy: APPROVER, at: expect.any(String) } });
     expect((await ending(t.client, id)).state).toBe('completed');
     const s = await status(t.client, id);
     expect(s.phases.every((p) => p.state === 'completed')).toBe(true);
@@ -46,5 +48,70 @@ describe('approval gates (time-skipping server, scripted activities)', () => {
     expect(s.operatorActions).toMatchObject([{ action: 'abort', phase: 'kubespray', reason: 'approval before-kubespray timed out after 2h' }]);
     expect(s.phases.find((p) => p.name === 'kubespray')?.state).toBe('pending');
     expect(t.fakes.activitiesRun('gate-timeout')).toEqual(['preflight', 'writeInventory']);
+  });
+
+  it('approve is answered by the workflow: no gate; twice ("already approved"); after the gate timed out', async () => {
+    // Held at an operator wait, so the workflow is there to answer.
+    t.fakes.script('gate-none', { runKatonicRole: [fail({ type: 'KatonicRoleRefused', nonRetryable: true })] });
+    const plain = await start(t.client, onpremSpec('gate-none'));
+    await t.waitForStatus(plain, (s) => s.state === 'waiting-for-operator');
+    expect(await approve(t.client, plain)).toEqual({
+      done: false,
+      refused: 'approve refused: install-gate-none has no approval gates (spec.approvals is empty)',
+    });
+    expect((await cancel(t.client, plain)).done).toBe(true);
+    expect((await ending(t.client, plain)).state).toBe('cancelled');
+
+    const twice = await start(
+      t.client,
+      onpremSpec('gate-twice', (spec) => (spec.spec.approvals = ['before-kubespray'])),
+    );
+    await waitingAtGate(twice);
+    const first = await approve(t.client, twice);
+    expect(first.done).toBe(true);
+    expect(await approve(t.client, twice, { name: 'someone-else', via: 'cli' })).toEqual({
+      done: true,
+      value: { gate: 'before-kubespray', approvedBy: APPROVER, at: first.done ? first.value.at : '', alreadyApproved: true },
+    });
+    expect((await ending(t.client, twice)).state).toBe('completed');
+    expect((await status(t.client, twice)).operatorActions.filter((a) => a.action === 'approve')).toHaveLength(1);
+
+    const late = await start(
+      t.client,
+      onpremSpec('gate-late', (spec) => {
+        spec.spec.approvals = ['before-kubespray'];
+        spec.spec.approvalTimeout = '30m';
+      }),
+    );
+    await waitingAtGate(late);
+    expect((await ending(t.client, late)).state).toBe('cancelled');
+    const refused = await approve(t.client, late);
+    expect(refused).toEqual({
+      done: false,
+      refused: expect.stringMatching(/^approve refused: the gate before-kubespray of install-gate-late timed out at \S+; the install was cancelled$/),
+    });
+  });
+
+  it('a gate with named approvers: someone else refused naming them, the starter refused (four eyes), a named approver accepted; the status says who and when', async () => {
+    const id = await start(
+      t.client,
+      onpremSpec('gate-named', (spec) => (spec.spec.approvals = [{ gate: 'before-kubespray', approvers: ['starter', 'lead'] }])),
+    );
+    await waitingAtGate(id);
+    expect(await approve(t.client, id, APPROVER)).toEqual({
+      done: false,
+      refused: 'approve refused: only starter, lead may approve before-kubespray of install-gate-named; approver (cli) may not',
+    });
+    expect(await approve(t.client, id, STARTER)).toEqual({
+      done: false,
+      refused: 'approve refused: starter (cli) started install-gate-named and may not approve its gate before-kubespray (four eyes: another person approves)',
+    });
+    const lead = { name: 'lead', via: 'jira' as const };
+    expect(await approve(t.client, id, lead)).toMatchObject({ done: true, value: { gate: 'before-kubespray', approvedBy: lead } });
+    expect((await ending(t.client, id)).state).toBe('completed');
+    const s = await status(t.client, id);
+    expect(s.startedBy).toEqual(STARTER);
+    expect(s.gates).toEqual([{ gate: 'before-kubespray', approvers: ['starter', 'lead'], state: 'approved', approvedBy: lead, at: expect.any(String) }]);
+    expect(s.operatorActions).toEqual([expect.objectContaining({ action: 'approve', by: lead })]);
   });
 });

@@ -2,7 +2,10 @@
 // their refusals; resume of an ended run. The time-skipping test server, scripted activities.
 import { failedHostsRefusal } from '../../lib/plan/failed-hosts.js';
 import { phasesOf } from '../../lib/plan/phases.js';
-import { MAXIMUM_ATTEMPTS } from '../../workflows/phase-steps.js';
+import { maximumAttemptsOf, phasePlan } from '../../lib/plan/phases.js';
+
+/** Kubespray's automatic attempts, by its step's own retry policy. */
+const MAXIMUM_ATTEMPTS = maximumAttemptsOf(phasePlan('onprem', 'kubespray')!.steps[0]!);
 import { fail, hang, times } from '../support/fake-activities.js';
 import { cancel, ending, resume, retry, start, status, terminate } from '../support/install-actions.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping.js';
