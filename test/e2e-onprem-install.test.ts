@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { InstallStatus } from '../lib/install/status.js';
-import { ansibleProcessesUnder, countLines, journalPhases, startHarness, type Harness } from './support/e2e-harness.js';
+import { ansibleProcessesUnder, countLines, startHarness, type Harness } from './support/e2e-harness.js';
 import { fixture, REPO_ROOT } from './support/repo.js';
 
 let h: Harness;
@@ -73,27 +73,6 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
       await mkdir(join(REPO_ROOT, 'test', 'histories'), { recursive: true });
       await writeFile(join(REPO_ROOT, 'test', 'histories', 'onprem-completed.json'), historyToJSON(history));
     }
-  });
-
-  it('retries a stand-in task told to fail once and completes; only that phase ran twice', async () => {
-    const failing = 'Install the container runtime';
-    const file = await h.writeSpec('fail-once', (spec) => {
-      spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: failing, times: 1 } };
-    });
-    const status = await startAndWait('fail-once', file);
-    expect([status.state, status.error]).toEqual(['completed', undefined]);
-    expect(status.phases.map((p) => [p.name, p.attempts])).toEqual(PHASES.map((p) => [p, p === 'kubespray' ? 2 : 1]));
-
-    const journal = await h.journal('fail-once');
-    expect(journalPhases(journal)).toEqual(['kubespray', 'katonic']);
-    const counts = countLines(journal);
-    const kubespray = [...counts].filter(([line]) => line.startsWith('kubespray '));
-    const beforeAndAtFailure = ['Check the inventory', 'Prepare the hosts', 'Download container images', failing];
-    for (const [line, n] of kubespray) {
-      const task = line.split(' ').slice(1, -1).join(' ');
-      expect([line, n]).toEqual([line, beforeAndAtFailure.includes(task) ? 2 : 1]);
-    }
-    for (const [line, n] of counts) if (line.startsWith('katonic ')) expect([line, n]).toEqual([line, 1]);
   });
 
   it("a probe role in the Katonic role's place finds the cluster: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG", async () => {

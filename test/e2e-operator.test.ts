@@ -126,21 +126,4 @@ describe('operator retry (real dev server and kube-apiserver, stand-in Kubespray
     expect(katonicLines).toEqual([['katonic Check the cluster localhost', 4]]);
   });
 
-  it('refuses retry, with a clear message and exit 2, for an install that is not waiting', async () => {
-    const file = await h.writeSpec('not-waiting', (spec) => {
-      spec.spec.extraVars = { standin_delay_seconds: 1 };
-    });
-    expect((await h.cli('start', file)).exitCode).toBe(0);
-    await h.waitFor('not-waiting', (s) => s.phase === 'kubespray');
-    const running = await h.cli('retry', 'install-not-waiting');
-    expect(running.exitCode).toBe(2);
-    expect(running.stderr).toContain('retry refused: install-not-waiting is not waiting for an operator (state: running)');
-    await h.waitFor('not-waiting', completed);
-    const ended = await h.cli('retry', 'install-not-waiting');
-    expect(ended.exitCode).toBe(2);
-    expect(ended.stderr).toContain('install-not-waiting has ended (completed)');
-    const unknown = await h.cli('retry', 'install-nobody');
-    expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toContain('no install install-nobody on this server');
-  });
 });

@@ -2,7 +2,6 @@
 // server with real ansible-playbook.
 import { execa } from 'execa';
 import { localTools } from '../lib/local-tools.js';
-import { describedStatus } from './support/temporal-cli.js';
 import { countLines, journalPhases, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
@@ -109,19 +108,4 @@ describe('resume, reset and approval gates (real dev server and kube-apiserver, 
     expect(journalPhases(await h.journal('gated'))).toEqual(['kubespray', 'katonic']);
   });
 
-  it('an approval gate that times out cancels the install', async () => {
-    const file = await h.writeSpec('gate-timeout', (spec) => {
-      singleNode(spec);
-      spec.spec.approvals = ['before-katonic'];
-      spec.spec.approvalTimeout = '3s';
-    });
-    expect((await h.cli('start', file)).exitCode).toBe(0);
-    const ended = await h.waitFor('gate-timeout', (s) => s.state === 'cancelled');
-    expect(states(ended)).toMatchObject({ storage: 'completed', katonic: 'pending' });
-    expect(ended.operatorActions[0]).toMatchObject({ action: 'abort', reason: 'approval before-katonic timed out after 3s' });
-    expect(await describedStatus(h.env, 'install-gate-timeout')).toBe('WORKFLOW_EXECUTION_STATUS_CANCELED');
-    const late = await h.cli('approve', 'install-gate-timeout', '--as', 'ops-lead');
-    expect(late.exitCode).toBe(2);
-    expect(late.stderr).toMatch(/^approve refused: the gate before-katonic of install-gate-timeout timed out at \S+; the install was cancelled/);
-  });
 });
