@@ -125,5 +125,4 @@ describe('operator retry (real dev server and kube-apiserver, stand-in Kubespray
     const katonicLines = [...countLines(await h.journal('katonic-vars'))].filter(([l]) => l.startsWith('katonic Check the cluster'));
     expect(katonicLines).toEqual([['katonic Check the cluster localhost', 4]]);
   });
-
 });

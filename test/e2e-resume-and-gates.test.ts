@@ -107,5 +107,4 @@ describe('resume, reset and approval gates (real dev server and kube-apiserver, 
     // The journal read empty above because nothing had run, not because it was looked for elsewhere.
     expect(journalPhases(await h.journal('gated'))).toEqual(['kubespray', 'katonic']);
   });
-
 });

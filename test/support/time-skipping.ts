@@ -4,7 +4,10 @@
 // bundle with scripted activities (fake-activities.ts). Timers and retry backoff are skipped,
 // so an install that takes hours takes milliseconds.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -17,6 +20,7 @@ import type { InstallStatus } from '../../lib/install/status.js';
 import { localTools, REPO_ROOT, TASK_QUEUE_ENV } from '../../lib/local-tools.js';
 import { WORKFLOW_BUNDLE } from '../../worker/paths.js';
 import { FakeActivities } from './fake-activities.js';
+import { CLI } from './repo.js';
 
 export const TEST_SERVER = join(REPO_ROOT, '.venv', 'bin', 'temporal-test-server');
 
@@ -36,6 +40,8 @@ export interface TimeSkipping {
   startWorker(opts?: { cache?: boolean }): Promise<TestWorker>;
   /** Polls the install's status until `until` holds, skipping `step` of server time between polls. */
   waitForStatus(id: string, until: (s: InstallStatus) => boolean, step?: string): Promise<InstallStatus>;
+  /** The real CLI (`node dist/client/cli.js`) against this server, with the test's key ring. */
+  cli(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,8 @@ export interface TimeSkipping {
 export async function startTimeSkipping({ realTime = false } = {}): Promise<TimeSkipping> {
   // The SDK's info lines (each phase started and ended) would bury the test's own output.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const ring = parseKeyRing(newKeyLine(), 'a test key');
+  const keyLine = newKeyLine();
+  const ring = parseKeyRing(keyLine, 'a test key');
   // startInstall starts on taskQueue(), which reads this variable.
   const taskQueue = `katonic-timeskip-${randomUUID()}`;
   process.env[TASK_QUEUE_ENV] = taskQueue;
@@ -59,6 +66,7 @@ export async function startTimeSkipping({ realTime = false } = {}): Promise<Time
     await env.client.workflow.getHandle(workflowId, runId).cancel();
   });
   const workers: TestWorker[] = [];
+  let keyFile: string | undefined;
 
   return {
     env,
@@ -101,9 +109,24 @@ export async function startTimeSkipping({ realTime = false } = {}): Promise<Time
       }
       throw new Error(`${id} did not reach the expected status in ${MAX_POLLS} polls; last: ${JSON.stringify(last)}`);
     },
+    async cli(...args) {
+      // The key ring as the CLI reads one: a reference to a 0600 file, here in the run's temporary directory.
+      keyFile ??= await mkdtemp(join(tmpdir(), 'katonic-timeskip-')).then(async (dir) => {
+        const file = join(dir, 'codec-keys');
+        await writeFile(file, `${keyLine}\n`, { mode: 0o600 });
+        return file;
+      });
+      const r = await execa('node', [CLI, ...args, '--address', env.address], {
+        reject: false,
+        stdin: 'ignore',
+        env: { KATONIC_CODEC_KEYS: `file:${keyFile}`, [TASK_QUEUE_ENV]: taskQueue },
+      });
+      return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout).trim(), stderr: String(r.stderr).trim() };
+    },
     async close() {
       for (const w of workers) await w.stop();
       await env.teardown();
+      if (keyFile) await rm(dirname(keyFile), { recursive: true, force: true });
     },
   };
 }

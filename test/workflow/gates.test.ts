@@ -114,4 +114,44 @@ describe('approval gates (time-skipping server, scripted activities)', () => {
     expect(s.gates).toEqual([{ gate: 'before-kubespray', approvers: ['starter', 'lead'], state: 'approved', approvedBy: lead, at: expect.any(String) }]);
     expect(s.operatorActions).toEqual([expect.objectContaining({ action: 'approve', by: lead })]);
   });
+
+  it('kinstall approve (the real CLI) is answered by the workflow: exit 2 with its reason for no gate and after the timeout, "already approved" the second time', async () => {
+    t.fakes.script('cli-none', { runKatonicRole: [fail({ type: 'KatonicRoleRefused', nonRetryable: true })] });
+    const none = await start(t.client, onpremSpec('cli-none'));
+    await t.waitForStatus(none, (s) => s.state === 'waiting-for-operator');
+    expect(await t.cli('approve', none, '--as', 'lead')).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'approve refused: install-cli-none has no approval gates (spec.approvals is empty)',
+    });
+    expect((await cancel(t.client, none)).done).toBe(true);
+
+    // Held after the gate (kubespray fails for good), so the second approve finds the install running.
+    t.fakes.script('cli-twice', { runKubespray: [fail({ type: 'AnsibleTaskFailed', nonRetryable: true })] });
+    const gated = await start(
+      t.client,
+      onpremSpec('cli-twice', (spec) => (spec.spec.approvals = ['before-kubespray'])),
+    );
+    await waitingAtGate(gated);
+    expect(await t.cli('approve', gated, '--as', 'lead')).toMatchObject({ exitCode: 0, stdout: 'Approved before-kubespray for install-cli-twice by lead' });
+    expect(await t.cli('approve', gated, '--as', 'other')).toMatchObject({
+      exitCode: 0,
+      stdout: expect.stringMatching(/^before-kubespray of install-cli-twice was already approved by lead at /),
+    });
+    expect((await cancel(t.client, gated)).done).toBe(true);
+
+    const late = await start(
+      t.client,
+      onpremSpec('cli-late', (spec) => {
+        spec.spec.approvals = ['before-kubespray'];
+        spec.spec.approvalTimeout = '30m';
+      }),
+    );
+    await waitingAtGate(late);
+    expect((await ending(t.client, late)).state).toBe('cancelled');
+    expect(await t.cli('approve', late, '--as', 'lead')).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringMatching(/^approve refused: the gate before-kubespray of install-cli-late timed out at \S+; the install was cancelled$/),
+    });
+  });
 });
