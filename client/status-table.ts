@@ -1,6 +1,7 @@
 // `kinstall status` for people: a phase table, then what the install waits for or why it failed.
 import { formatDuration } from '../lib/format/duration.js';
 import { table } from '../lib/format/table.js';
+import { failureDetails } from '../lib/install/failure-details.js';
 import { FINAL_STATES, type InstallStatus, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
 
 const time = (iso?: string) => (iso ? iso.slice(11, 19) : '');
@@ -9,12 +10,6 @@ const took = (seconds?: number) => (seconds === undefined ? '' : `  took ${forma
 const runLine = (r: PhaseRun, i: number) =>
   `    ${i + 1}. ${when(r.startedAt)}${r.endedAt ? ` to ${time(r.endedAt)}` : ''}${took(r.durationSeconds)}  ${r.outcome ?? 'running'}${r.attempts ? `  attempts ${r.attempts}` : ''}${r.limitHosts ? `  --limit ${r.limitHosts.join(',')}` : ''}`;
 const hosts = (p: PhaseStatus) => (p.hosts ? `${p.hosts.ok + p.hosts.changed}/${p.hosts.failed + p.hosts.unreachable}` : '');
-
-/** A failure's own details (a preflight report, conflicts, problems): one line per item. */
-function detailLines(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item) => `    ${typeof item === 'string' ? item : JSON.stringify(item)}`);
-}
 
 export function formatStatus(status: InstallStatus): string {
   const lines = [`${status.id}  cluster ${status.cluster}  flow ${status.flow}  state ${status.state}${status.ticket ? `  ticket ${status.ticket}` : ''}`];
@@ -41,7 +36,7 @@ export function formatStatus(status: InstallStatus): string {
       lines.push(`  task "${f.task}" on ${f.host}: ${f.message}`);
       if (f.output) lines.push(...f.output.split('\n').map((l) => `    | ${l}`));
     }
-    for (const [key, value] of Object.entries(error.details ?? {})) lines.push(`  ${key}:`, ...detailLines(value));
+    for (const d of failureDetails(error)) lines.push(`  ${d.key}: ${d.text}`);
   }
   const gates = status.gates ?? [];
   if (gates.length) lines.push('', 'Approval gates:');

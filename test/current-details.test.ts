@@ -39,6 +39,24 @@ describe('what the Web UI shows of an install (user metadata, pure)', () => {
     ]);
   });
 
+  it('current details: what the failure it waits on reports (the storage class conflicts)', () => {
+    const waiting: InstallStatus = {
+      ...status,
+      state: 'waiting-for-operator',
+      waitingFor: 'an operator',
+      error: {
+        phase: 'storage-classes',
+        type: 'StorageClassConflict',
+        message: 'm',
+        failedHosts: [],
+        unreachableHosts: [],
+        failures: [],
+        details: { conflicts: [{ name: 'kdisk', field: 'parameters' }] },
+      },
+    };
+    expect(currentDetails(waiting)).toContain('Failure details: conflicts: {"name":"kdisk","field":"parameters"}');
+  });
+
   it('summary and details at start: cluster, flow, ticket', () => {
     expect(startSummary({ cluster: 'acme', flow: 'aks', ticket: 'OPS-1' })).toBe('Katonic install of acme (aks) for OPS-1');
     expect(startSummary({ cluster: 'acme', flow: 'onprem' })).toBe('Katonic install of acme (onprem)');

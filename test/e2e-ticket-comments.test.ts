@@ -104,7 +104,8 @@ describe('ticket comments (real dev server, stand-in Kubespray and Katonic role;
     expect(new Set(snow.received.map((r) => `${r.method} ${r.path}`))).toEqual(new Set([`PATCH /api/now/table/sc_req_item/${SYS_ID}`]));
     expect(snow.received.every((r) => r.authorization === basic('katonic.integration', PASSWORD))).toBe(true);
     const notes = snow.received.map((r) => (r.body as { work_notes: string }).work_notes);
-    expect(notes[0]).toMatch(/^Katonic install install-snow-noted started\n/);
+    // Started by the CLI, as its OS user.
+    expect(notes[0]).toMatch(/^Katonic install install-snow-noted started by \S+ \(cli\)\n/);
     expect(notes).toContain('Katonic install install-snow-noted completed');
     expect(notes).toHaveLength(8);
   });

@@ -39,6 +39,31 @@ describe('progress notes', () => {
     );
   });
 
+  it('names who started the install and who retried a phase', () => {
+    expect(progressNote({ kind: 'started', id: 'install-x', flow: 'onprem', phases: ['preflight'], by: { name: 'alice', via: 'cli' } }).title).toBe(
+      'Katonic install install-x started by alice (cli)',
+    );
+    const finished = progressNote({
+      kind: 'phase-finished',
+      id: 'install-x',
+      phase: { name: 'kubespray', attempts: 4 },
+      retriedBy: { name: 'Ops Bot', via: 'jira' },
+    });
+    expect(finished.lines).toEqual(['Attempts: 4.', 'Retried by Ops Bot (jira).']);
+  });
+
+  it("carries what the failure's type reports (a preflight report) when it waits for an operator", () => {
+    const error = { type: 'PreflightFailed', message: 'preflight: nodes fall short', failedHosts: ['worker-1'], unreachableHosts: [], failures: [] };
+    const note = progressNote({
+      kind: 'waiting-for-operator',
+      id: 'install-x',
+      flow: 'onprem',
+      phase: 'preflight',
+      error: { ...error, details: { report: { hosts: [{ host: 'worker-1', lacks: ['8 CPUs (has 4)'] }] } } },
+    });
+    expect(note.lines).toContain('report: {"hosts":[{"host":"worker-1","lacks":["8 CPUs (has 4)"]}]}');
+  });
+
   it('names who acted: the approver of a passed gate, who cancelled and why', () => {
     expect(progressNote({ kind: 'gate-passed', id: 'install-x', gate: 'before-kubespray', by: { name: 'Carol C', id: 'acc-1', via: 'jira' } }).title).toBe(
       'install-x: before-kubespray approved by Carol C (jira)',

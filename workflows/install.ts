@@ -75,7 +75,7 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
       const checked = await checkSpec(specJson);
       spec = checked.spec;
       run.accept({ name: spec.metadata.name, gates: approvalGates(spec), inputHashes: checked.inputHashes });
-      await comment({ kind: 'started', id: run.id, flow: run.flow, phases: run.status.phases.map((p) => p.name) });
+      await comment({ kind: 'started', id: run.id, flow: run.flow, phases: run.status.phases.map((p) => p.name), by: run.status.startedBy });
       if (options.resumeFrom) run.resumeFrom(options.resumeFrom, patched(PATCHES.resumeNeedsHandoffs) ? ['adminConf', 'inventoryDigest'] : []);
       for (const phase of run.status.phases) {
         if (run.skipIfFinishedBefore(phase)) continue;

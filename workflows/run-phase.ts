@@ -49,7 +49,8 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       }
       run.completeRun(phase, phaseRun, result, attempts);
       log.info('phase completed', { phase: phase.name, attempt: phase.attempts, summary: phase.summary });
-      await comment({ kind: 'phase-finished', id: run.id, phase: { name: phase.name, attempts: phase.attempts, summary: phase.summary } });
+      const phaseNote = { name: phase.name, attempts: phase.attempts, summary: phase.summary };
+      await comment({ kind: 'phase-finished', id: run.id, phase: phaseNote, ...(phaseRun.by ? { retriedBy: phaseRun.by } : {}) });
       return;
     } catch (err) {
       if (isCancellation(err)) {

@@ -2,12 +2,16 @@
 // workflow as it goes) and its summary and details at start: cluster, flow, ticket, phase,
 // state and what it waits for, the gates and the last operator actions with who asked. Nothing
 // else (no spec values, no vars) goes there.
+import { failureDetails } from './failure-details.js';
 import type { InstallStatus } from './status.js';
 
 /** Markdown for the UI's "Current Details". */
 export function currentDetails(status: InstallStatus): string {
   const lines = [`**${status.state}**${status.phase ? ` · phase **${status.phase}**` : ''}`];
   if (status.waitingFor) lines.push(`Waiting for ${status.waitingFor}`);
+  // What the failure it waits on reports (the preflight report, conflicts, problems), bounded.
+  const details = status.error ? failureDetails(status.error).slice(0, 5) : [];
+  if (details.length) lines.push(`Failure details: ${details.map((d) => `${d.key}: ${d.text.slice(0, 200)}`).join('; ')}`);
   const done = status.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').length;
   lines.push(`Phases done: ${done} of ${status.phases.length} (${status.phases.map((p) => `${p.name} ${p.state}`).join(', ')})`);
   const gates = status.gates ?? [];

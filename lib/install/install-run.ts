@@ -158,7 +158,7 @@ export class InstallRun {
     const request = this.retry ?? {};
     this.retry = undefined;
     const limitHosts = request.failedHostsOnly ? hostsToRetry(phase.error) : undefined;
-    const run: PhaseRun = { startedAt: this.now(), ...(limitHosts ? { limitHosts } : {}) };
+    const run: PhaseRun = { startedAt: this.now(), ...(limitHosts ? { limitHosts } : {}), ...(request.by ? { by: request.by } : {}) };
     phase.runs = [...(phase.runs ?? []), run];
     Object.assign(phase, { state: 'running', startedAt: phase.startedAt ?? run.startedAt, endedAt: undefined, error: undefined, summary: undefined });
     return { run, limitHosts, operatorVars: request.vars };

@@ -30,6 +30,8 @@ export interface PhaseRun {
   attempts?: number;
   /** `retry --failed-hosts`: the hosts it was limited to. */
   limitHosts?: string[];
+  /** Who asked for this run (the operator's retry); absent for the first run. */
+  by?: Actor;
 }
 
 export interface PhaseStatus {

@@ -3,14 +3,15 @@
 // apply to that phase), that it ended. Rendered as Jira's ADF (adf.ts) or ServiceNow's work
 // notes (plain text) by the activity that posts it.
 import type { Actor } from '../install/actor.js';
+import { failureDetails } from '../install/failure-details.js';
 import type { InstallState, PhaseError, PhaseStatus } from '../install/status.js';
 import { failedHostsRefusal } from '../plan/failed-hosts.js';
 import type { Flow, PhaseName } from '../plan/phases.js';
 
 /** What happened, as the workflow hands it to the comment activity. */
 export type ProgressEvent =
-  | { kind: 'started'; id: string; flow: Flow; phases: PhaseName[] }
-  | { kind: 'phase-finished'; id: string; phase: Pick<PhaseStatus, 'name' | 'attempts' | 'summary'> }
+  | { kind: 'started'; id: string; flow: Flow; phases: PhaseName[]; by?: Actor }
+  | { kind: 'phase-finished'; id: string; phase: Pick<PhaseStatus, 'name' | 'attempts' | 'summary'>; retriedBy?: Actor }
   | { kind: 'waiting-for-operator'; id: string; flow: Flow; phase: PhaseName; error: PhaseError }
   | { kind: 'gate-passed'; id: string; gate: string; by?: Actor }
   | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string }; by?: Actor; reason?: string };
@@ -39,14 +40,18 @@ export function progressNote(event: ProgressEvent): ProgressNote {
   switch (event.kind) {
     case 'started':
       return {
-        title: `Katonic install ${event.id} started`,
+        title: `Katonic install ${event.id} started${event.by ? ` by ${who(event.by)}` : ''}`,
         lines: [`Flow ${event.flow}; phases: ${event.phases.join(', ')}.`],
         commands: [`kinstall status ${event.id}`],
       };
     case 'phase-finished':
       return {
         title: `${event.id}: the ${event.phase.name} phase finished`,
-        lines: [`Attempts: ${event.phase.attempts}.`, ...(event.phase.summary ? [firstLine(event.phase.summary)] : [])],
+        lines: [
+          `Attempts: ${event.phase.attempts}.`,
+          ...(event.retriedBy ? [`Retried by ${who(event.retriedBy)}.`] : []),
+          ...(event.phase.summary ? [firstLine(event.phase.summary)] : []),
+        ],
         commands: [],
       };
     case 'waiting-for-operator': {
@@ -59,6 +64,9 @@ export function progressNote(event: ProgressEvent): ProgressNote {
           ...failures,
           ...(error.failedHosts.length ? [`Failed hosts: ${error.failedHosts.join(', ')}`] : []),
           ...(error.unreachableHosts.length ? [`Unreachable hosts: ${error.unreachableHosts.join(', ')}`] : []),
+          ...failureDetails(error)
+            .slice(0, 10)
+            .map((d) => firstLine(`${d.key}: ${d.text}`)),
         ],
         commands: operatorCommands(event.id, event.flow, event.phase, error),
       };
