@@ -1,17 +1,11 @@
 // Every relative link of the README and of docs/*.md resolves: its file (or directory) exists in
 // the checkout, and its #anchor, if any, is a heading of the Markdown page it names. Links in
 // code (fenced blocks, `spans`) are not links; http(s) and mailto links are not checked.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
-import { REPO_ROOT } from './support/repo.js';
+import { DOC_PAGES, REPO_ROOT } from './support/repo.js';
 
-const PAGES = [
-  'README.md',
-  ...readdirSync(join(REPO_ROOT, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .sort()
-    .map((f) => `docs/${f}`),
-];
+const PAGES = DOC_PAGES;
 
 /** A page's text without its code: fenced blocks and inline spans. */
 const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');

@@ -4,18 +4,12 @@
 // FILE, ID, [options], a | b; or a concrete line of a verb that needs a server) names verbs and
 // options that `npx kinstall VERB --help` must know. `npx kinstall` itself resolves through
 // node_modules/.bin/kinstall, which the set-up links (docs/development.md, "The set-up").
-import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { CLI, REPO_ROOT } from './support/repo.js';
+import { CLI, DOC_PAGES, REPO_ROOT } from './support/repo.js';
 
-const PAGES = [
-  'README.md',
-  ...readdirSync(join(REPO_ROOT, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .sort()
-    .map((f) => `docs/${f}`),
-];
+const PAGES = DOC_PAGES;
 /** The `npx kinstall` commands of a page's sh blocks, without their comments. */
 const commandsOf = (page: string) =>
   [...readFileSync(join(REPO_ROOT, page), 'utf8').matchAll(/^```sh\n([\s\S]*?)^```/gm)]
