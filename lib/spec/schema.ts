@@ -26,11 +26,18 @@ export const isIpv4 = (value: string): boolean => IPV4.test(value);
 export const isDnsLabel = (value: string): boolean => DNS_LABEL.test(value);
 const isHostname = (value: string): boolean => HOSTNAME.test(value) && !/^[\d.]+$/.test(value);
 
-const dnsLabel = z.string().regex(DNS_LABEL, 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters');
+/** A node's or an installation's name (day-2 commands take them on the command line too). */
+export const dnsLabelSchema = z.string().regex(DNS_LABEL, 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters');
 const address = z.string().refine((v) => isIpv4(v) || isHostname(v), 'expected an IPv4 address or a host name');
 const fqdn = z.string().refine(isHostname, 'expected a fully qualified domain name such as mlops.example.com');
 const path = z.string().min(1, 'expected a path').max(4096, 'expected a path of at most 4096 characters');
 const absolutePath = path.startsWith('/', 'expected an absolute path');
+/** spec.onprem.kubeVersion; also `kinstall upgrade --kube`. */
+export const kubeVersionSchema = z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.33.7');
+/** spec.katonic.version; also `kinstall upgrade --katonic`. */
+export const katonicVersionSchema = z
+  .string({ error: 'expected a version string (quote it in YAML: "4.5")' })
+  .regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"');
 const positive = z.number().positive('expected a positive number');
 const nonNegative = z.number().nonnegative('expected a number >= 0');
 
@@ -38,8 +45,9 @@ export { secretRef };
 
 export const NODE_ROLES = ['control-plane', 'etcd', 'worker'] as const;
 
-const node = z.strictObject({
-  name: dnsLabel,
+/** One node of spec.onprem.nodes; also the shape of the node file `kinstall scale --add` reads. */
+export const nodeSchema = z.strictObject({
+  name: dnsLabelSchema,
   address,
   // The node's own IP, for Kubespray's ip/access_ip, when address is a host name.
   ip: z.string().refine(isIpv4, 'expected an IPv4 address').optional(),
@@ -99,9 +107,9 @@ const onpremShape = {
       .regex(/^v\d+\.\d+\.\d+$/, 'expected a Kubespray release such as v2.31.0')
       .optional(),
   }),
-  kubeVersion: z.string().regex(KUBE_VERSION, 'expected a Kubernetes version such as 1.33.7').optional(),
+  kubeVersion: kubeVersionSchema.optional(),
   connection: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
-  nodes: z.array(node).min(1, 'expected at least one node'),
+  nodes: z.array(nodeSchema).min(1, 'expected at least one node'),
   ssh: z
     .strictObject({
       user: z.string().regex(POSIX_USER, 'expected a POSIX user name: lower-case letters, digits, "_" and "-", at most 32 characters'),
@@ -124,9 +132,7 @@ const refusedFor = (message: string) => z.never({ error: message }).optional();
 // What every flow's spec has besides its flow and its section.
 const sharedSpec = {
   katonic: z.strictObject({
-    version: z
-      .string({ error: 'expected a version string (quote it in YAML: "4.5")' })
-      .regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"'),
+    version: katonicVersionSchema,
     fqdn,
     roleDir: path,
   }),
@@ -169,7 +175,7 @@ export const anyFlowSpecSchema = z.strictObject({
 export const installationSchema = z.strictObject({
   apiVersion: z.literal('katonic.ai/v1', { error: 'expected katonic.ai/v1' }),
   kind: z.literal('Installation', { error: 'expected Installation' }),
-  metadata: z.strictObject({ name: dnsLabel, ticket: z.string().regex(TICKET, 'expected a ticket id such as OPS-123 or INC0012345').optional() }),
+  metadata: z.strictObject({ name: dnsLabelSchema, ticket: z.string().regex(TICKET, 'expected a ticket id such as OPS-123 or INC0012345').optional() }),
   // One shape per flow: the flow decides which section the spec has (and refuses the other's).
   spec: z.discriminatedUnion('flow', [onpremFlowSpec, managedFlowSpec('aks'), managedFlowSpec('eks')], {
     error: (issue) => (issue.code === 'invalid_union' ? 'expected onprem, aks or eks' : undefined),
@@ -265,7 +271,7 @@ export type ManagedInstallation = WithSpec<Extract<ParsedInstallation['spec'], {
 /** An accepted spec, defaults filled in: one type per flow, told apart by isOnpremInstallation. */
 export type Installation = OnpremInstallation | ManagedInstallation;
 export type OnpremSpec = OnpremInstallation['spec']['onprem'];
-export type NodeSpec = z.infer<typeof node>;
+export type NodeSpec = z.infer<typeof nodeSchema>;
 
 /** The schema's output as the union of its flows (TypeScript does not split an object on a nested discriminant). */
 export function byFlow(parsed: ParsedInstallation): Installation {

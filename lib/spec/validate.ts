@@ -16,7 +16,8 @@ export interface SpecError {
 
 export type SpecResult = { ok: true; spec: Installation } | { ok: false; errors: SpecError[] };
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+/** A zod issue as `kinstall validate` says it (unknown fields named, escaped). */
+export function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.slice(0, 5).map((k) => (isIdentifier(k) ? k : quoteText(k, 40)));
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}`;
