@@ -14,21 +14,29 @@ const DEFAULTS: Record<(typeof IMMUTABLE_FIELDS)[number], unknown> = {
   volumeBindingMode: 'Immediate',
 };
 
-export interface StorageClassConflict {
-  name: string;
+export interface StorageClassFieldDifference {
   field: (typeof IMMUTABLE_FIELDS)[number];
   existing: string;
   wanted: string;
 }
 
+export interface StorageClassConflict extends StorageClassFieldDifference {
+  name: string;
+}
+
 const show = (value: unknown): string =>
   value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value, Object.keys((value ?? {}) as object).sort());
 
-export function storageClassConflicts(existing: Record<string, unknown>, wanted: KubeObject): StorageClassConflict[] {
+/** The immutable fields two classes differ in, the API server's defaults filled in (also what a drift check compares). */
+export function immutableFieldDifferences(existing: Record<string, unknown>, wanted: Record<string, unknown>): StorageClassFieldDifference[] {
   return IMMUTABLE_FIELDS.flatMap((field) => {
     const [was, want] = [existing[field] ?? DEFAULTS[field], wanted[field] ?? DEFAULTS[field]];
-    return show(was) === show(want) ? [] : [{ name: wanted.metadata.name, field, existing: show(was), wanted: show(want) }];
+    return show(was) === show(want) ? [] : [{ field, existing: show(was), wanted: show(want) }];
   });
+}
+
+export function storageClassConflicts(existing: Record<string, unknown>, wanted: KubeObject): StorageClassConflict[] {
+  return immutableFieldDifferences(existing, wanted).map((difference) => ({ name: wanted.metadata.name, ...difference }));
 }
 
 export function describeConflicts(conflicts: StorageClassConflict[]): string {
