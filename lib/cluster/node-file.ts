@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { escapeText } from '../safe-text.js';
 import { formatPath } from '../spec/format-path.js';
 import { parseYaml } from '../spec/parse-yaml.js';
-import { nodeSchema, type NodeSpec } from '../spec/schema.js';
+import { nodeSchema, type NodeSpec, type SpecIssue } from '../spec/schema.js';
 import { issueMessage } from '../spec/validate.js';
 
 const nodeFileSchema = z.strictObject({
@@ -17,16 +17,11 @@ const ONLY_WORKERS = "expected only the worker role: scale adds workers with Kub
 
 export type NodeFileResult = { nodes: NodeSpec[] } | { problems: string[] };
 
-interface Problem {
-  path: (string | number)[];
-  message: string;
-}
-
 type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Roles the schema accepts but scale does not. */
-function roleProblems(nodes: Raw[]): Problem[] {
+function roleProblems(nodes: Raw[]): SpecIssue[] {
   return nodes.flatMap((n, i) => {
     const roles = Array.isArray(n.roles) ? n.roles : [];
     return roles.some((r) => r === 'control-plane' || r === 'etcd') ? [{ path: ['nodes', i, 'roles'], message: ONLY_WORKERS }] : [];
@@ -50,13 +45,13 @@ function clashMessage(value: string, holder: Holder): string {
  * Names, addresses and IPs already taken, by the cluster's nodes or by an earlier node of the
  * file. A field the schema refused is not compared: its own error says enough.
  */
-function clashProblems(nodes: Raw[], cluster: NodeSpec[], refused: Set<string>): Problem[] {
+function clashProblems(nodes: Raw[], cluster: NodeSpec[], refused: Set<string>): SpecIssue[] {
   const taken = new Map<string, Holder>();
   const hold = (field: Field, value: string, node: string | number) => {
     if (!taken.has(valueKey(field, value))) taken.set(valueKey(field, value), { field, node });
   };
   for (const n of cluster) for (const field of FIELDS) if (n[field]) hold(field, n[field], n.name);
-  const problems: Problem[] = [];
+  const problems: SpecIssue[] = [];
   nodes.forEach((n, i) => {
     const fields = FIELDS.filter((field) => typeof n[field] === 'string' && !refused.has(formatPath(['nodes', i, field])));
     for (const field of fields) {
@@ -75,7 +70,7 @@ export function parseNodeFile(text: string, cluster: { nodes: NodeSpec[] }): Nod
   if (!parsed.ok) return { problems: [`(document): ${escapeText(parsed.message)}`] };
   if (!isRecord(parsed.value)) return { problems: ['(document): expected a YAML mapping with nodes: the list of nodes to add, each as in spec.onprem.nodes'] };
   const result = nodeFileSchema.safeParse(parsed.value);
-  const problems: Problem[] = (result.error?.issues ?? []).map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) }));
+  const problems: SpecIssue[] = (result.error?.issues ?? []).map((issue) => ({ path: issue.path as (string | number)[], message: issueMessage(issue) }));
   const refused = new Set(problems.map((p) => formatPath(p.path)));
   const nodes = (Array.isArray(parsed.value.nodes) ? parsed.value.nodes : []).map((n) => (isRecord(n) ? n : {}));
   problems.push(...roleProblems(nodes), ...clashProblems(nodes, cluster.nodes, refused));
