@@ -39,6 +39,7 @@ describe('failure catalogue (pure)', () => {
     expect(PHASE_FAILURES.PreflightFailed.details).toEqual(['failedHosts', 'report', 'findings']);
     expect(PHASE_FAILURES.StorageClassConflict.details).toEqual(['conflicts']);
     expect(PHASE_FAILURES.VerifyFailed.details).toEqual(['problems', 'settleSeconds']);
+    expect(PHASE_FAILURES.DrainBlocked.details).toEqual(['node', 'timeoutSeconds', 'blockers', 'pods']);
   });
 
   it('retries exactly the failures a later attempt can get past', () => {

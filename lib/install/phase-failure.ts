@@ -12,6 +12,7 @@
 // imports this file for its types only.
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskFailure } from '../ansible/events.js';
+import type { BudgetBlocker } from '../cluster/disruption-budgets.js';
 import type { SealedValue } from '../codec/sealed-value.js';
 import type { Finding } from '../preflight/managed-rules.js';
 import type { PreflightReport } from '../preflight/requirements.js';
@@ -59,6 +60,8 @@ export interface PhaseFailureDetails {
   PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string } } | { findings: Finding[] };
   StorageClassConflict: { conflicts: StorageClassConflict[] };
   VerifyFailed: { problems: string[]; settleSeconds: number };
+  DrainBlocked: { node: string; timeoutSeconds: number; blockers: BudgetBlocker[]; pods: string[] };
+  DrainTimedOut: { node: string; timeoutSeconds: number; pods: string[] };
   AnsibleNotStarted: { command: string };
   AnsibleTaskFailed: AnsibleDetails;
   AnsibleHostUnreachable: AnsibleDetails;
@@ -135,6 +138,18 @@ export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEnt
   PreflightFailed: { retryable: false, meaning: 'the nodes or the cluster do not meet the requirements', details: ['failedHosts', 'report', 'findings'] },
   StorageClassConflict: { retryable: false, meaning: 'an existing StorageClass differs in a field that cannot be changed', details: ['conflicts'] },
   VerifyFailed: { retryable: false, meaning: 'the cluster was not as expected at the end of its settle window', details: ['problems', 'settleSeconds'] },
+  // Both had the drain's whole timeout: another attempt would wait the same way until a person
+  // changes something (a budget, a replica count, a stuck finalizer).
+  DrainBlocked: {
+    retryable: false,
+    meaning: "PodDisruptionBudgets refused evicting a node's pods for the drain's whole timeout (the node stays cordoned)",
+    details: ['node', 'timeoutSeconds', 'blockers', 'pods'],
+  },
+  DrainTimedOut: {
+    retryable: false,
+    meaning: "a drained node's evicted pods were still terminating at the end of its timeout (the node stays cordoned)",
+    details: ['node', 'timeoutSeconds', 'pods'],
+  },
   AnsibleNotStarted: { retryable: false, meaning: 'ansible-playbook could not be started on the worker', details: ['command'] },
   AnsibleTaskFailed: { retryable: true, meaning: 'a task failed on some hosts (exit 2)', details: ANSIBLE_KEYS },
   AnsibleHostUnreachable: { retryable: true, meaning: 'some hosts could not be reached (exit 4)', details: ANSIBLE_KEYS },
