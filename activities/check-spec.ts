@@ -1,6 +1,7 @@
 // The workflow's first step: the spec it was given (by the CLI, a webhook or the Web UI's
 // start form) validated again, with the hash of each phase's inputs.
-import { phaseInputHashes } from '../lib/plan/phase-inputs.js';
+import { phaseInputHashes, stableHash } from '../lib/plan/phase-inputs.js';
+import type { PlannedPhase } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import { acceptSpec } from '../lib/spec/accept.js';
 import { phaseFailure } from './phase-failure.js';
@@ -10,7 +11,11 @@ export interface CheckedSpec {
   inputHashes: Record<string, string>;
 }
 
-export async function checkSpec(specJson: string): Promise<CheckedSpec> {
+/**
+ * A day-2 operation's phases (`plan`) hash what they act on with the whole spec: a resume runs
+ * again every phase of an operation whose spec changed in any way, and skips nodes already done.
+ */
+export async function checkSpec(specJson: string, plan?: readonly PlannedPhase[]): Promise<CheckedSpec> {
   let doc: unknown;
   try {
     doc = JSON.parse(specJson);
@@ -23,5 +28,8 @@ export async function checkSpec(specJson: string): Promise<CheckedSpec> {
     const lines = result.errors.map((e) => `${e.path}: ${e.message}`);
     throw phaseFailure('InvalidSpec', `the install spec is invalid:\n${lines.join('\n')}`, { errors: result.errors });
   }
-  return { spec: result.spec, inputHashes: phaseInputHashes(result.spec) };
+  const inputHashes = plan
+    ? Object.fromEntries(plan.map((phase) => [phase.name, stableHash({ phase: phase.name, target: phase.target, spec: result.spec.spec })]))
+    : phaseInputHashes(result.spec);
+  return { spec: result.spec, inputHashes };
 }

@@ -5,9 +5,12 @@ import type { ActivityName } from '../lib/plan/phases.js';
 import { isOnpremInstallation, type ManagedInstallation, type OnpremInstallation } from '../lib/spec/schema.js';
 import type { ActivityConfig } from './activity-config.js';
 import { checkSpec } from './check-spec.js';
+import { createClusterActivities } from './cluster.js';
 import { writeInventory } from './inventory.js';
 import { runKatonicRole } from './katonic.js';
 import { runKubespray } from './kubespray.js';
+import { runKubesprayRemoveNode, runKubesprayReset, runKubesprayScale, upgradeNode } from './kubespray-operations.js';
+import { checkDrains, drainNode } from './node-drain.js';
 import { checkManagedCluster } from './managed-preflight.js';
 import { preflight } from './preflight.js';
 import { registeredSearchAttributes, requestCancellation } from './temporal-server.js';
@@ -42,8 +45,15 @@ export function createActivities(config: ActivityConfig) {
     applyStorageClasses: (input) => applyStorageClasses(config, input),
     runKatonicRole: (input) => runKatonicRole(config, input),
     verifyCluster: (input) => verifyCluster(config, input),
+    runKubesprayScale: (input) => runKubesprayScale(config, onpremInput('runKubesprayScale', input)),
+    drainNode: (input) => drainNode(config, input),
+    runKubesprayRemoveNode: (input) => runKubesprayRemoveNode(config, onpremInput('runKubesprayRemoveNode', input)),
+    checkDrains: (input) => checkDrains(config, input),
+    upgradeNode: (input) => upgradeNode(config, onpremInput('upgradeNode', input)),
+    runKubesprayReset: (input) => runKubesprayReset(config, onpremInput('runKubesprayReset', input)),
+    removeKatonic: (input) => runKatonicRole(config, input, 'remove-katonic'),
   };
-  return { checkSpec, postTicketComment, registeredSearchAttributes, requestCancellation, ...phaseActivities };
+  return { checkSpec, postTicketComment, registeredSearchAttributes, requestCancellation, ...phaseActivities, ...createClusterActivities(config) };
 }
 
 export type InstallActivities = ReturnType<typeof createActivities>;

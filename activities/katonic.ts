@@ -1,5 +1,6 @@
 // Phase katonic: the external Katonic role, applied by the product's playbook to the
-// controller (localhost), with the cluster's kubeconfig.
+// controller (localhost), with the cluster's kubeconfig. A managed cluster's reset runs it with
+// katonic_state: absent (phase remove-katonic): the platform goes, the cloud's cluster stays.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
@@ -11,7 +12,7 @@ import { withClusterKubeconfigFile } from './kubernetes/cluster-kubeconfig.js';
 import { phaseFailure } from './phase-failure.js';
 import { writeFilesAtomically } from './write-files.js';
 
-export async function runKatonicRole(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
+export async function runKatonicRole(config: ActivityConfig, input: PhaseInput, phase: 'katonic' | 'remove-katonic' = 'katonic'): Promise<PhaseResult> {
   const { roleDir } = input.spec.spec.katonic;
   await access(join(roleDir, 'tasks', 'main.yml')).catch(() => {
     throw phaseFailure('KatonicRoleNotFound', `katonic: spec.katonic.roleDir (${roleDir}) is not a role directory with tasks/main.yml`, { roleDir });
@@ -20,7 +21,7 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
   await writeFilesAtomically(renderKatonicFiles(input.spec, layout));
   // The cluster's kubeconfig as the playbook reads it (a managed one exists only for this run).
   const run = await withClusterKubeconfigFile(config, input, 'katonic', (kubeconfig) =>
-    runAnsiblePhase(config, input, 'katonic', {
+    runAnsiblePhase(config, input, phase, {
       playbook: localTools.playbook('katonic.yml'),
       target: 'controller',
       moreExtraVars: [layout.katonicVarsFile],
@@ -28,5 +29,5 @@ export async function runKatonicRole(config: ActivityConfig, input: PhaseInput):
       env: { KUBECONFIG: kubeconfig, K8S_AUTH_KUBECONFIG: kubeconfig },
     }),
   );
-  return phaseResult(run, `Katonic ${input.spec.spec.katonic.version} applied`);
+  return phaseResult(run, phase === 'katonic' ? `Katonic ${input.spec.spec.katonic.version} applied` : 'the Katonic platform removed');
 }

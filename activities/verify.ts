@@ -77,7 +77,7 @@ export async function observeCluster(kc: KubeConfig, expected: ClusterExpectatio
 export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const ctx = Context.current();
   const cluster = await clusterApi(config, input, 'verify');
-  const expected = verifyExpectations(input.spec);
+  const expected = verifyExpectations(input.spec, input.target?.absentNodes);
   const settleMs = msToNumber(input.spec.spec.verify.settleTimeout as Parameters<typeof msToNumber>[0]);
   const until = Date.now() + settleMs;
   let delay = FIRST_DELAY_MS;

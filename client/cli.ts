@@ -5,11 +5,14 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@temporalio/client';
 import { cliActor } from './cli-actor.js';
-import { reportFailure } from './cli-error.js';
+import { CliError, reportFailure } from './cli-error.js';
 import { CODEC_SERVER_PORT, DEFAULT_UI_ORIGINS } from './codec-server-defaults.js';
 import type { ConnectionFlags } from './connection-profile.js';
 import { planCommand, validateCommand } from './commands/spec-commands.js';
 import { loadSpec } from './load-spec.js';
+import { readInputFile } from './read-input-file.js';
+import type { Actor } from '../lib/install/actor.js';
+import type { OperationRequest } from '../lib/cluster/cluster-entity.js';
 import { readRetryVars } from './retry-vars.js';
 import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from './webhooks/defaults.js';
 
@@ -71,9 +74,13 @@ program
   .action(async (file: string, o: { wait?: boolean; as?: string }, cmd: Command) => {
     const spec = await loadSpec(file);
     const by = cliActor(o.as);
-    const [{ startInstall }, { watchInstall }, { formatStatus }] = await Promise.all([import('./api/installs.js'), inspect(), import('./status-table.js')]);
+    const [{ installThroughCluster }, { watchInstall }, { formatStatus }] = await Promise.all([
+      import('./api/clusters.js'),
+      inspect(),
+      import('./status-table.js'),
+    ]);
     await withServer(cmd, async (client) => {
-      const { id } = await startInstall(client, spec, { by });
+      const { id } = await installThroughCluster(client, spec, { by });
       console.log(id);
       if (!o.wait) return;
       const status = await watchInstall(client, id);
@@ -133,6 +140,75 @@ program
   .action((id: string, o: { reason?: string; as?: string }, cmd: Command) =>
     withServer(cmd, async (c) => (await operate()).cancelCommand(c, id, { reason: o.reason, by: cliActor(o.as) })),
   );
+
+// --- the cluster through its life (day 2) ----------------------------------------------------
+
+const clusters = () => import('./commands/cluster-commands.js');
+const clusterCommand = program.command('cluster').description("a cluster's entity: its list, status and history");
+clusterCommand
+  .command('list')
+  .description('clusters known to the server, with their state and versions')
+  .action((_o, cmd: Command) => withServer(cmd, async (c, g) => (await clusters()).clusterListCommand(c, Boolean(g.json))));
+clusterCommand
+  .command('show <name>')
+  .description("the cluster's state, versions, nodes, running operation and last drift")
+  .action((name: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await clusters()).clusterShowCommand(c, name, Boolean(g.json))));
+clusterCommand
+  .command('history <name>')
+  .description("the cluster's operations, oldest first, with who asked and how each ended")
+  .action((name: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await clusters()).clusterHistoryCommand(c, name, Boolean(g.json))));
+
+/** Sends an operation to the cluster's entity; the request is read (and a file checked) before anything talks to the server. */
+const operation = (cmd: Command, name: string, request: (by: Actor) => Promise<OperationRequest> | OperationRequest, o: { wait?: boolean; as?: string }) =>
+  withServer(cmd, async (c, g) => (await clusters()).operateCommand(c, name, await request(cliActor(o.as)), { wait: o.wait, json: Boolean(g.json) }));
+const WAIT = ['--wait', 'follow the operation until it ends or waits for an operator'] as const;
+const AS = ['--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)'] as const;
+
+program
+  .command('scale <name>')
+  .description('add worker nodes: preflight on them, facts.yml, scale.yml --limit them, storage, verify')
+  .requiredOption('--add <file>', 'the new nodes: YAML "nodes: [...]" as in the spec')
+  .option(...WAIT)
+  .option(...AS)
+  .action((name: string, o: { add: string; wait?: boolean; as?: string }, cmd: Command) =>
+    operation(cmd, name, async (by) => ({ kind: 'scale', nodesFile: await readInputFile(o.add, '--add'), by }), o),
+  );
+program
+  .command('remove-node <name> <node>')
+  .description('drain the node (PodDisruptionBudgets respected), remove-node.yml, verify')
+  .option(...WAIT)
+  .option(...AS)
+  .action((name: string, node: string, o: { wait?: boolean; as?: string }, cmd: Command) =>
+    operation(cmd, name, (by) => ({ kind: 'remove-node', node, by }), o),
+  );
+program
+  .command('upgrade <name>')
+  .description('Kubernetes one minor at a time, one node at a time (--kube), or Katonic after an approval (--katonic)')
+  .option('--kube <version>', 'the Kubernetes version to reach, e.g. 1.34.2')
+  .option('--kubespray <dir...>', "more Kubespray checkouts for the hops the cluster's own does not install")
+  .option('--katonic <version>', 'the Katonic version, e.g. 5.1')
+  .option(...WAIT)
+  .option(...AS)
+  .action((name: string, o: { kube?: string; kubespray?: string[]; katonic?: string; wait?: boolean; as?: string }, cmd: Command) => {
+    if (Boolean(o.kube) === Boolean(o.katonic)) throw new CliError('upgrade: expected exactly one of --kube VERSION or --katonic VERSION', 2);
+    return operation(
+      cmd,
+      name,
+      (by) => (o.kube ? { kind: 'upgrade-kube', version: o.kube, kubesprayDirs: o.kubespray, by } : { kind: 'upgrade-katonic', version: o.katonic!, by }),
+      o,
+    );
+  });
+program
+  .command('reset <name>')
+  .description('take the cluster down after an approval (Kubespray reset.yml; managed: the platform only)')
+  .option(...WAIT)
+  .option(...AS)
+  .action((name: string, o: { wait?: boolean; as?: string }, cmd: Command) => operation(cmd, name, (by) => ({ kind: 'reset', by }), o));
+program
+  .command('drift <name>')
+  .description('compare the live cluster with what its operations left; changes nothing')
+  .option(...AS)
+  .action((name: string, o: { as?: string }, cmd: Command) => operation(cmd, name, (by) => ({ kind: 'check-drift', by }), o));
 
 program
   .command('worker')

@@ -38,11 +38,11 @@ describe('one plan per flow (pure)', () => {
   it('limits a --failed-hosts retry to the failed and unreachable hosts, and refuses it with no hosts or on a refused phase', () => {
     const error = { failedHosts: ['node-2'], unreachableHosts: ['node-3'] };
     expect(hostsToRetry(error)).toEqual(['node-2', 'node-3']);
-    expect(failedHostsRefusal('onprem', 'kubespray', error)).toBeUndefined();
-    expect(failedHostsRefusal('onprem', 'kubespray', { failedHosts: [], unreachableHosts: [] })).toBe(
+    expect(failedHostsRefusal(phasePlan('onprem', 'kubespray'), 'kubespray', error)).toBeUndefined();
+    expect(failedHostsRefusal(phasePlan('onprem', 'kubespray'), 'kubespray', { failedHosts: [], unreachableHosts: [] })).toBe(
       'retry --failed-hosts: the kubespray phase has no failed or unreachable hosts recorded; retry the whole phase',
     );
-    expect(failedHostsRefusal('onprem', 'katonic', error)).toBe(
+    expect(failedHostsRefusal(phasePlan('onprem', 'katonic'), 'katonic', error)).toBe(
       'retry --failed-hosts is refused for the katonic phase: the Katonic role runs once against the cluster API from the controller',
     );
   });

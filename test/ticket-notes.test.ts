@@ -1,6 +1,7 @@
 // What an install says on its ticket, without a server: the notes, the commands per phase,
 // Jira's ADF and ServiceNow's plain text.
 import { noteAsAdf } from '../lib/tickets/adf.js';
+import { phasePlan } from '../lib/plan/phases.js';
 import { noteAsText, operatorCommands, progressNote } from '../lib/tickets/progress-note.js';
 import type { PhaseError } from '../lib/install/status.js';
 
@@ -33,8 +34,8 @@ describe('progress notes', () => {
   });
 
   it('offers --failed-hosts only where the phase allows a partial run', () => {
-    expect(operatorCommands('install-x', 'onprem', 'katonic', error)).not.toContain('kinstall retry install-x --failed-hosts');
-    expect(operatorCommands('install-x', 'onprem', 'storage', { ...error, failedHosts: [], unreachableHosts: [] })).not.toContain(
+    expect(operatorCommands('install-x', phasePlan('onprem', 'katonic'), 'katonic', error)).not.toContain('kinstall retry install-x --failed-hosts');
+    expect(operatorCommands('install-x', phasePlan('onprem', 'storage'), 'storage', { ...error, failedHosts: [], unreachableHosts: [] })).not.toContain(
       'kinstall retry install-x --failed-hosts',
     );
   });

@@ -1,3 +1,4 @@
 // The workflows this worker runs.
-export { install } from './install.js';
+export { cluster, scheduledDriftCheck } from './cluster.js';
+export { clusterOperation, install } from './install.js';
 export { ticketComment } from './ticket-comment.js';

@@ -2,11 +2,14 @@
 // approval gate if the spec asks for one. A phase that fails for good waits for an operator
 // (retry, retry on failed hosts, retry with changed vars, or cancel) instead of ending the
 // install. The state and its rules are InstallRun's (lib/install/install-run.ts); operator
-// actions are Updates its validators answer.
+// actions are Updates its validators answer. A cluster's day-2 operations (scale, remove-node,
+// upgrades, reset) run the same runbook with their own phases (clusterOperation).
 import { isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { describeOperation, type ClusterOperation } from '../lib/cluster/operation.js';
 import { InstallRun } from '../lib/install/install-run.js';
 import { specSketch } from '../lib/install/spec-sketch.js';
 import type { InstallStatus } from '../lib/install/status.js';
+import { operationGate, operationPlan } from '../lib/plan/operation-plans.js';
 import { approvalGates } from '../lib/spec/approvals.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
@@ -40,12 +43,30 @@ const ifValid = (apply: () => unknown) => {
 };
 
 export async function install(specArgument: api.InstallSpecArgument, options: api.InstallOptions = {}): Promise<InstallStatus> {
+  return runbook(specArgument, options);
+}
+
+/** A day-2 operation on an installed cluster, started by its entity (workflows/cluster.ts) with the cluster's spec as the operation needs it. */
+export async function clusterOperation(spec: api.InstallSpecArgument, operation: ClusterOperation, options: api.InstallOptions = {}): Promise<InstallStatus> {
+  return runbook(spec, options, operation);
+}
+
+/** The plan and gate of an operation on the cluster the spec describes (its nodes before the operation). */
+function operationRun(specJson: string, flow: Parameters<typeof operationPlan>[1], operation: ClusterOperation) {
+  const nodes = (JSON.parse(specJson) as { spec?: { onprem?: { nodes?: Parameters<typeof operationPlan>[2] } } }).spec?.onprem?.nodes ?? [];
+  const plan = operationPlan(operation, flow, nodes);
+  return { plan, gate: operationGate(operation, plan), description: describeOperation(operation) };
+}
+
+async function runbook(specArgument: api.InstallSpecArgument, options: api.InstallOptions, operation?: ClusterOperation): Promise<InstallStatus> {
   // The CLI sends the spec as a JSON string, the Web UI's start form as an object: the same spec.
   const specJson = typeof specArgument === 'string' ? specArgument : JSON.stringify(specArgument);
   const { workflowId, runStartTime } = workflowInfo();
   const publishing = patched(PATCHES.publishStatus);
   const cancellation = new RunCancellation(patched(PATCHES.endCancelled));
-  const start = { id: workflowId, startedAt: runStartTime.toISOString(), ...specSketch(specJson), startedBy: options.startedBy };
+  const sketch = specSketch(specJson);
+  const day2 = operation && operationRun(specJson, sketch.flow, operation);
+  const start = { id: workflowId, startedAt: runStartTime.toISOString(), ...sketch, startedBy: options.startedBy, operation: day2 };
   const run: InstallRun = new InstallRun(start, now, (change) => server.changed(change));
   const server = new ServerView(run.status, publishing);
   let spec: Installation | undefined;
@@ -72,10 +93,12 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
   try {
     await cancellation.scope.run(async () => {
       if (publishing) server.registered = await registeredSearchAttributes(Object.values(api.SEARCH_ATTRIBUTES).map((key) => key.name));
-      const checked = await checkSpec(specJson);
+      const checked = day2 ? await checkSpec(specJson, day2.plan) : await checkSpec(specJson);
       spec = checked.spec;
-      run.accept({ name: spec.metadata.name, gates: approvalGates(spec), inputHashes: checked.inputHashes });
-      await comment({ kind: 'started', id: run.id, flow: run.flow, phases: run.status.phases.map((p) => p.name), by: run.status.startedBy });
+      run.accept({ name: spec.metadata.name, gates: gatesOf(spec, day2), inputHashes: checked.inputHashes });
+      const phases = run.status.phases.map((p) => p.name);
+      await comment({ kind: 'started', id: run.id, flow: run.flow, phases, by: run.status.startedBy, operation: day2?.description });
+      run.handOn(options.handoffs ?? {});
       if (options.resumeFrom) run.resumeFrom(options.resumeFrom, patched(PATCHES.resumeNeedsHandoffs) ? ['adminConf', 'inventoryDigest'] : []);
       for (const phase of run.status.phases) {
         if (run.skipIfFinishedBefore(phase)) continue;
@@ -100,4 +123,12 @@ export async function install(specArgument: api.InstallSpecArgument, options: ap
     }
     throw err;
   }
+}
+
+/** An install's gates are the spec's; an operation has its own gate or none (whoever the spec names for a gate of that name approves it). */
+function gatesOf(spec: Installation, operation: { gate?: string } | undefined) {
+  const gates = approvalGates(spec);
+  if (!operation) return gates;
+  const { gate } = operation;
+  return gate ? [gates.find((g) => g.gate === gate) ?? { gate }] : [];
 }

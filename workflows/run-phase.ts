@@ -5,7 +5,7 @@ import { condition, isCancellation, log } from '@temporalio/workflow';
 import type { InstallRun } from '../lib/install/install-run.js';
 import type { PhaseResult } from '../lib/install/phase-io.js';
 import type { PhaseStatus } from '../lib/install/status.js';
-import { maximumAttemptsOf, phasePlan } from '../lib/plan/phases.js';
+import { maximumAttemptsOf } from '../lib/plan/phases.js';
 import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
 import { failureReport } from './failure-report.js';
@@ -32,7 +32,8 @@ export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: str
 }
 
 export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Installation, comment: Comment): Promise<void> {
-  const steps = phasePlan(run.flow, phase.name)?.steps ?? [];
+  const planned = run.planOf(phase.name);
+  const steps = planned?.steps ?? [];
   let current = steps[0];
   for (;;) {
     const { run: phaseRun, limitHosts, operatorVars } = run.startRun(phase);
@@ -43,7 +44,7 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       let attempts = 1;
       for (const step of steps) {
         current = step;
-        result = await runStep(step, { spec, limitHosts, operatorVars, ...run.handoffs });
+        result = await runStep(step, { spec, limitHosts: limitHosts ?? planned?.target?.limit, operatorVars, target: planned?.target, ...run.handoffs });
         run.handOn({ adminConf: result.adminConf, inventoryDigest: result.inventoryDigest });
         attempts = Math.max(attempts, result.attempt);
       }
@@ -60,7 +61,7 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       const failure = failureReport(err, current ? maximumAttemptsOf(current) : 1);
       run.failRun(phase, phaseRun, failure);
       log.warn('phase failed', { phase: phase.name, attempt: phase.attempts, type: failure.error.type });
-      await comment({ kind: 'waiting-for-operator', id: run.id, flow: run.flow, phase: phase.name, error: failure.error });
+      await comment({ kind: 'waiting-for-operator', id: run.id, flow: run.flow, phase: phase.name, error: failure.error, failedHosts: planned?.failedHosts });
       await condition(() => run.retryAccepted);
       run.resumeAfterRetry();
     }

@@ -40,7 +40,7 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
   const extraVarsFile = layout.extraVarsFile(phase);
   const onNodes = how.target === 'nodes';
   const inventory = onNodes && !how.inventory ? renderInventoryFiles(spec, layout) : new Map<string, string>();
-  await writeFilesAtomically(new Map([...inventory, [extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars)]]));
+  await writeFilesAtomically(new Map([...inventory, [extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars, input.target)]]));
   const play = (secretVarsFile: string | undefined, secrets: string[], ssh?: SshAccess) =>
     runPlaybook({
       phase,

@@ -156,19 +156,24 @@ export async function listInstalls(client: Client): Promise<InstallRow[]> {
 }
 
 /** How long an operator request waits for the install's worker to answer it. */
-const ANSWER_DEADLINE_MS = 30_000;
+export const ANSWER_DEADLINE_MS = 30_000;
 
 /**
  * Sends an operator request as an Update and returns the workflow's answer. The workflow alone
  * decides (its validator): a refusal comes back with its reason, as `conflict` (not in a state
  * for it) or `invalid` (the request itself is wrong).
  */
-async function ask<Answer, Request>(
+function ask<Answer, Request>(client: Client, id: string, update: UpdateDefinition<Answer, [Request]>, request: Request, updateId?: string): Promise<Answer> {
+  return askUpdate(client, id, update, request, { updateId, notRunning: () => notRunning(client, id, update.name) });
+}
+
+/** `ask` for any workflow: `notRunning` says why none answered (no such workflow, or it ended). */
+export async function askUpdate<Answer, Request>(
   client: Client,
   id: string,
   update: UpdateDefinition<Answer, [Request]>,
   request: Request,
-  updateId?: string,
+  { updateId, notRunning }: { updateId?: string; notRunning: () => Promise<InstallApiError> },
 ): Promise<Answer> {
   const handle = client.workflow.getHandle(id);
   try {
@@ -176,11 +181,8 @@ async function ask<Answer, Request>(
       handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }),
     );
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
-      throw new InstallApiError(cause?.type === REFUSAL_TYPES.invalid ? 'invalid' : 'conflict', `${update.name} refused: ${cause?.message ?? err.message}`);
-    }
-    if (err instanceof WorkflowNotFoundError) throw await notRunning(client, id, update.name);
+    if (err instanceof WorkflowUpdateFailedError) throw refusalOf(update.name, err);
+    if (err instanceof WorkflowNotFoundError) throw await notRunning();
     if (isDeadlineExceeded(err))
       throw new InstallApiError('failed', `${id}: no worker answered the ${update.name} request within ${ANSWER_DEADLINE_MS / 1000} s; is a worker running?`);
     throw err;
@@ -201,7 +203,13 @@ async function notRunning(client: Client, id: string, request: string): Promise<
   );
 }
 
-const isDeadlineExceeded = (err: unknown): boolean => isGrpcDeadlineError(err) || (err instanceof ServiceError && isGrpcDeadlineError(err.cause));
+/** The workflow's refusal of an Update, as its validator or handler said it. */
+export function refusalOf(request: string, err: WorkflowUpdateFailedError): InstallApiError {
+  const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+  return new InstallApiError(cause?.type === REFUSAL_TYPES.invalid ? 'invalid' : 'conflict', `${request} refused: ${cause?.message ?? err.message}`);
+}
+
+export const isDeadlineExceeded = (err: unknown): boolean => isGrpcDeadlineError(err) || (err instanceof ServiceError && isGrpcDeadlineError(err.cause));
 
 /**
  * Runs the failed phase again. `requestId` makes a repeated request (a redelivered webhook)

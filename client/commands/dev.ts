@@ -21,7 +21,7 @@ import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../dev/ssh-nodes/ssh-spec.js';
 import { ensureDevToken, startInstallCodecServer } from './codec-server.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
-import { startInstall } from '../api/installs.js';
+import { installThroughCluster } from '../api/clusters.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
 import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from '../webhooks/defaults.js';
@@ -47,7 +47,7 @@ async function runDemo(client: Client, uiBase: string): Promise<void> {
   } else {
     // A fresh demo each time: its journal and fail counters start empty.
     await rm(join(dataDir(), 'runs', spec.metadata.name), { recursive: true, force: true });
-    await startInstall(client, spec);
+    await installThroughCluster(client, spec);
   }
   console.log(`Demo install: ${uiBase}/namespaces/default/workflows/${id}`);
   const status = await watchInstall(client, id, (line) => console.log(`  ${line}`));

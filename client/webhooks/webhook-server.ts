@@ -11,12 +11,14 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readReference } from '../../lib/read-reference.js';
 import { acceptSpec } from '../../lib/spec/accept.js';
 import { SOURCES, type Rule, type Source, type WebhookConfig } from '../../lib/webhooks/config.js';
-import { fillSpec, installNameOf, matchRule } from '../../lib/webhooks/mapping.js';
+import { fillSpec, installNameOf, matchRule, upgradeVersionOf } from '../../lib/webhooks/mapping.js';
 import { basicAuthMatches, checkTimestamped, signedByAny } from '../../lib/webhooks/signatures.js';
 import { ticketEvent, type TicketEvent } from '../../lib/webhooks/ticket-event.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { InstallApiError, httpStatusOf } from '../api/errors.js';
-import { approveInstall, cancelInstall, resumeInstall, retryInstall, startInstall } from '../api/installs.js';
+import { installThroughCluster, operateCluster } from '../api/clusters.js';
+import { clusterWorkflowId } from '../../workflows/cluster-definitions.js';
+import { approveInstall, cancelInstall, resumeInstall, retryInstall } from '../api/installs.js';
 import { temporalUnreachable } from '../temporal-unreachable.js';
 import { writeTraceFile } from '../trace-file.js';
 import type { LoadedWebhookConfig } from './load-config.js';
@@ -149,7 +151,7 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     const answer = (started: boolean): Reply => ({ status: started ? 201 : 200, body: { id, action: 'start', started, rule: rule.name } });
     // Another delivery for a ticket whose install exists: the answer Temporal would give, without asking it.
     if (state.existingInstalls.get(id)) return answer(false);
-    const { started } = await startInstall(client, spec, { existing: 'answer', ...(ev.actor ? { by: ev.actor } : {}) });
+    const { started } = await installThroughCluster(client, spec, { existing: 'answer', ...(ev.actor ? { by: ev.actor } : {}) });
     state.existingInstalls.set(id, true);
     return answer(started);
   }
@@ -160,6 +162,14 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
   const reason = `${rule.action} by ${ev.source} ${ev.event}${ev.statusTo ? ` to ${ev.statusTo}` : ''} (rule ${rule.name})`;
   const by = ev.actor;
   switch (rule.action) {
+    case 'upgrade-kube':
+    case 'upgrade-katonic': {
+      const version = upgradeVersionOf(rule.action, rule.version!, ev.body);
+      if (!version.ok) return reject(422, `${version.message} (rule ${rule.name})`);
+      const request = { kind: rule.action, version: version.value, ...(by ? { by } : {}) };
+      const accepted = await operateCluster(client, name.value, request, deliveryId ? `${ev.source}-${deliveryId}` : undefined);
+      return done({ cluster: clusterWorkflowId(name.value), operation: accepted.seq, workflowId: accepted.workflowId });
+    }
     case 'retry':
       return done({ phase: (await retryInstall(client, id, { by }, deliveryId ? `${ev.source}-${deliveryId}` : undefined)).phase });
     case 'resume':

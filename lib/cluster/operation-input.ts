@@ -11,11 +11,11 @@ function inputProblem(argument: string, schema: z.ZodType, value: unknown): stri
   return issue && `${argument}: ${issueMessage(issue)}`;
 }
 
-/** `--kube`, as spec.onprem.kubeVersion. */
-export const validateKubeVersion = (value: unknown): string | undefined => inputProblem('--kube', kubeVersionSchema, value);
+/** `--kube` (or a ticket's field, `argument`), as spec.onprem.kubeVersion. */
+export const validateKubeVersion = (value: unknown, argument = '--kube'): string | undefined => inputProblem(argument, kubeVersionSchema, value);
 
-/** `--katonic`, as spec.katonic.version. */
-export const validateKatonicVersion = (value: unknown): string | undefined => inputProblem('--katonic', katonicVersionSchema, value);
+/** `--katonic` (or a ticket's field, `argument`), as spec.katonic.version. */
+export const validateKatonicVersion = (value: unknown, argument = '--katonic'): string | undefined => inputProblem(argument, katonicVersionSchema, value);
 
 /** The cluster's NAME, as the spec's metadata.name. */
 export const validateClusterName = (value: unknown): string | undefined => inputProblem('NAME', dnsLabelSchema, value);

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SealedValue } from '../codec/sealed-value.js';
 import { failedHostsRefusal, hostsToRetry } from '../plan/failed-hosts.js';
-import { phasePlan, planOf, type Flow, type PhaseName } from '../plan/phases.js';
+import { planOf, type Flow, type PlannedPhase } from '../plan/phases.js';
 import { formatPath } from '../spec/format-path.js';
 import { varsIssues } from '../vars/vars-issues.js';
 import { describeActor, isNamedIn, samePerson, type Actor } from './actor.js';
@@ -35,8 +35,8 @@ import {
 export type RunChange =
   | { kind: 'accepted' }
   | { kind: 'state'; state: InstallState }
-  | { kind: 'phase'; phase: PhaseName }
-  | { kind: 'phase-ended'; phase: PhaseName; outcome: 'completed' | 'failed' | 'cancelled'; seconds: number }
+  | { kind: 'phase'; phase: string }
+  | { kind: 'phase-ended'; phase: string; outcome: 'completed' | 'failed' | 'cancelled'; seconds: number }
   | { kind: 'waited'; reason: 'approval' | 'failed-phase'; seconds: number };
 
 export interface RunStart {
@@ -47,13 +47,15 @@ export interface RunStart {
   flow: Flow;
   ticket?: string;
   startedBy?: Actor;
+  /** A day-2 operation's phases (lib/plan/operation-plans.ts) and its command; an install runs its flow's plan. */
+  operation?: { plan: readonly PlannedPhase[]; description: string };
 }
 
 /** The checked spec, as far as the run needs it. */
 export interface AcceptedSpec {
   name: string;
   gates: { gate: string; approvers?: string[] }[];
-  inputHashes: Partial<Record<PhaseName, string>>;
+  inputHashes: Partial<Record<string, string>>;
 }
 
 /** A run being resumed: its phases (with their input hashes) and what they handed on. */
@@ -79,7 +81,8 @@ const refuse = (message: string, kind: keyof typeof REFUSAL_TYPES = 'conflict') 
 export class InstallRun {
   readonly status: InstallStatus;
   private retry?: RetryRequest;
-  private earlier = new Map<PhaseName, PhaseStatus>();
+  private earlier = new Map<string, PhaseStatus>();
+  private readonly plan: readonly PlannedPhase[];
   private requiredHandoffs: (keyof Handoffs)[] = [];
   private waitingSince?: string;
 
@@ -88,14 +91,16 @@ export class InstallRun {
     private readonly now: () => string,
     private readonly changed: (change: RunChange) => void = () => undefined,
   ) {
+    this.plan = start.operation?.plan ?? planOf(start.flow);
     this.status = {
       id: start.id,
       startedAt: start.startedAt,
       cluster: start.cluster,
       ticket: start.ticket,
       flow: start.flow,
+      ...(start.operation ? { operation: start.operation.description } : {}),
       state: 'running',
-      phases: planOf(start.flow).map((phase) => ({ name: phase.name, state: 'pending', attempts: 0 })),
+      phases: this.plan.map((phase) => ({ name: phase.name, state: 'pending', attempts: 0 })),
       operatorActions: [],
       ...(start.startedBy ? { startedBy: start.startedBy } : {}),
     };
@@ -107,6 +112,11 @@ export class InstallRun {
 
   get flow(): Flow {
     return this.status.flow;
+  }
+
+  /** How the phase runs: its steps, what it acts on, its retry and resume rules. */
+  planOf(phase: string): PlannedPhase | undefined {
+    return this.plan.find((p) => p.name === phase);
   }
 
   // --- the run's course -------------------------------------------------------------------
@@ -140,7 +150,7 @@ export class InstallRun {
    */
   skipIfFinishedBefore(phase: PhaseStatus): boolean {
     const before = this.earlier.get(phase.name);
-    const plan = phasePlan(this.flow, phase.name);
+    const plan = this.planOf(phase.name);
     const finished = before && (before.state === 'completed' || before.state === 'skipped') && before.inputHash === phase.inputHash;
     const handoffKept = !plan?.handsOn || !this.requiredHandoffs.includes(plan.handsOn) || this.status.handoffs?.[plan.handsOn] !== undefined;
     if (!finished || plan?.onResume !== 'skip-if-unchanged' || !handoffKept) return false;
@@ -185,7 +195,7 @@ export class InstallRun {
     Object.assign(phase, { state: 'failed', endedAt: this.now(), attempts: phase.attempts + failure.attempts, error: failure.error });
     this.endRun(phase, run, 'failed', failure.attempts);
     this.status.error = { phase: phase.name, ...failure.error };
-    const failedHosts = failedHostsRefusal(this.flow, phase.name, phase.error) ? '' : ' [--failed-hosts]';
+    const failedHosts = failedHostsRefusal(this.planOf(phase.name), phase.name, phase.error) ? '' : ' [--failed-hosts]';
     this.waitingSince = this.now();
     this.setState(
       'waiting-for-operator',
@@ -224,7 +234,7 @@ export class InstallRun {
 
   // --- approval gates ----------------------------------------------------------------------
 
-  gateBefore(phase: PhaseName): GateStatus | undefined {
+  gateBefore(phase: string): GateStatus | undefined {
     return this.status.gates?.find((g) => g.gate === `before-${phase}`);
   }
 
@@ -305,7 +315,7 @@ export class InstallRun {
       if (issues.length) throw refuse(`--vars: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`, 'invalid');
     }
     const phase = this.current;
-    const refusal = request.failedHostsOnly && phase && failedHostsRefusal(this.flow, phase.name, phase.error);
+    const refusal = request.failedHostsOnly && phase && failedHostsRefusal(this.planOf(phase.name), phase.name, phase.error);
     if (refusal) throw refuse(refusal);
   }
 

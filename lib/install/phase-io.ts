@@ -2,6 +2,7 @@
 // workflow, the activities and the status agree on one shape.
 import type { HostCounts } from '../ansible/events.js';
 import type { SealedValue } from '../codec/sealed-value.js';
+import type { PhaseTarget } from '../plan/phases.js';
 import type { Installation } from '../spec/schema.js';
 
 /** `Spec`: an activity that only one flow's plan runs takes that flow's spec (activities/index.ts narrows it). */
@@ -22,6 +23,8 @@ export interface PhaseInput<Spec extends Installation = Installation> extends Ha
   limitHosts?: string[];
   /** `retry --vars`: extra vars the operator changed for this phase. */
   operatorVars?: Record<string, unknown>;
+  /** A day-2 operation's phase: what it acts on (the node, the version, the checkout). */
+  target?: PhaseTarget;
 }
 
 export interface PhaseResult extends Handoffs {

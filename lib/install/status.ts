@@ -3,7 +3,7 @@
 import type { HostCounts, TaskFailure } from '../ansible/events.js';
 import type { Actor } from './actor.js';
 import type { Handoffs } from './phase-io.js';
-import type { Flow, PhaseName } from '../plan/phases.js';
+import type { Flow } from '../plan/phases.js';
 
 export type InstallState = 'running' | 'waiting-for-operator' | 'waiting-for-approval' | 'completed' | 'failed' | 'cancelled';
 export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
@@ -35,7 +35,8 @@ export interface PhaseRun {
 }
 
 export interface PhaseStatus {
-  name: PhaseName;
+  /** An install's phases are named after its flow's plan; a day-2 operation's also per node and hop (upgrade-worker-1@1.34.2). */
+  name: string;
   state: PhaseState;
   attempts: number;
   /** When the phase first started (a retry keeps it). */
@@ -79,8 +80,10 @@ export interface InstallStatus {
   cluster: string;
   ticket?: string;
   flow: Flow;
+  /** A day-2 operation run by the cluster's entity (workflows/cluster.ts), as its command says it; absent for an install. */
+  operation?: string;
   state: InstallState;
-  phase?: PhaseName;
+  phase?: string;
   phases: PhaseStatus[];
   waitingFor?: string;
   error?: PhaseError & { phase?: string };

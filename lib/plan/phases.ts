@@ -7,7 +7,22 @@ import type { Handoffs } from '../install/phase-io.js';
 
 /** The activities a phase is made of (the worker registers them under these names). */
 export type ActivityName =
-  'preflight' | 'checkManagedCluster' | 'writeInventory' | 'runKubespray' | 'prepareStorageNodes' | 'applyStorageClasses' | 'runKatonicRole' | 'verifyCluster';
+  | 'preflight'
+  | 'checkManagedCluster'
+  | 'writeInventory'
+  | 'runKubespray'
+  | 'prepareStorageNodes'
+  | 'applyStorageClasses'
+  | 'runKatonicRole'
+  | 'verifyCluster'
+  // day 2 (lib/plan/operation-plans.ts)
+  | 'runKubesprayScale'
+  | 'drainNode'
+  | 'runKubesprayRemoveNode'
+  | 'checkDrains'
+  | 'upgradeNode'
+  | 'runKubesprayReset'
+  | 'removeKatonic';
 
 /** How often, and how far apart, a step's activity is tried before the phase waits for an operator. */
 export type StepRetry = Required<Pick<RetryPolicy, 'initialInterval' | 'backoffCoefficient' | 'maximumInterval' | 'maximumAttempts'>>;
@@ -20,8 +35,24 @@ export interface PlannedStep {
   retry: StepRetry;
 }
 
-interface Phase<Name extends string = string> {
+/**
+ * What a day-2 operation's phase acts on (lib/plan/operation-plans.ts): the hosts its playbook is
+ * limited to, the node it drains or upgrades, the versions it brings. Install phases have none.
+ */
+export interface PhaseTarget {
+  /** Ansible's --limit. */
+  limit?: string[];
+  node?: string;
+  kubeVersion?: string;
+  /** The Kubespray checkout a hop of an upgrade runs from (else spec.onprem.kubespray.dir). */
+  kubesprayDir?: string;
+  /** Nodes verify expects gone (after remove-node). */
+  absentNodes?: string[];
+}
+
+export interface Phase<Name extends string = string> {
   name: Name;
+  target?: PhaseTarget;
   steps: readonly PlannedStep[];
   /** `retry --failed-hosts`: 'limit' runs the phase's playbook with --limit; otherwise why it is refused. */
   failedHosts: 'limit' | { refused: string };
@@ -42,13 +73,13 @@ const API_RETRY: StepRetry = { initialInterval: '1s', backoffCoefficient: 2, max
 const LOCAL_RETRY: StepRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 };
 
 const step = (activity: ActivityName, timeout: PlannedStep['timeout'], retry: StepRetry): PlannedStep => ({ activity, timeout, retry });
-const playbook = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, ANSIBLE_RETRY);
-const api = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, API_RETRY);
+export const playbook = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, ANSIBLE_RETRY);
+export const api = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, API_RETRY);
 
 /** The most attempts a step's policy makes: the workflow's count when a failure does not carry its attempt (a timeout). */
 export const maximumAttemptsOf = (planned: PlannedStep): number => planned.retry.maximumAttempts;
-const LIMIT = 'limit' as const;
-const refused = (why: string) => ({ refused: why });
+export const LIMIT = 'limit' as const;
+export const refused = (why: string) => ({ refused: why });
 
 const ONPREM = [
   { name: 'preflight', steps: [playbook('preflight', '10m')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
@@ -102,6 +133,9 @@ export type Flow = keyof typeof FLOW_PLANS;
 export type PhaseName = (typeof FLOW_PLANS)[Flow][number]['name'];
 export type PhasePlan = Phase<PhaseName>;
 
+/** A phase of any run: an install's (named after its flow's plan) or a day-2 operation's (named per node, per hop). */
+export type PlannedPhase = Phase;
+
 export const isFlow = (value: unknown): value is Flow => typeof value === 'string' && Object.hasOwn(FLOW_PLANS, value);
 
 export function planOf(flow: Flow): readonly PhasePlan[] {
@@ -112,6 +146,6 @@ export function phasesOf(flow: Flow): PhaseName[] {
   return planOf(flow).map((p) => p.name);
 }
 
-export function phasePlan(flow: Flow, phase: PhaseName): PhasePlan | undefined {
+export function phasePlan(flow: Flow, phase: string): PhasePlan | undefined {
   return planOf(flow).find((p) => p.name === phase);
 }

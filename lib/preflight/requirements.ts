@@ -1,6 +1,5 @@
 // The seed's node table (cluster-requirements.rst), compared with the facts Ansible gathered.
 // Minimums and accepted OS are configurable per spec (a lab or the local demo is smaller).
-import { basename } from 'node:path';
 import type { NodeRole, OnpremSpec } from '../spec/schema.js';
 
 export interface NodeMinimums {
@@ -83,7 +82,8 @@ function mayHoldMappedRoot(d: HostFacts['devices'][string]): boolean {
 /** The largest disk that does not hold the root filesystem. */
 function largestExtraDiskBytes(facts: HostFacts): number {
   const rootPath = facts.mounts.find((m) => m.mount === '/')?.device ?? '';
-  const rootDevice = basename(rootPath);
+  // The device's name without node:path, so that the spec's rules (which import these) run in the workflow sandbox too.
+  const rootDevice = rootPath.slice(rootPath.lastIndexOf('/') + 1);
   const rootOnMapper = /^\/dev\/(mapper\/|md|dm-)/.test(rootPath) || rootPath === '/dev/root';
   return Object.entries(facts.devices)
     .filter(([name, d]) => !NOT_DISKS.test(name) && name !== rootDevice && !partitionNames(d.partitions).includes(rootDevice))

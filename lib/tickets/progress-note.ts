@@ -6,13 +6,21 @@ import type { Actor } from '../install/actor.js';
 import { failureDetails } from '../install/failure-details.js';
 import type { InstallState, PhaseError, PhaseStatus } from '../install/status.js';
 import { failedHostsRefusal } from '../plan/failed-hosts.js';
-import type { Flow, PhaseName } from '../plan/phases.js';
+import { phasePlan, type Flow, type PlannedPhase } from '../plan/phases.js';
 
 /** What happened, as the workflow hands it to the comment activity. */
 export type ProgressEvent =
-  | { kind: 'started'; id: string; flow: Flow; phases: PhaseName[]; by?: Actor }
+  | { kind: 'started'; id: string; flow: Flow; phases: string[]; by?: Actor; operation?: string }
   | { kind: 'phase-finished'; id: string; phase: Pick<PhaseStatus, 'name' | 'attempts' | 'summary'>; retriedBy?: Actor }
-  | { kind: 'waiting-for-operator'; id: string; flow: Flow; phase: PhaseName; error: PhaseError }
+  | {
+      kind: 'waiting-for-operator';
+      id: string;
+      flow: Flow;
+      phase: string;
+      error: PhaseError;
+      /** The phase's --failed-hosts rule (a day-2 phase's is not in the flow's plan); absent from runs before day 2. */
+      failedHosts?: PlannedPhase['failedHosts'];
+    }
   | { kind: 'gate-passed'; id: string; gate: string; by?: Actor }
   | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string }; by?: Actor; reason?: string };
 
@@ -27,10 +35,10 @@ const firstLine = (text: string, max = 300) => text.split('\n')[0]!.slice(0, max
 const who = (actor: Actor) => `${actor.name} (${actor.via})`;
 
 /** The commands an operator can run for this phase: --failed-hosts only where the phase allows it and hosts failed. */
-export function operatorCommands(id: string, flow: Flow, phase: PhaseName, error: PhaseError): string[] {
+export function operatorCommands(id: string, planned: Pick<PlannedPhase, 'failedHosts'> | undefined, phase: string, error: PhaseError): string[] {
   return [
     `kinstall retry ${id}`,
-    ...(!failedHostsRefusal(flow, phase, error) ? [`kinstall retry ${id} --failed-hosts`] : []),
+    ...(!failedHostsRefusal(planned, phase, error) ? [`kinstall retry ${id} --failed-hosts`] : []),
     `kinstall retry ${id} --vars FILE`,
     `kinstall cancel ${id}`,
   ];
@@ -40,7 +48,7 @@ export function progressNote(event: ProgressEvent): ProgressNote {
   switch (event.kind) {
     case 'started':
       return {
-        title: `Katonic install ${event.id} started${event.by ? ` by ${who(event.by)}` : ''}`,
+        title: `Katonic ${event.operation ? `${event.operation} on the cluster` : 'install'} ${event.id} started${event.by ? ` by ${who(event.by)}` : ''}`,
         lines: [`Flow ${event.flow}; phases: ${event.phases.join(', ')}.`],
         commands: [`kinstall status ${event.id}`],
       };
@@ -68,7 +76,7 @@ export function progressNote(event: ProgressEvent): ProgressNote {
             .slice(0, 10)
             .map((d) => firstLine(`${d.key}: ${d.text}`)),
         ],
-        commands: operatorCommands(event.id, event.flow, event.phase, error),
+        commands: operatorCommands(event.id, event.failedHosts ? { failedHosts: event.failedHosts } : phasePlan(event.flow, event.phase), event.phase, error),
       };
     }
     case 'gate-passed':

@@ -42,6 +42,8 @@ export interface ObservedCluster {
 export interface ClusterExpectations {
   /** The spec's node names (on-prem); managed clusters only need one Ready node. */
   nodeNames?: string[];
+  /** Nodes a remove-node took out: still registered is a problem. */
+  absentNodes?: string[];
   /** kdisk and kfs as the install applies them. */
   storageClasses: KubeObject[];
   namespaces: readonly string[];
@@ -69,7 +71,13 @@ export function managedExpectations(doc: ManagedInstallation): ClusterExpectatio
   return { storageClasses: storageObjectsFor(doc), namespaces: KATONIC_NAMESPACES, workloads: [] };
 }
 
-export const verifyExpectations = (doc: Installation): ClusterExpectations => (isOnpremInstallation(doc) ? onpremExpectations(doc) : managedExpectations(doc));
+/** What verify expects of the cluster the spec describes; after a remove-node (`absentNodes`), without that node. */
+export function verifyExpectations(doc: Installation, absentNodes: string[] = []): ClusterExpectations {
+  if (!isOnpremInstallation(doc)) return managedExpectations(doc);
+  const expected = onpremExpectations(doc);
+  if (!absentNodes.length) return expected;
+  return { ...expected, nodeNames: expected.nodeNames?.filter((n) => !absentNodes.includes(n)), absentNodes };
+}
 
 const describeConditions = (conditions: Condition[]) =>
   conditions
@@ -97,6 +105,7 @@ export function clusterProblems(observed: ObservedCluster, expected: ClusterExpe
     else if (!node.ready)
       problems.push(`node ${name} is not Ready${node.conditions?.length ? `: ${describeConditions(node.conditions.filter((c) => c.type === 'Ready'))}` : ''}`);
   }
+  for (const name of expected.absentNodes ?? []) if (nodes.has(name)) problems.push(`node ${name} is still registered (it was removed)`);
   if (!observed.nodes.some((n) => n.ready)) problems.push('no node is Ready');
   const classes = new Map(observed.storageClasses.map((c) => [c.metadata?.name, c]));
   for (const wanted of expected.storageClasses) {

@@ -9,7 +9,8 @@ import { secretRef } from '../spec/schema.js';
 export const SOURCES = ['jira', 'servicenow', 'generic'] as const;
 export type Source = (typeof SOURCES)[number];
 
-export const ACTIONS = ['start', 'retry', 'resume', 'approve', 'cancel'] as const;
+/** upgrade-kube and upgrade-katonic go to the cluster's entity (workflows/cluster.ts), with the version from the ticket. */
+export const ACTIONS = ['start', 'retry', 'resume', 'approve', 'cancel', 'upgrade-kube', 'upgrade-katonic'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 // Dotted paths of plain names: never __proto__ and the like, which are not names.
@@ -37,6 +38,8 @@ const rule = z.strictObject({
   set: z.record(dottedPath, fieldValue).optional(),
   /** retry, resume, approve, cancel: the install's name (its id is install-<name>). */
   install: fieldValue.optional(),
+  /** upgrade-kube, upgrade-katonic: the version to reach, from a ticket field. */
+  version: fieldValue.optional(),
 });
 export type Rule = z.infer<typeof rule>;
 
@@ -65,6 +68,8 @@ export const webhookConfigSchema = z
         ctx.addIssue({ code: 'custom', path: at('spec'), message: 'expected spec (a template file) and set (its fields from the ticket) for a start rule' });
       if (r.action !== 'start' && !r.install)
         ctx.addIssue({ code: 'custom', path: at('install'), message: `expected install (the install's name from the ticket) for a ${r.action} rule` });
+      if (r.action.startsWith('upgrade-') && !r.version)
+        ctx.addIssue({ code: 'custom', path: at('version'), message: `expected version (the version from the ticket) for a ${r.action} rule` });
     });
   });
 

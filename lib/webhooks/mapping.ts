@@ -2,6 +2,7 @@
 // spec filled from the ticket's fields, or the install a rule acts on. Fields are copied as
 // data by path; nothing is evaluated. Whether the filled spec is valid (template text, names,
 // reserved variables) is the spec validation's to say, as for a spec file.
+import { validateKatonicVersion, validateKubeVersion } from '../cluster/operation-input.js';
 import { isDnsLabel } from '../spec/schema.js';
 import type { FieldValue, Rule } from './config.js';
 import type { TicketEvent } from './ticket-event.js';
@@ -37,6 +38,14 @@ export function installNameOf(value: FieldValue, body: unknown): Filled<string> 
   if (!name.ok) return name;
   if (typeof name.value !== 'string' || !isDnsLabel(name.value)) return { ok: false, message: 'the install name from the ticket: expected a DNS label' };
   return { ok: true, value: name.value };
+}
+
+/** An upgrade rule's version from the ticket, checked by the rules of the spec's field before anything is asked. */
+export function upgradeVersionOf(kind: 'upgrade-kube' | 'upgrade-katonic', value: FieldValue, body: unknown): Filled<string> {
+  const version = fieldValueOf(value, body, 'the version');
+  if (!version.ok) return version;
+  const problem = (kind === 'upgrade-kube' ? validateKubeVersion : validateKatonicVersion)(version.value, 'the version from the ticket');
+  return problem ? { ok: false, message: problem } : { ok: true, value: version.value as string };
 }
 
 /** `doc` with `value` at the dotted `path`: the objects along the path are copies, the rest is shared. */

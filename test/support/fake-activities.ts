@@ -4,11 +4,13 @@
 // the real one (pure); the others answer as a server without an operator service would.
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { checkSpec } from '../../activities/check-spec.js';
+import { planKubeHops } from '../../activities/cluster.js';
 import { postTicketComment } from '../../activities/ticket-comment.js';
 import type { InstallActivities, PhaseActivities } from '../../activities/index.js';
 import type { HostCounts, TaskFailure } from '../../lib/ansible/events.js';
 import type { Handoffs, PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
 import type { ActivityName } from '../../lib/plan/phases.js';
+import type { DriftReport } from '../../lib/cluster/live-cluster.js';
 
 export type Outcome =
   | { kind: 'succeed'; summary: string; hosts?: HostCounts }
@@ -66,6 +68,10 @@ export class FakeActivities {
   private waiters: Waiter[] = [];
   /** The ticket comments posted, as `<install id> <event kind>`. */
   readonly comments: string[] = [];
+  /** What the drift checks of each cluster find, check by check (none left: no drift). */
+  readonly driftFindings = new Map<string, DriftReport['differences'][]>();
+  /** The drift Schedules created and deleted, as `create <name>` / `delete <name>`. */
+  readonly schedules: string[] = [];
 
   /** `cancel`: requests the cancellation of a run through the server, as the real activity does with the worker's client. */
   constructor(private readonly cancel: (workflowId: string, runId: string) => Promise<void>) {}
@@ -155,6 +161,13 @@ export class FakeActivities {
       applyStorageClasses: phase('applyStorageClasses'),
       runKatonicRole: phase('runKatonicRole'),
       verifyCluster: phase('verifyCluster'),
+      runKubesprayScale: phase('runKubesprayScale'),
+      drainNode: phase('drainNode'),
+      runKubesprayRemoveNode: phase('runKubesprayRemoveNode'),
+      checkDrains: phase('checkDrains'),
+      upgradeNode: phase('upgradeNode'),
+      runKubesprayReset: phase('runKubesprayReset'),
+      removeKatonic: phase('removeKatonic'),
     };
     return {
       checkSpec,
@@ -168,6 +181,14 @@ export class FakeActivities {
         this.comments.push(`${event.id} ${event.kind}`);
       },
       ...phases,
+      // Reads the spec's Kubespray checkouts from disk, as the worker does (the tests name the stand-in's).
+      planKubeHops,
+      checkDrift: async ({ spec }) => {
+        this.journal.push({ install: spec.metadata.name, activity: 'checkDrift' as ActivityName, attempt: Context.current().info.attempt, outcome: 'succeed' });
+        return { checkedAt: new Date().toISOString(), differences: this.driftFindings.get(spec.metadata.name)?.shift() ?? [] };
+      },
+      ensureDriftSchedule: async ({ name }) => void this.schedules.push(`create ${name}`),
+      removeDriftSchedule: async ({ name }) => void this.schedules.push(`delete ${name}`),
     };
   }
 }

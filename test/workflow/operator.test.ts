@@ -69,7 +69,7 @@ describe('waiting for an operator (time-skipping server, scripted activities)', 
     await waitingForOperator(id);
     const refused = await retry(t.client, id, { failedHostsOnly: true });
     expect(refused.done).toBe(false);
-    expect(!refused.done && refused.refused).toContain(failedHostsRefusal('onprem', 'inventory', error));
+    expect(!refused.done && refused.refused).toContain(failedHostsRefusal(phasePlan('onprem', 'inventory'), 'inventory', error));
     expect((await status(t.client, id)).state).toBe('waiting-for-operator');
     expect(attemptsOf('inventory-hosts', 'writeInventory')).toEqual([1]);
     // Still waiting: a whole-phase retry is taken.
