@@ -4,22 +4,16 @@
 // are created, cordoned and deleted: no other file's installs should see that). The tests run
 // in order on one cluster: cp-1 and worker-1 built by cluster.yml, worker-2 and worker-3 added,
 // everything upgraded, two nodes removed, the rest reset.
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
-import { execa } from 'execa';
-import { playbookCommand } from '../activities/ansible/playbook-command.js';
 import { startControlPlane, type ControlPlane } from '../client/dev/control-plane/control-plane.js';
-import { parseEventLine } from '../lib/ansible/events.js';
-import { renderExtraVars, renderInventoryFiles } from '../lib/inventory/render.js';
-import { runLayout } from '../lib/run-layout.js';
 import type { Installation, NodeSpec } from '../lib/spec/schema.js';
 import { loadDemoSpec } from './support/e2e-harness.js';
-import { REPO_ROOT } from './support/repo.js';
+import { runStandinPlaybook, type StandinRun, type StandinRunOptions } from './support/kubespray-standin.js';
 
-const STANDIN = join(REPO_ROOT, 'standins', 'kubespray');
 const NAME = 'day2';
 const BUILT = '1.33.7';
 const NODES: NodeSpec[] = [
@@ -43,64 +37,26 @@ let plane: ControlPlane;
 let core: CoreV1Api;
 let demo: Installation;
 
-interface PlaybookRun {
-  exitCode: number;
-  failures: { task: string; host: string; msg: string }[];
-  /** The journal lines this run wrote, without the phase: "<task> <host>". */
-  journal: string[];
-}
-
-interface RunOptions {
+interface RunOptions extends StandinRunOptions {
   /** The inventory's nodes (default: all four). */
   nodes?: NodeSpec[];
   /** spec.onprem.kubeVersion, which the product writes as kube_version. */
   kubeVersion?: string;
-  /** The operation's extra vars (node, skip_confirmation, standin_fail, ...). */
-  vars?: Record<string, unknown>;
-  limit?: string[];
 }
 
-async function journal(): Promise<string[]> {
-  const text = await readFile(runLayout(dataDir, NAME).journal, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean);
-}
-
-/** One run of a stand-in playbook, as the product runs Kubespray: its files, its command line, the checkout as cwd. */
-async function ansible(playbook: string, opts: RunOptions = {}): Promise<PlaybookRun> {
-  const doc = structuredClone(demo);
-  doc.metadata.name = NAME;
-  doc.spec.onprem!.nodes = opts.nodes ?? NODES;
-  doc.spec.onprem!.kubeVersion = opts.kubeVersion ?? BUILT;
-  doc.spec.extraVars = { standin_delay_seconds: 0 };
-  const layout = runLayout(dataDir, NAME);
-  const files = renderInventoryFiles(doc, layout);
-  files.set(layout.extraVarsFile('kubespray'), renderExtraVars(doc, layout, 'kubespray', opts.vars));
-  for (const [path, text] of files) {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
-  }
-  const phaseDir = layout.phaseDir('kubespray');
-  await mkdir(join(phaseDir, 'tmp'), { recursive: true });
-  const before = (await journal()).length;
-  const command = playbookCommand({
-    phaseDir,
-    playbook: join(STANDIN, playbook),
-    inventory: layout.hostsFile,
-    extraVarsFiles: [layout.extraVarsFile('kubespray')],
-    limit: opts.limit,
-  });
-  const r = await execa(command.file, command.args, { env: command.env, cwd: STANDIN, reject: false, timeout: 120_000 });
-  const failures = String(r.stdout)
-    .split('\n')
-    .map(parseEventLine)
-    .flatMap((e) => (e?.event === 'runner_failed' ? [{ task: e.task, host: e.host, msg: e.msg }] : []));
-  const lines = (await journal()).slice(before).map((line) => line.replace(/^kubespray /, ''));
-  return { exitCode: r.exitCode ?? -1, failures, journal: lines };
+/** One run of a stand-in playbook on this file's install, as the product runs Kubespray. */
+async function ansible(playbook: string, opts: RunOptions = {}): Promise<StandinRun> {
+  const spec = structuredClone(demo);
+  spec.metadata.name = NAME;
+  spec.spec.onprem!.nodes = opts.nodes ?? NODES;
+  spec.spec.onprem!.kubeVersion = opts.kubeVersion ?? BUILT;
+  spec.spec.extraVars = { standin_delay_seconds: 0 };
+  return runStandinPlaybook(spec, dataDir, playbook, opts);
 }
 
 /** The tasks a run journalled for `host`, in order. */
-const tasksOn = (run: PlaybookRun, host: string) => run.journal.filter((l) => l.endsWith(` ${host}`)).map((l) => l.slice(0, -host.length - 1));
-const hostsIn = (run: PlaybookRun) => [...new Set(run.journal.map((l) => l.split(' ').at(-1)!))].sort();
+const tasksOn = (run: StandinRun, host: string) => run.journal.filter((l) => l.endsWith(` ${host}`)).map((l) => l.slice(0, -host.length - 1));
+const hostsIn = (run: StandinRun) => [...new Set(run.journal.map((l) => l.split(' ').at(-1)!))].sort();
 
 async function nodes(): Promise<Map<string, V1Node>> {
   const list = await core.listNode();
