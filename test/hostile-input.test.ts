@@ -430,7 +430,7 @@ describe('hostile values in the files Ansible reads (real ansible-playbook, ever
   const playbook = (name: string) => join(REPO_ROOT, 'ansible', 'playbooks', name);
   const kubespray = (name: string) => ({ playbook: join(STANDIN_KUBESPRAY, name), phase: 'kubespray' as const, cwd: STANDIN_KUBESPRAY });
 
-  it('executes nothing: preflight, storage-nodes, katonic (stand-in role and a hostile role path), cluster, scale, upgrade-cluster, reset; local and over SSH', async () => {
+  it('executes nothing: preflight, storage-nodes, katonic (stand-in role and a hostile role path), cluster, facts, scale, upgrade-cluster, remove-node, reset; local and over SSH', async () => {
     const local = (await render(hostileSpec('local', markers), 'local')).layout;
     const hostileRole = hostileSpec('local', markers);
     hostileRole.spec.katonic.roleDir = `/${payload()}`;
@@ -440,7 +440,8 @@ describe('hostile values in the files Ansible reads (real ansible-playbook, ever
     await ansible(local, { playbook: playbook('storage-nodes.yml'), phase: 'storage', check: true });
     await ansible(local, { playbook: playbook('katonic.yml'), phase: 'katonic', inventory: local.localhostInventory });
     await ansible(withHostileRole, { playbook: playbook('katonic.yml'), phase: 'katonic', inventory: withHostileRole.localhostInventory });
-    for (const name of ['cluster.yml', 'scale.yml', 'upgrade-cluster.yml', 'reset.yml']) await ansible(local, kubespray(name));
+    for (const name of ['cluster.yml', 'playbooks/facts.yml', 'scale.yml', 'upgrade-cluster.yml', 'remove-node.yml', 'reset.yml'])
+      await ansible(local, kubespray(name));
     await ansible(ssh, { playbook: playbook('preflight.yml'), phase: 'preflight', ssh: true });
     await ansible(ssh, { playbook: playbook('storage-nodes.yml'), phase: 'storage', check: true, ssh: true });
     const managed = (await render(hostileManagedSpec(markers), 'managed')).layout;

@@ -6,8 +6,9 @@
 #   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
 #   3. sleeps `standin_delay_seconds` (stops early if ansible-playbook goes away);
 #   4. does the step's optional work: check the inventory groups or a kubeconfig, copy the
-#      cluster's admin kubeconfig, or server-side apply Nodes, Namespaces or manifests to the
-#      cluster (the local control plane: a real kube-apiserver).
+#      cluster's admin kubeconfig, server-side apply Nodes, Namespaces or manifests, or cordon,
+#      uncordon or delete this host's Node, in the cluster (the local control plane: a real
+#      kube-apiserver).
 #
 # Arguments (all optional):
 #   phase: the phase written to the journal; default: the variable `standin_phase`
@@ -15,9 +16,16 @@
 #   changed: what to report as `changed` (default true)
 #   require_groups: inventory groups that must exist and have hosts
 #   write_kubeconfig: where to copy the cluster's admin kubeconfig (empty: nowhere)
-#   register_node: true to register this host's Node, as its kubelet would
+#   register_node: true to register this host's Node, as its kubelet would (an upgraded kubelet
+#                  registers it again: kubeletVersion is kube_version)
+#   cordon_node: true to cordon this host's Node as Kubespray's upgrade/pre-upgrade does: only
+#                when it is Ready and schedulable; sets the fact `needs_cordoning` to whether it did
+#   uncordon_node: true to uncordon this host's Node (Kubespray's upgrade/post-upgrade, when
+#                  `needs_cordoning`)
+#   delete_node: true to delete this host's Node, as Kubespray's remove-node/post-remove does
+#                (`kubectl delete node`; a Node that is not there is no error)
 #   apply_manifests: YAML files whose objects are server-side applied to the cluster
-#   cluster_kubeconfig: the cluster "Kubespray built" (the kubeconfig for the three above);
+#   cluster_kubeconfig: the cluster "Kubespray built" (the kubeconfig for the options above);
 #                       default <katonic_data_dir>/control-plane/admin.conf
 #   kubeconfig: a kubeconfig to read (checked; namespaces are applied with it); its user may
 #               have a token, a client certificate or an exec credential plugin
@@ -89,15 +97,22 @@ class ActionModule(ActionBase):
             for name in args.get('namespaces') or []:
                 self._apply(api, '/api/v1/namespaces/' + _q(name),
                             {'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': {'name': str(name)}})
-        if args.get('write_kubeconfig') or boolean(args.get('register_node', False)) or args.get('apply_manifests'):
+        node_work = [name for name in ('register_node', 'cordon_node', 'uncordon_node', 'delete_node') if boolean(args.get(name, False))]
+        if args.get('write_kubeconfig') or node_work or args.get('apply_manifests'):
             cluster = str(args.get('cluster_kubeconfig') or os.path.join(self.data_dir, 'control-plane', 'admin.conf'))
             if not os.path.isfile(cluster):
                 raise AnsibleActionFail('the cluster is not running: no kubeconfig at %s' % cluster)
             api = self._api_from_kubeconfig(cluster)
             if args.get('write_kubeconfig'):
                 result['kubeconfig'] = self._copy_kubeconfig(cluster, str(args['write_kubeconfig']))
-            if boolean(args.get('register_node', False)):
+            if 'cordon_node' in node_work:
+                result['ansible_facts'] = {'needs_cordoning': self._cordon_node(api)}
+            if 'register_node' in node_work:
                 self._register_node(api)
+            if 'uncordon_node' in node_work:
+                self._set_unschedulable(api, False)
+            if 'delete_node' in node_work:
+                self._request(api, 'DELETE', self._node_path(), None, accept_missing=True)
             for manifest in args.get('apply_manifests') or []:
                 with open(str(manifest)) as f:
                     for body in yaml.safe_load_all(f):
@@ -243,15 +258,35 @@ class ActionModule(ActionBase):
             os.replace(tmp, path)
         return path
 
+    def _node_path(self):
+        return '/api/v1/nodes/' + _q(self.host)
+
     def _register_node(self, api):
         """The Node as a kubelet on a Kubespray node registers it: created with its status in one
         request (kwok, the simulated kubelet, fills in only what a new node leaves empty); when it
         exists already, its labels, taints and status are applied again."""
         node, status = self._node()
         if not self._request(api, 'POST', '/api/v1/nodes', dict(node, status=status['status']), accept_conflict=True):
-            path = '/api/v1/nodes/' + _q(self.host)
-            self._apply(api, path, node)
-            self._apply(api, path + '/status', status)
+            self._apply(api, self._node_path(), node)
+            self._apply(api, self._node_path() + '/status', status)
+
+    def _cordon_node(self, api):
+        """Kubespray's upgrade/pre-upgrade: a Node that is Ready and schedulable is cordoned (and
+        drained: the stand-in evicts nothing); one already cordoned, NotReady or missing is left
+        alone. Returns whether it cordoned, which decides whether post-upgrade uncordons."""
+        node = self._get(api, self._node_path())
+        if node is None or node.get('spec', {}).get('unschedulable'):
+            return False
+        ready = any(c.get('type') == 'Ready' and c.get('status') == 'True' for c in node.get('status', {}).get('conditions') or [])
+        if ready:
+            self._set_unschedulable(api, True)
+        return ready
+
+    def _set_unschedulable(self, api, unschedulable):
+        """`kubectl cordon` / `kubectl uncordon`: a patch of spec.unschedulable by kubectl's field
+        manager (not server-side apply: registering the node again must not undo it)."""
+        self._request(api, 'PATCH', self._node_path() + '?fieldManager=kubectl-cordon', {'spec': {'unschedulable': unschedulable}},
+                      'application/merge-patch+json', accept_missing=True)
 
     def _node(self):
         v = self.vars
@@ -261,7 +296,9 @@ class ActionModule(ActionBase):
         taints = []
         groups = v.get('groups') or {}
         if self.host in groups.get('kube_control_plane', []):
+            # kubeadm's control-plane labels (kubeadm init/join, phase mark-control-plane)
             labels['node-role.kubernetes.io/control-plane'] = ''
+            labels['node.kubernetes.io/exclude-from-external-load-balancers'] = ''
             # Like Kubespray: a control-plane node that is also a worker (kube_node) is not tainted.
             if self.host not in groups.get('kube_node', []):
                 taints.append({'key': 'node-role.kubernetes.io/control-plane', 'effect': 'NoSchedule'})
@@ -292,22 +329,32 @@ class ActionModule(ActionBase):
         query = '?fieldManager=%s-standin&force=true' % _q(self.phase)
         self._request(api, 'PATCH', path + query, body, 'application/apply-patch+yaml')
 
-    def _request(self, api, method, path, body, content_type='application/json', accept_conflict=False):
-        """One API request; False when it answered 409 and `accept_conflict` allows that."""
+    def _request(self, api, method, path, body, content_type='application/json', accept_conflict=False, accept_missing=False):
+        """One API request that changes something (nothing in check mode); False when it answered
+        409 and `accept_conflict` allows that, or 404 and `accept_missing` does."""
         if self._task.check_mode:
             return True
-        headers = {'Content-Type': content_type, 'Accept': 'application/json'}
+        return self._send(api, method, path, body, content_type, accept_conflict, accept_missing) is not None
+
+    def _get(self, api, path):
+        """The object at `path` (also in check mode), or None when there is none."""
+        return self._send(api, 'GET', path, None, accept_missing=True)
+
+    def _send(self, api, method, path, body, content_type='application/json', accept_conflict=False, accept_missing=False):
+        """The API's answer, parsed; None for a 409 or 404 the caller accepts."""
+        headers = {'Accept': 'application/json'}
+        if body is not None:
+            headers['Content-Type'] = content_type
         if api.get('token'):
             headers['Authorization'] = 'Bearer ' + api['token']
-        request = urllib.request.Request(api['server'].rstrip('/') + path, data=json.dumps(body).encode(),
+        request = urllib.request.Request(api['server'].rstrip('/') + path, data=None if body is None else json.dumps(body).encode(),
                                          method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, context=_tls_context(api, self.run_dir), timeout=30) as response:
-                response.read()
-            return True
+                return json.loads(response.read() or b'{}')
         except urllib.error.HTTPError as e:
-            if e.code == 409 and accept_conflict:
-                return False
+            if (e.code == 409 and accept_conflict) or (e.code == 404 and accept_missing):
+                return None
             detail = e.read().decode('utf-8', 'replace')[-1000:]
             raise AnsibleActionFail('%s %s failed: HTTP %d %s' % (method, path, e.code, detail))
         except (urllib.error.URLError, OSError) as e:
