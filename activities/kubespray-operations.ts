@@ -9,6 +9,7 @@ import type { OnpremInstallation } from '../lib/spec/schema.js';
 import type { AnsiblePhase } from '../lib/inventory/extra-vars.js';
 import type { ActivityConfig } from './activity-config.js';
 import { phaseResult, runAnsiblePhase } from './ansible/ansible-phase.js';
+import { uncordonUpgradedNode } from './node-drain.js';
 import { phaseFailure } from './phase-failure.js';
 import type { PlaybookResult } from './ansible/run-playbook.js';
 
@@ -50,6 +51,7 @@ export async function upgradeNode(config: ActivityConfig, input: PhaseInput<Onpr
   };
   const hop = { ...input, spec: { ...input.spec, spec: { ...input.spec.spec, onprem } } };
   const run = await runKubesprayPlaybook(config, hop, 'upgrade', 'upgrade-cluster.yml');
+  await uncordonUpgradedNode(config, input);
   return phaseResult(run, `${node} upgraded to Kubernetes ${kubeVersion} (${hostsDone(run)} host)`);
 }
 

@@ -1,6 +1,7 @@
 // The Kubernetes side of day-2 phases: drain a node before remove-node.yml (budgets respected;
 // blocked, the phase waits for an operator naming the budget), and before an upgrade changes
 // anything, the budgets that would block draining each node.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import { describeBlockers } from '../lib/cluster/drain-failures.js';
 import { drainSettings } from '../lib/cluster/drain-settings.js';
@@ -9,7 +10,7 @@ import type { ActivityConfig } from './activity-config.js';
 import { kubernetesCall } from './kubernetes/api-errors.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
 import { drainCheck } from './kubernetes/drain-check.js';
-import { drainNode as drain } from './kubernetes/drain-node.js';
+import { drainNode as drain, setUnschedulable } from './kubernetes/drain-node.js';
 import { phaseFailure } from './phase-failure.js';
 
 export async function drainNode(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
@@ -29,7 +30,9 @@ export async function checkDrains(config: ActivityConfig, input: PhaseInput): Pr
   const ctx = Context.current();
   const nodes = input.target?.limit ?? [];
   const cluster = await clusterApi(config, input, 'drain-check');
-  const checks = await kubernetesCall(cluster, 'reading the PodDisruptionBudgets and pods of each node', () => drainCheck(cluster.kc, nodes));
+  const [checks, cordonedBefore] = await kubernetesCall(cluster, 'reading the PodDisruptionBudgets and pods of each node', () =>
+    Promise.all([drainCheck(cluster.kc, nodes), cordonedNodes(cluster.kc)]),
+  );
   const blocked = checks.map((c) => ({ node: c.node, blockers: c.blockers.filter((b) => b.disruptionsAllowed === 0) })).filter((c) => c.blockers.length);
   if (blocked.length) {
     const lines = blocked.map((c) => `${c.node}: ${describeBlockers(c.blockers)}`);
@@ -47,6 +50,23 @@ export async function checkDrains(config: ActivityConfig, input: PhaseInput): Pr
   const limited = checks.filter((c) => c.blockers.length).map((c) => c.node);
   return {
     attempt: ctx.info.attempt,
-    summary: `${nodes.length} nodes can be drained${limited.length ? ` (one pod at a time on ${limited.join(', ')})` : ''}`,
+    summary: `${nodes.length} nodes can be drained${limited.length ? ` (one pod at a time on ${limited.join(', ')})` : ''}${cordonedBefore.length ? `; cordoned already, left so: ${cordonedBefore.join(', ')}` : ''}`,
+    cordonedBefore,
   };
+}
+
+async function cordonedNodes(kc: KubeConfig): Promise<string[]> {
+  return (await kc.makeApiClient(CoreV1Api).listNode()).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
+}
+
+/**
+ * After a node's upgrade-cluster.yml: schedulable again, unless it was cordoned before the upgrade
+ * began. Kubespray uncordons only the nodes its run cordoned, so a node whose first run failed
+ * after its drain would stay cordoned after the retry that upgraded it.
+ */
+export async function uncordonUpgradedNode(config: ActivityConfig, input: PhaseInput): Promise<void> {
+  const node = input.target?.node;
+  if (!node || input.cordonedBefore?.includes(node)) return;
+  const cluster = await clusterApi(config, input, 'upgrade');
+  await kubernetesCall(cluster, `uncordoning ${node}`, () => setUnschedulable(cluster.kc, node, false));
 }

@@ -47,7 +47,7 @@ export async function preflight(config: ActivityConfig, input: PhaseInput<Onprem
     inventory: join(inventoryDir, 'hosts.yaml'),
   });
   const facts = await readFacts(factsDir);
-  const report = checkNodes(onprem, facts);
+  const report = checkNodes(onprem, facts, input.limitHosts);
   if (!report.passed || kubesprayProblem) {
     const sections = [
       ...(kubesprayProblem ? [`Kubespray: ${kubesprayProblem}`] : []),

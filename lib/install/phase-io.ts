@@ -15,6 +15,8 @@ export interface Handoffs {
   adminConf?: SealedValue;
   /** The inventory phase's digest of what it rendered (lib/inventory/render.ts): the later Ansible phases render the same or refuse to run. */
   inventoryDigest?: string;
+  /** An upgrade's drain check: the nodes cordoned before it changed anything, which its node phases leave cordoned (the others they uncordon). */
+  cordonedBefore?: string[];
 }
 
 export interface PhaseInput<Spec extends Installation = Installation> extends Handoffs {

@@ -115,12 +115,15 @@ export interface PreflightReport {
   hosts: { host: string; lacks: string[] }[];
 }
 
-export function checkNodes(onprem: OnpremSpec, factsByHost: Map<string, HostFacts>): PreflightReport {
+/** `only`: the nodes a limited run reached (`--limit`: a scale's new nodes, a retry's failed hosts); the others are not judged. */
+export function checkNodes(onprem: OnpremSpec, factsByHost: Map<string, HostFacts>, only?: string[]): PreflightReport {
   const req = requirementsFor(onprem);
-  const hosts = onprem.nodes.map((node) => {
-    const facts = factsByHost.get(node.name);
-    return { host: node.name, lacks: facts ? hostShortfalls(facts, node.roles, req) : ['no facts were gathered'] };
-  });
+  const hosts = onprem.nodes
+    .filter((node) => !only || only.includes(node.name))
+    .map((node) => {
+      const facts = factsByHost.get(node.name);
+      return { host: node.name, lacks: facts ? hostShortfalls(facts, node.roles, req) : ['no facts were gathered'] };
+    });
   return { passed: hosts.every((h) => h.lacks.length === 0), hosts };
 }
 

@@ -53,6 +53,8 @@ export interface Harness {
   writeSpec(name: string, change?: (spec: Installation) => void): Promise<string>;
   status(name: string): Promise<InstallStatus>;
   waitFor(name: string, until: (s: InstallStatus) => boolean, timeoutMs?: number): Promise<InstallStatus>;
+  /** `waitFor` by workflow id: a cluster operation's child (cluster-<name>-<n>-<kind>). */
+  waitForRun(id: string, until: (s: InstallStatus) => boolean, timeoutMs?: number): Promise<InstallStatus>;
   journal(name: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -127,6 +129,23 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
     return JSON.parse(r.stdout) as InstallStatus;
   };
 
+  const waitForRun = async (id: string, until: (s: InstallStatus) => boolean, timeoutMs = 240_000): Promise<InstallStatus> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // In process, with the code `kinstall status` runs: a CLI process per poll would cost a
+      // Node start-up each time, on a machine busy with Ansible.
+      const s = await fetchStatus(client, id).catch(() => undefined);
+      if (s && until(s)) return s;
+      if (Date.now() > deadline) {
+        const phases = s?.phases.map((p) => `${p.name} ${p.state} x${p.attempts}${p.task ? ` (${p.task})` : ''}`).join(', ');
+        throw new Error(
+          `${id} did not reach the expected state in ${timeoutMs} ms; last: ${s?.state}: ${phases}${s?.error ? `; error ${JSON.stringify(s.error)}` : ''}`,
+        );
+      }
+      await sleep(1000);
+    }
+  };
+
   return {
     dataDir,
     env,
@@ -180,22 +199,8 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
       await writeFile(file, yaml.dump(spec));
       return file;
     },
-    async waitFor(name, until, timeoutMs = 240_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        // In process, with the code `kinstall status` runs: a CLI process per poll would cost a
-        // Node start-up each time, on a machine busy with Ansible.
-        const s = await fetchStatus(client, `install-${name}`).catch(() => undefined);
-        if (s && until(s)) return s;
-        if (Date.now() > deadline) {
-          const phases = s?.phases.map((p) => `${p.name} ${p.state} x${p.attempts}${p.task ? ` (${p.task})` : ''}`).join(', ');
-          throw new Error(
-            `install-${name} did not reach the expected state in ${timeoutMs} ms; last: ${s?.state}: ${phases}${s?.error ? `; error ${JSON.stringify(s.error)}` : ''}`,
-          );
-        }
-        await sleep(1000);
-      }
-    },
+    waitFor: (name, until, timeoutMs) => waitForRun(`install-${name}`, until, timeoutMs),
+    waitForRun,
     async journal(name) {
       const text = await readFile(join(dataDir, 'runs', name, 'journal.log'), 'utf8').catch(() => '');
       return text.split('\n').filter(Boolean);
