@@ -10,7 +10,10 @@ import type { DriftReport } from '../lib/cluster/live-cluster.js';
 import type { Handoffs } from '../lib/install/phase-io.js';
 import { readCheckout, type KubesprayCheckout } from '../lib/preflight/kubespray-checkout.js';
 import type { Installation } from '../lib/spec/schema.js';
-import { DRIFT_CHECK_WORKFLOW, driftScheduleId } from '../workflows/cluster-definitions.js';
+import { clusterWorkflowId, DRIFT_CHECK_WORKFLOW, driftScheduleId } from '../workflows/cluster-definitions.js';
+import { adoptCompleted } from '../client/api/clusters.js';
+import { InstallApiError } from '../client/api/errors.js';
+import type { InstallStatus } from '../lib/install/status.js';
 import type { ActivityConfig } from './activity-config.js';
 import { kubernetesCall } from './kubernetes/api-errors.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
@@ -74,9 +77,26 @@ export async function removeDriftSchedule({ name }: { name: string }): Promise<v
     });
 }
 
+/**
+ * An install that completed outside its cluster's entity (a Web UI start, a resumed run) hands
+ * the cluster to it: the entity is created if need be. Its answer, or why the entity refused (one
+ * that has an install already keeps it): the install notes it and ends as it would have.
+ */
+export async function adoptIntoCluster(spec: Installation, status: InstallStatus): Promise<string> {
+  const { client, info } = Context.current();
+  try {
+    const answer = await adoptCompleted(client, spec, status, info.taskQueue, status.startedBy);
+    return `adopted by ${clusterWorkflowId(spec.metadata.name)} (operation ${answer.seq})`;
+  } catch (err) {
+    if (err instanceof InstallApiError && err.kind !== 'failed') return `not adopted by ${clusterWorkflowId(spec.metadata.name)}: ${err.message}`;
+    throw err;
+  }
+}
+
 export function createClusterActivities(config: ActivityConfig) {
   return {
     planKubeHops,
+    adoptIntoCluster,
     checkDrift: (input: Parameters<typeof checkDrift>[1]) => checkDrift(config, input),
     ensureDriftSchedule,
     removeDriftSchedule,

@@ -154,6 +154,13 @@ clusterCommand
   .description("the cluster's state, versions, nodes, running operation and last drift")
   .action((name: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await clusters()).clusterShowCommand(c, name, Boolean(g.json))));
 clusterCommand
+  .command('adopt <name>')
+  .description("make a completed install (install-<name>, from before entities or outside one) its cluster entity's")
+  .option('--as <user>', 'who asks, as recorded (default: your OS user)')
+  .action((name: string, o: { as?: string }, cmd: Command) =>
+    withServer(cmd, async (c, g) => (await clusters()).clusterAdoptCommand(c, name, cliActor(o.as), Boolean(g.json))),
+  );
+clusterCommand
   .command('history <name>')
   .description("the cluster's operations, oldest first, with who asked and how each ended")
   .action((name: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await clusters()).clusterHistoryCommand(c, name, Boolean(g.json))));

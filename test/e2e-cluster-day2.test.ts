@@ -40,8 +40,11 @@ describe('day 2 through the cluster entity (real dev server, kube-apiserver and 
     expect(started.stdout.trim()).toBe('install-day2');
     await h.waitFor(NAME, (s) => s.state === 'completed');
     const list = await h.cli('cluster', 'list');
+    succeeded(list);
     expect(list.stdout).toMatch(/day2\s+onprem\s+ready\s+1\.33\.7\s+4\.5\s+3/);
     expect(await cluster()).toMatchObject({ state: 'ready', versions: { kubernetes: '1.33.7', katonic: '4.5' } });
+    // Its daily drift check: a Schedule on the server, made when the install completed.
+    expect((await h.client.schedule.getHandle('drift-day2').describe()).action).toMatchObject({ workflowType: 'scheduledDriftCheck', args: ['day2'] });
   });
 
   it('scale --add two workers: preflight on them only, facts.yml then scale.yml; both Ready in the API', async () => {
@@ -162,6 +165,7 @@ describe('day 2 through the cluster entity (real dev server, kube-apiserver and 
     succeeded(await h.cli('approve', child, ...AS_OTHER));
     await h.waitForRun(child, (s) => s.state === 'completed');
     expect(await nodeVersions()).toEqual({});
+    await expect(h.client.schedule.getHandle('drift-day2').describe()).rejects.toThrow(/not found/i);
     const history = await h.cli('cluster', 'history', NAME);
     expect(history.stdout).toMatch(/reset\s+\S+\s+\S+\s+completed/);
     const after = await h.cli('drift', NAME);

@@ -24,6 +24,7 @@ import { specForOperation } from '../lib/cluster/cluster-spec.js';
 import type { DriftReport } from '../lib/cluster/live-cluster.js';
 import { nodeRemovalProblem } from '../lib/cluster/node-removal.js';
 import { parseNodeFile } from '../lib/cluster/node-file.js';
+import type { ClusterStatus } from '../lib/cluster/cluster-status.js';
 import type { ClusterOperation } from '../lib/cluster/operation.js';
 import type { Actor } from '../lib/install/actor.js';
 import { REFUSAL_TYPES } from '../lib/install/operator-requests.js';
@@ -44,13 +45,13 @@ const { checkDrift, ensureDriftSchedule, removeDriftSchedule } = proxyActivities
 const now = () => new Date().toISOString();
 const invalid = (message: string) => ApplicationFailure.create({ type: REFUSAL_TYPES.invalid, message, nonRetryable: true });
 
-export async function cluster(args: api.ClusterArguments): Promise<import('../lib/cluster/cluster-status.js').ClusterStatus> {
+export async function cluster(args: api.ClusterArguments): Promise<ClusterStatus> {
   const entity = new ClusterEntity(args.status ?? newClusterStatus(args.name, now()), now);
   const publish = () => upsertMemo({ cluster: summary(entity) });
   let scheduledDrift: Actor | null | undefined;
 
   /** The operation as the cluster will run it, or why it cannot; an upgrade's hops are planned from its checkouts (planUpgrade). */
-  function resolve(request: Exclude<OperationRequest, { kind: 'check-drift' | 'upgrade-kube' }>): ClusterOperation {
+  function resolve(request: Exclude<OperationRequest, { kind: 'check-drift' | 'upgrade-kube' | 'adopt' }>): ClusterOperation {
     switch (request.kind) {
       case 'install':
       case 'reset':
@@ -102,12 +103,20 @@ export async function cluster(args: api.ClusterArguments): Promise<import('../li
     return { seq: record.seq, description: record.description, workflowId };
   }
 
+  const createSchedule = () => ensureDriftSchedule({ name: entity.name, taskQueue: workflowInfo().taskQueue });
+
+  /** The child ended: the drift Schedule follows an install or a reset first, so the entity is busy (and does not end) until it has. */
   async function ended(op: ClusterOperation, outcome: Parameters<ClusterEntity['finish']>[1]) {
-    entity.finish(op, outcome);
+    const completed = 'status' in outcome;
+    const schedule =
+      completed && op.kind === 'install' ? createSchedule() : completed && op.kind === 'reset' ? removeDriftSchedule({ name: entity.name }) : undefined;
+    const scheduleProblem = await schedule?.then(
+      () => undefined,
+      (err: unknown) => causeOf(err),
+    );
+    const record = entity.finish(op, outcome);
+    if (scheduleProblem) record.summary = `${record.summary}; the daily drift Schedule: ${scheduleProblem}`;
     publish();
-    if (!('status' in outcome)) return;
-    if (op.kind === 'install') await ensureDriftSchedule({ name: entity.name, taskQueue: workflowInfo().taskQueue });
-    if (op.kind === 'reset') await removeDriftSchedule({ name: entity.name });
   }
 
   async function runDriftCheck(by: Actor | undefined): Promise<DriftReport> {
@@ -132,6 +141,12 @@ export async function cluster(args: api.ClusterArguments): Promise<import('../li
       if (request.kind === 'check-drift') {
         const drift = await runDriftCheck(request.by);
         return { seq: entity.status.log.at(-1)!.seq, description: 'check-drift', drift };
+      }
+      if (request.kind === 'adopt') {
+        const record = entity.adopt(request.spec, request.install, request.by);
+        publish();
+        await createSchedule();
+        return { seq: record.seq, description: record.description, workflowId: record.workflowId };
       }
       if (request.kind !== 'upgrade-kube') {
         const op = resolve(request);

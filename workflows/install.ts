@@ -15,7 +15,7 @@ import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
 import * as api from './definitions.js';
 import { failureReport } from './failure-report.js';
-import { checkSpec, registeredSearchAttributes } from './phase-steps.js';
+import { adoptIntoCluster, checkSpec, registeredSearchAttributes } from './phase-steps.js';
 import { RunCancellation } from './run-cancellation.js';
 import { passGate, runPhase } from './run-phase.js';
 import { ServerView } from './server-view.js';
@@ -30,6 +30,8 @@ export const PATCHES = {
   gateNotes: 'gate-notes',
   /** A resume runs a finished phase again when the hand-off it makes was not kept (admin.conf, the inventory's digest). */
   resumeNeedsHandoffs: 'resume-needs-handoffs',
+  /** An install that completes outside its cluster's entity (a Web UI start, a resume) hands the cluster to it. */
+  adoptIntoCluster: 'adopt-into-cluster',
 } as const;
 
 const now = () => new Date().toISOString();
@@ -108,6 +110,7 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
       }
     });
     run.end('completed');
+    if (!operation && !workflowInfo().parent && patched(PATCHES.adoptIntoCluster)) run.note(await adoptIntoCluster(spec!, run.status));
     await comment({ kind: 'ended', id: run.id, state: 'completed' });
     return run.status;
   } catch (err) {

@@ -18,6 +18,12 @@ function options(step: PlannedStep): ActivityOptions {
   };
 }
 
+/** Waits for the cluster's entity to answer (its worker may be busy): an activity of its own, not a local one. */
+export const { adoptIntoCluster } = proxyActivities<InstallActivities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+});
+
 export const { checkSpec, registeredSearchAttributes, requestCancellation } = proxyLocalActivities<InstallActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 3 },

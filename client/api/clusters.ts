@@ -4,6 +4,7 @@
 import { Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ClusterStatus } from '../../lib/cluster/cluster-status.js';
 import type { Actor } from '../../lib/install/actor.js';
+import type { InstallStatus } from '../../lib/install/status.js';
 import { taskQueue } from '../../lib/local-tools.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import {
@@ -17,47 +18,90 @@ import {
 import type { cluster } from '../../workflows/cluster.js';
 import type { DriftReport } from '../../lib/cluster/live-cluster.js';
 import { InstallApiError } from './errors.js';
-import { ANSWER_DEADLINE_MS, askUpdate, isDeadlineExceeded, refusalOf } from './installs.js';
+import { fetchStatus } from '../install-status.js';
+import { installWorkflowId } from '../../workflows/definitions.js';
+import { ANSWER_DEADLINE_MS, askUpdate, isDeadlineExceeded, listingClient, originalSpec, refusalOf } from './installs.js';
 
 export type OperationAnswer = OperationAccepted & { drift?: DriftReport };
 
+/** An Update to the cluster's entity that creates it when it does not run yet (Update-with-Start). */
+async function withStart(client: Client, spec: Installation, request: OperationRequest, queue: string): Promise<OperationAnswer> {
+  const name = spec.metadata.name;
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof cluster>(CLUSTER_WORKFLOW, {
+    workflowId: clusterWorkflowId(name),
+    taskQueue: queue,
+    args: [{ name }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    memo: { cluster: { name, flow: spec.spec.flow, state: 'new' } },
+  });
+  try {
+    return await client.connection.withDeadline(Date.now() + ANSWER_DEADLINE_MS, () =>
+      client.workflow.executeUpdateWithStart(operateUpdate, { args: [request], startWorkflowOperation }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw refusalOf(request.kind, err);
+    if (isDeadlineExceeded(err))
+      throw new InstallApiError(
+        'failed',
+        `${clusterWorkflowId(name)}: no worker answered the ${request.kind} within ${ANSWER_DEADLINE_MS / 1000} s; is a worker running?`,
+      );
+    throw err;
+  }
+}
+
 /**
  * The install of a cluster, through its entity: created by this Update when it does not run yet.
- * `existing: 'answer'` (a ticket's redelivery): an entity that refuses because the cluster is
- * installed or installing answers `started: false` instead of a conflict.
+ * `existing: 'answer'` (a ticket's delivery): an install of that name that exists, even one that
+ * ended or ran outside an entity, and an entity that refuses because the cluster is installed or
+ * installing, answer `started: false` instead of a conflict: a ticket starts its install once.
  */
 export async function installThroughCluster(
   client: Client,
   spec: Installation,
   opts: { by?: Actor; existing?: 'refuse' | 'answer' } = {},
 ): Promise<{ id: string; started: boolean; cluster: string }> {
-  const name = spec.metadata.name;
-  const startWorkflowOperation = new WithStartWorkflowOperation<typeof cluster>(CLUSTER_WORKFLOW, {
-    workflowId: clusterWorkflowId(name),
-    taskQueue: taskQueue(),
-    args: [{ name }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    memo: { cluster: { name, flow: spec.spec.flow, state: 'new' } },
-  });
-  const request: OperationRequest = { kind: 'install', spec, ...(opts.by ? { by: opts.by } : {}) };
+  const cluster = clusterWorkflowId(spec.metadata.name);
+  const id = installWorkflowId(spec.metadata.name);
+  if (opts.existing === 'answer' && (await exists(client, id))) return { id, started: false, cluster };
   try {
-    const answer = await client.connection.withDeadline(Date.now() + ANSWER_DEADLINE_MS, () =>
-      client.workflow.executeUpdateWithStart(operateUpdate, { args: [request], startWorkflowOperation }),
-    );
-    return { id: answer.workflowId!, started: true, cluster: clusterWorkflowId(name) };
+    const answer = await withStart(client, spec, { kind: 'install', spec, ...(opts.by ? { by: opts.by } : {}) }, taskQueue());
+    return { id: answer.workflowId!, started: true, cluster };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const refusal = refusalOf('install', err);
-      if (opts.existing === 'answer' && refusal.kind === 'conflict') return { id: `install-${name}`, started: false, cluster: clusterWorkflowId(name) };
-      throw refusal;
-    }
-    if (isDeadlineExceeded(err))
-      throw new InstallApiError(
-        'failed',
-        `${clusterWorkflowId(name)}: no worker answered the install within ${ANSWER_DEADLINE_MS / 1000} s; is a worker running?`,
-      );
+    if (opts.existing === 'answer' && err instanceof InstallApiError && err.kind === 'conflict') return { id, started: false, cluster };
     throw err;
   }
+}
+
+async function exists(client: Client, id: string): Promise<boolean> {
+  return client.workflow
+    .getHandle(id)
+    .describe()
+    .then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      },
+    );
+}
+
+/**
+ * An install that completed outside its cluster's entity (a Web UI start, a resumed run, an
+ * install from before entities) becomes the entity's: its spec, phases and admin.conf. `queue`:
+ * the task queue of the entity, should this create it.
+ */
+export async function adoptInstall(client: Client, name: string, by?: Actor, queue = taskQueue()): Promise<OperationAnswer> {
+  const id = installWorkflowId(name);
+  const status = await fetchStatus(client, id);
+  if (status.state !== 'completed')
+    throw new InstallApiError('conflict', `adopt refused: ${id} has not completed (state ${status.state}); only a completed install is adopted`);
+  return adoptCompleted(client, await originalSpec(client, id), status, queue, by);
+}
+
+/** The adoption itself, from the spec and status at hand: an install that ends outside an entity adopts itself (activities/cluster.ts). */
+export function adoptCompleted(client: Client, spec: Installation, status: InstallStatus, queue: string, by?: Actor): Promise<OperationAnswer> {
+  const install = { id: installWorkflowId(spec.metadata.name), status: { state: status.state, phases: status.phases, handoffs: status.handoffs } };
+  return withStart(client, spec, { kind: 'adopt', spec, install, ...(by ? { by } : {}) }, queue);
 }
 
 /** A day-2 operation: the entity's answer (the child workflow running it), or its refusal with the reason. */
@@ -101,7 +145,7 @@ export interface ClusterRow {
 export async function listClusters(client: Client): Promise<ClusterRow[]> {
   const rows: ClusterRow[] = [];
   const seen = new Set<string>();
-  for await (const wf of client.workflow.list({ query: `WorkflowType = '${CLUSTER_WORKFLOW}'` })) {
+  for await (const wf of listingClient(client).workflow.list({ query: `WorkflowType = '${CLUSTER_WORKFLOW}'` })) {
     // An entity that continued as new lists each run: its newest (listed first) is the cluster.
     if (seen.has(wf.workflowId)) continue;
     seen.add(wf.workflowId);

@@ -130,13 +130,18 @@ const lenient = (codec: PayloadCodec): PayloadCodec => ({
     ),
 });
 
-export async function listInstalls(client: Client): Promise<InstallRow[]> {
+/** A client for listing workflows: memos it cannot open (sealed with another key) read as empty. */
+export function listingClient(client: Client): Client {
   const loaded = client.options.loadedDataConverter;
-  const lister = new Client({
+  return new Client({
     connection: client.connection,
     namespace: client.options.namespace,
     dataConverter: { ...loaded, payloadCodecs: loaded.payloadCodecs.map(lenient) },
   });
+}
+
+export async function listInstalls(client: Client): Promise<InstallRow[]> {
+  const lister = listingClient(client);
   const rows: InstallRow[] = [];
   for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
     const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
@@ -275,7 +280,7 @@ export async function resumeInstall(client: Client, id: string, spec?: Installat
 }
 
 /** The spec the run was started with (its first argument), checked again as every spec is. */
-async function originalSpec(client: Client, id: string, runId: string): Promise<Installation> {
+export async function originalSpec(client: Client, id: string, runId?: string): Promise<Installation> {
   const history = await client.workflow.getHandle(id, runId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new InstallApiError('invalid', `${id}: the first run's spec could not be read from its history; pass a spec`);

@@ -6,7 +6,8 @@ import type { ClusterStatus, OperationRecord } from '../../lib/cluster/cluster-s
 import type { DriftReport } from '../../lib/cluster/live-cluster.js';
 import { table } from '../../lib/format/table.js';
 import type { OperationRequest } from '../../lib/cluster/cluster-entity.js';
-import { clusterStatus, listClusters, operateCluster } from '../api/clusters.js';
+import type { Actor } from '../../lib/install/actor.js';
+import { adoptInstall, clusterStatus, listClusters, operateCluster } from '../api/clusters.js';
 import { formatStatus } from '../status-table.js';
 import { watchInstall } from './inspect.js';
 
@@ -46,6 +47,11 @@ export function formatHistory(log: OperationRecord[], dropped = 0): string {
 export async function clusterShowCommand(client: Client, name: string, json: boolean): Promise<void> {
   const status = await clusterStatus(client, name);
   console.log(json ? JSON.stringify(status, null, 2) : formatCluster(status));
+}
+
+export async function clusterAdoptCommand(client: Client, name: string, by: Actor, json: boolean): Promise<void> {
+  const answer = await adoptInstall(client, name, by);
+  console.log(json ? JSON.stringify(answer, null, 2) : `${answer.description}: cluster ${name} is ready (operation ${answer.seq})`);
 }
 
 export async function clusterHistoryCommand(client: Client, name: string, json: boolean): Promise<void> {

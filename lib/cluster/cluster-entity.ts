@@ -25,6 +25,8 @@ export type OperationRequest = (
   | { kind: 'upgrade-katonic'; version: string }
   | { kind: 'reset' }
   | { kind: 'check-drift' }
+  /** An install that completed outside the entity (started from the Web UI, resumed, or from before entities): the cluster is what it made. */
+  | { kind: 'adopt'; spec: Installation; install: { id: string; status: Pick<InstallStatus, 'state' | 'phases' | 'handoffs'> } }
 ) & { by?: Actor };
 
 export interface OperationAccepted {
@@ -89,9 +91,11 @@ export class ClusterEntity {
       throw refuse(
         `${this.name} runs one operation at a time: ${current.description} (operation ${current.seq}${current.workflowId ? `, ${current.workflowId}` : ''}) is running; wait for it, or cancel it`,
       );
-    if (request.kind === 'install') {
+    if (request.kind === 'install' || request.kind === 'adopt') {
       if (status.state !== 'new' && status.state !== 'reset')
         throw refuse(`${this.name} is installed already (state ${status.state}); kinstall cluster show ${this.name}`);
+      if (request.kind === 'adopt' && request.install?.status?.state !== 'completed')
+        throw refuse(`adopt: ${request.install?.id} has not completed (state ${request.install?.status?.state}); only a completed install is adopted`);
       const name = (request.spec as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
       if (name !== this.name) throw refuse(`spec metadata.name: expected ${this.name} (the cluster this entity is), got ${JSON.stringify(name)}`, 'invalid');
       return;
@@ -157,8 +161,7 @@ export class ClusterEntity {
       record.outcome = 'completed';
       record.summary = `${outcome.status.phases.length} phases completed`;
       this.status.spec = specAfterOperation(this.status.spec, op);
-      for (const phase of outcome.status.phases) if (phase.inputHash && phase.state === 'completed') this.status.lastApplied[phase.name] = phase.inputHash;
-      this.keepHandoffs(outcome.status.handoffs);
+      this.applied(outcome.status);
       this.refreshFromSpec();
       this.status.state = op.kind === 'reset' ? 'reset' : 'ready';
     } else {
@@ -167,6 +170,29 @@ export class ClusterEntity {
       // A failed install leaves a cluster nobody can operate yet; a failed day-2 operation leaves one that runs (drift tells what it left).
       this.status.state = op.kind === 'install' ? 'new' : 'ready';
     }
+    return record;
+  }
+
+  /** An install that completed outside the entity: the cluster is what it made, from now on. */
+  adopt(spec: Installation, install: { id: string; status: Pick<InstallStatus, 'phases' | 'handoffs'> }, by: Actor | undefined): OperationRecord {
+    this.adoptSpec(spec);
+    const seq = (this.status.log.at(-1)?.seq ?? 0) + 1;
+    const at = this.now();
+    const summary = `${install.status.phases.length} phases completed`;
+    const record: OperationRecord = {
+      seq,
+      kind: 'adopt',
+      description: `adopt ${install.id}`,
+      workflowId: install.id,
+      ...(by ? { by } : {}),
+      startedAt: at,
+      endedAt: at,
+      outcome: 'completed',
+      summary,
+    };
+    this.pushLog(record);
+    this.applied(install.status);
+    this.status.state = 'ready';
     return record;
   }
 
@@ -201,8 +227,10 @@ export class ClusterEntity {
     this.pushLog({ seq, kind, description: kind, startedAt: this.now(), endedAt: this.now(), outcome: 'refused', summary: why });
   }
 
-  private keepHandoffs(handoffs: Handoffs | undefined): void {
-    if (handoffs?.adminConf) this.status.handoffs = { adminConf: handoffs.adminConf };
+  /** What a completed run left: its phases' input hashes, and the install's admin.conf for the operations after it. */
+  private applied(run: Pick<InstallStatus, 'phases' | 'handoffs'>): void {
+    for (const phase of run.phases) if (phase.inputHash && phase.state === 'completed') this.status.lastApplied[phase.name] = phase.inputHash;
+    if (run.handoffs?.adminConf) this.status.handoffs = { adminConf: run.handoffs.adminConf };
   }
 
   private refreshFromSpec(): void {

@@ -12,7 +12,8 @@ export type ClusterOperation =
   | { kind: 'upgrade-katonic'; version: string }
   | { kind: 'reset' };
 
-export type OperationKind = ClusterOperation['kind'] | 'check-drift';
+/** Besides the operations of child workflows: a drift check, and the adoption of an install that ran outside the entity. */
+export type OperationKind = ClusterOperation['kind'] | 'check-drift' | 'adopt';
 
 /** The operation as a command line says it: in the log, the status and the ticket. */
 export function describeOperation(op: ClusterOperation | { kind: 'check-drift' }): string {

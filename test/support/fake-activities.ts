@@ -4,7 +4,7 @@
 // the real one (pure); the others answer as a server without an operator service would.
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { checkSpec } from '../../activities/check-spec.js';
-import { planKubeHops } from '../../activities/cluster.js';
+import { adoptIntoCluster, planKubeHops } from '../../activities/cluster.js';
 import { postTicketComment } from '../../activities/ticket-comment.js';
 import type { InstallActivities, PhaseActivities } from '../../activities/index.js';
 import type { HostCounts, TaskFailure } from '../../lib/ansible/events.js';
@@ -183,6 +183,8 @@ export class FakeActivities {
       ...phases,
       // Reads the spec's Kubespray checkouts from disk, as the worker does (the tests name the stand-in's).
       planKubeHops,
+      // The real one: through the worker's client to the test server, as a worker does.
+      adoptIntoCluster,
       checkDrift: async ({ spec }) => {
         this.journal.push({ install: spec.metadata.name, activity: 'checkDrift' as ActivityName, attempt: Context.current().info.attempt, outcome: 'succeed' });
         return { checkedAt: new Date().toISOString(), differences: this.driftFindings.get(spec.metadata.name)?.shift() ?? [] };

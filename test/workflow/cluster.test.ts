@@ -6,7 +6,7 @@ import type { ClusterStatus } from '../../lib/cluster/cluster-status.js';
 import type { OperationRequest } from '../../lib/cluster/cluster-entity.js';
 import { entityWhere as entityOn, installedCluster, operate as operateOn, STANDIN_KUBESPRAY } from '../support/cluster-actions.js';
 import { fail, times } from '../support/fake-activities.js';
-import { APPROVER, ending, retry, STARTER, status } from '../support/install-actions.js';
+import { APPROVER, ending, retry, start, STARTER, status } from '../support/install-actions.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping.js';
 import { aksSpec, onpremSpec } from '../support/workflow-specs.js';
 
@@ -100,5 +100,21 @@ describe('the cluster entity (time-skipping server, scripted activities)', () =>
     const katonic = await operate('entity-e', { kind: 'upgrade-katonic', version: '9.1' });
     const id = katonic.done ? katonic.value.workflowId! : '';
     expect((await t.waitForStatus(id, (s) => s.state === 'waiting-for-approval')).waitingFor).toBe('before-katonic');
+  });
+
+  it('an install started outside an entity (the Web UI, a resume) is adopted by its cluster as it completes: the entity is created, ready, with its phases', async () => {
+    const spec = onpremSpec('entity-g', (s) => (s.spec.onprem!.kubespray.dir = STANDIN_KUBESPRAY));
+    const id = await start(t.client, spec);
+    const done = await ending(t.client, id);
+    expect(done.state === 'completed' && done.status.notes?.map((n) => n.message)).toEqual(['adopted by cluster-entity-g (operation 1)']);
+    const s = await clusterStatus(t.client, 'entity-g');
+    expect(s).toMatchObject({
+      state: 'ready',
+      versions: { kubernetes: '1.33.7' },
+      log: [{ seq: 1, kind: 'adopt', description: 'adopt install-entity-g', by: STARTER }],
+    });
+    expect(s.handoffs?.adminConf).toBeDefined();
+    // Adopted once: the entity now refuses a second adoption or install, naming why.
+    await expect(installThroughCluster(t.client, spec)).rejects.toThrow('install refused: entity-g is installed already (state ready)');
   });
 });
