@@ -6,7 +6,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor } from '../install/actor.js';
 import { REFUSAL_TYPES } from '../install/operator-requests.js';
-import type { Handoffs } from '../install/phase-io.js';
 import type { InstallStatus } from '../install/status.js';
 import { isFlow, type Flow } from '../plan/phases.js';
 import type { Installation } from '../spec/schema.js';
