@@ -2,6 +2,7 @@
 // `kinstall webhook` process, a plain HTTP client over a real socket, the real dev server and
 // worker. Deliveries start, retry and cancel installs; redeliveries start nothing; every
 // refused delivery gets its 4xx and starts no workflow.
+import { clusterStatus } from '../client/api/clusters.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -115,6 +116,10 @@ describe('webhook server (real kinstall webhook process, plain HTTP over a socke
     expect(await runsOf('install-ops-42')).toBe(1);
     const status = await h.waitFor('ops-42', (s) => s.state === 'completed');
     expect(status).toMatchObject({ cluster: 'ops-42', ticket: 'OPS-42' });
+    // The first delivery created the cluster's entity (Update-with-Start), which ran the install as its child, once.
+    expect(await runsOf('cluster-ops-42')).toBe(1);
+    const entity = await clusterStatus(h.client, 'ops-42');
+    expect(entity.log.map((r) => [r.kind, r.workflowId, r.by?.via])).toEqual([['install', 'install-ops-42', 'jira']]);
   });
 
   it("a delivery for a ticket whose install another server started (even one that ended) starts nothing: Temporal answers, not this server's memory", async () => {

@@ -92,14 +92,21 @@ describe('the cluster entity (time-skipping server, scripted activities)', () =>
     ]);
   });
 
-  it('a managed cluster: scale and Kubernetes upgrades are refused as the cloud`s; upgrade --katonic waits for its approval', async () => {
-    await installThroughCluster(t.client, aksSpec('entity-e'), { by: STARTER });
+  it('a managed cluster: scale and Kubernetes upgrades are refused as the cloud`s; upgrade --katonic waits for its approval, said on the ticket', async () => {
+    const spec = aksSpec('entity-e', (s) => {
+      s.metadata.ticket = 'OPS-8';
+      s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:KATONIC_TEST_JIRA_TOKEN' } };
+    });
+    process.env.KATONIC_TEST_JIRA_TOKEN = 'a-token';
+    await installThroughCluster(t.client, spec, { by: STARTER });
     await entityWhere('entity-e', (c) => c.state === 'ready');
     const scale = await operate('entity-e', { kind: 'upgrade-kube', version: '1.34.2' });
     expect(!scale.done && scale.refused).toMatch(/upgrade-kube on entity-e \(aks\): the cloud provider upgrades Kubernetes/);
     const katonic = await operate('entity-e', { kind: 'upgrade-katonic', version: '9.1' });
     const id = katonic.done ? katonic.value.workflowId! : '';
     expect((await t.waitForStatus(id, (s) => s.state === 'waiting-for-approval')).waitingFor).toBe('before-katonic');
+    // The operation's notes go on the cluster's ticket, as the install's did.
+    expect(t.fakes.comments).toEqual(expect.arrayContaining(['install-entity-e started', 'install-entity-e ended', `${id} started`]));
   });
 
   it('an install started outside an entity (the Web UI, a resume) is adopted by its cluster as it completes: the entity is created, ready, with its phases', async () => {
