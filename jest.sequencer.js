@@ -4,8 +4,8 @@
 // go by).
 import Sequencer from '@jest/test-sequencer';
 
-// The CLI-heavy hostile-input and README/docs command runs take minutes too: with the e2e files, not last.
-const long = (path) => path.includes('/e2e-') || path.includes('hostile-input') || path.includes('readme-commands');
+// The CLI-heavy hostile-input and README/docs command runs take minutes too, and standin-day2 starts a control plane: with the e2e files, not last.
+const long = (path) => path.includes('/e2e-') || path.includes('hostile-input') || path.includes('readme-commands') || path.includes('standin-day2');
 const weight = (path) => (path.includes('e2e-ssh-faults') ? 0 : path.includes('e2e-history-size') ? 1 : long(path) ? 2 : 3);
 
 export default class LongestFirst extends Sequencer {
