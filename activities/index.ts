@@ -9,7 +9,7 @@ import { createClusterActivities } from './cluster.js';
 import { writeInventory } from './inventory.js';
 import { runKatonicRole } from './katonic.js';
 import { runKubespray } from './kubespray.js';
-import { runKubesprayRemoveNode, runKubesprayReset, runKubesprayScale, upgradeNode } from './kubespray-operations.js';
+import { gatherKubesprayFacts, runKubesprayRemoveNode, runKubesprayReset, runKubesprayScale, upgradeNode } from './kubespray-operations.js';
 import { checkDrains, drainNode } from './node-drain.js';
 import { checkManagedCluster } from './managed-preflight.js';
 import { preflight } from './preflight.js';
@@ -45,6 +45,7 @@ export function createActivities(config: ActivityConfig) {
     applyStorageClasses: (input) => applyStorageClasses(config, input),
     runKatonicRole: (input) => runKatonicRole(config, input),
     verifyCluster: (input) => verifyCluster(config, input),
+    gatherKubesprayFacts: (input) => gatherKubesprayFacts(config, onpremInput('gatherKubesprayFacts', input)),
     runKubesprayScale: (input) => runKubesprayScale(config, onpremInput('runKubesprayScale', input)),
     drainNode: (input) => drainNode(config, input),
     runKubesprayRemoveNode: (input) => runKubesprayRemoveNode(config, onpremInput('runKubesprayRemoveNode', input)),

@@ -1,6 +1,6 @@
 // The Kubespray playbooks of day-2 operations, from the checkout's own directory, on the inventory
 // the cluster's spec renders (new nodes in it for a scale, the node being removed still in it):
-// facts.yml then scale.yml --limit the new nodes; remove-node.yml -e node=NAME; upgrade-cluster.yml
+// playbooks/facts.yml; scale.yml --limit the new nodes; remove-node.yml -e node=NAME; upgrade-cluster.yml
 // --limit one node, from the checkout of that hop; reset.yml.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,9 +29,13 @@ async function runKubesprayPlaybook(config: ActivityConfig, input: PhaseInput<On
 
 const hostsDone = (run: PlaybookResult) => run.progress.hosts.ok + run.progress.hosts.changed;
 
+/** Kubespray's fact cache filled for every node: the runs with --limit after it see the others' facts. */
+export async function gatherKubesprayFacts(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
+  const run = await runKubesprayPlaybook(config, input, 'facts', 'playbooks/facts.yml');
+  return phaseResult(run, `facts of ${hostsDone(run)} hosts gathered`);
+}
+
 export async function runKubesprayScale(config: ActivityConfig, input: PhaseInput<OnpremInstallation>): Promise<PhaseResult> {
-  // Kubespray: facts of every node first (scale.yml --limit sees only the new ones), then scale.yml on the new nodes.
-  await runKubesprayPlaybook(config, { ...input, limitHosts: undefined }, 'facts', 'playbooks/facts.yml');
   const run = await runKubesprayPlaybook(config, input, 'scale', 'scale.yml');
   return phaseResult(run, `scale.yml added ${(input.limitHosts ?? []).join(', ')}`);
 }

@@ -62,7 +62,7 @@ describe('day 2 through the cluster entity (real dev server, kube-apiserver and 
     succeeded(scaled);
     const child = childOf(scaled.stdout);
     const done = await h.waitForRun(child, (s) => s.state === 'completed');
-    expect(done.phases.map((p) => p.name)).toEqual(['preflight', 'inventory', 'scale', 'storage', 'verify']);
+    expect(done.phases.map((p) => p.name)).toEqual(['preflight', 'inventory', 'facts', 'scale', 'storage', 'verify']);
     expect(done.phases[0]?.summary).toMatch(/^2 nodes meet the requirements/);
     const ready = (await core().listNode()).items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     expect(ready.map((n) => n.metadata!.name).sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3', 'worker-4']);

@@ -18,11 +18,12 @@ describe('the plans of day-2 operations', () => {
     expect(operationPlan({ kind: 'install' }, 'onprem', nodes)).toBe(planOf('onprem'));
   });
 
-  it('scale: preflight, scale and storage limited to the new nodes; the inventory and verify whole', () => {
+  it('scale: preflight, scale and storage limited to the new nodes; the inventory, the facts of every node and verify whole', () => {
     const plan = operationPlan({ kind: 'scale', add: [worker('worker-3')] }, 'onprem', nodes);
     expect(plan.map((p) => [p.name, p.target?.limit, p.steps.map((s) => s.activity)])).toEqual([
       ['preflight', ['worker-3'], ['preflight']],
       ['inventory', undefined, ['writeInventory']],
+      ['facts', undefined, ['gatherKubesprayFacts']],
       ['scale', ['worker-3'], ['runKubesprayScale']],
       ['storage', ['worker-3'], ['prepareStorageNodes', 'applyStorageClasses']],
       ['verify', undefined, ['verifyCluster']],
@@ -43,11 +44,12 @@ describe('the plans of day-2 operations', () => {
     const plan = operationPlan({ kind: 'upgrade-kube', version: '1.35.1', hops }, 'onprem', [...nodes].reverse());
     expect(plan.map((p) => p.name)).toEqual([
       'drain-check',
+      'facts',
       ...['1.34.4', '1.35.1'].flatMap((v) => ['master-3', 'master-2', 'master-1', 'worker-2', 'worker-1'].map((n) => `upgrade-${n}@${v}`)),
       'verify',
     ]);
-    expect(plan[6]?.target).toEqual({ node: 'master-3', limit: ['master-3'], kubeVersion: '1.35.1', kubesprayDir: '/opt/kubespray-2.31' });
-    expect(plan[6]?.onResume).toBe('skip-if-unchanged');
+    expect(plan[7]?.target).toEqual({ node: 'master-3', limit: ['master-3'], kubeVersion: '1.35.1', kubesprayDir: '/opt/kubespray-2.31' });
+    expect(plan[7]?.onResume).toBe('skip-if-unchanged');
   });
 
   it('upgrade --katonic waits at before-katonic; reset at before-reset (on-prem) or before-remove-katonic (managed, the platform only)', () => {

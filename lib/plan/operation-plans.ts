@@ -9,6 +9,14 @@ import { api, LIMIT, planOf, playbook, refused, type Flow, type PlannedPhase } f
 
 const VERIFY = planOf('onprem').find((p) => p.name === 'verify')!;
 const INVENTORY = planOf('onprem').find((p) => p.name === 'inventory')!;
+// Kubespray asks for playbooks/facts.yml on the whole cluster before a playbook run with --limit
+// (scale.yml on the new nodes, upgrade-cluster.yml node by node): its fact cache holds the others'.
+const FACTS: PlannedPhase = {
+  name: 'facts',
+  steps: [playbook('gatherKubesprayFacts', '4h')],
+  failedHosts: LIMIT,
+  onResume: 'run-again',
+};
 
 /** The phase name of one node's upgrade in one hop. */
 export const upgradePhaseName = (node: string, version: string): string => `upgrade-${node}@${version}`;
@@ -30,7 +38,7 @@ export function operationPlan(op: ClusterOperation, flow: Flow, nodes: NodeSpec[
       return [
         { name: 'preflight', target: { limit }, steps: [playbook('preflight', '10m')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
         INVENTORY,
-        // Kubespray asks for facts.yml on the whole cluster, then scale.yml --limit the new nodes.
+        FACTS,
         { name: 'scale', target: { limit }, steps: [playbook('runKubesprayScale', '4h')], failedHosts: LIMIT, onResume: 'skip-if-unchanged' },
         {
           name: 'storage',
@@ -70,6 +78,7 @@ export function operationPlan(op: ClusterOperation, flow: Flow, nodes: NodeSpec[
           failedHosts: refused('the drain check reads PodDisruptionBudgets through the Kubernetes API'),
           onResume: 'run-again',
         },
+        FACTS,
         ...op.hops.flatMap((hop) =>
           order.map((node): PlannedPhase => ({
             name: upgradePhaseName(node, hop.version),

@@ -16,6 +16,7 @@ export type ActivityName =
   | 'runKatonicRole'
   | 'verifyCluster'
   // day 2 (lib/plan/operation-plans.ts)
+  | 'gatherKubesprayFacts'
   | 'runKubesprayScale'
   | 'drainNode'
   | 'runKubesprayRemoveNode'

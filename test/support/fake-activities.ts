@@ -161,6 +161,7 @@ export class FakeActivities {
       applyStorageClasses: phase('applyStorageClasses'),
       runKatonicRole: phase('runKatonicRole'),
       verifyCluster: phase('verifyCluster'),
+      gatherKubesprayFacts: phase('gatherKubesprayFacts'),
       runKubesprayScale: phase('runKubesprayScale'),
       drainNode: phase('drainNode'),
       runKubesprayRemoveNode: phase('runKubesprayRemoveNode'),

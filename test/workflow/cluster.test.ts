@@ -83,6 +83,7 @@ describe('the cluster entity (time-skipping server, scripted activities)', () =>
     expect(s.versions.kubernetes).toBe('1.34.2');
     expect((await status(t.client, id)).phases.map((p) => p.name)).toEqual([
       'drain-check',
+      'facts',
       'upgrade-master-1@1.34.2',
       'upgrade-master-2@1.34.2',
       'upgrade-master-3@1.34.2',
