@@ -13,6 +13,7 @@ import { loadSpec } from './load-spec.js';
 import { readInputFile } from './read-input-file.js';
 import type { Actor } from '../lib/install/actor.js';
 import type { OperationRequest } from '../lib/cluster/cluster-entity.js';
+import { validateClusterName, validateKatonicVersion, validateKubeVersion, validateNodeName } from '../lib/cluster/operation-input.js';
 import { readRetryVars } from './retry-vars.js';
 import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from './webhooks/defaults.js';
 
@@ -166,8 +167,20 @@ clusterCommand
   .action((name: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await clusters()).clusterHistoryCommand(c, name, Boolean(g.json))));
 
 /** Sends an operation to the cluster's entity; the request is read (and a file checked) before anything talks to the server. */
-const operation = (cmd: Command, name: string, request: (by: Actor) => Promise<OperationRequest> | OperationRequest, o: { wait?: boolean; as?: string }) =>
-  withServer(cmd, async (c, g) => (await clusters()).operateCommand(c, name, await request(cliActor(o.as)), { wait: o.wait, json: Boolean(g.json) }));
+const operation = async (
+  cmd: Command,
+  name: string,
+  request: (by: Actor) => Promise<OperationRequest> | OperationRequest,
+  o: { wait?: boolean; as?: string },
+) => {
+  refuseProblem(validateClusterName(name));
+  const asked = await request(cliActor(o.as));
+  return withServer(cmd, async (c, g) => (await clusters()).operateCommand(c, name, asked, { wait: o.wait, json: Boolean(g.json) }));
+};
+/** An argument the spec's rules refuse: its one line, exit 2, before anything talks to the server. */
+const refuseProblem = (problem: string | undefined) => {
+  if (problem) throw new CliError(problem, 2);
+};
 const WAIT = ['--wait', 'follow the operation until it ends or waits for an operator'] as const;
 const AS = ['--as <user>', 'who asks, as recorded and as approvers are named (default: your OS user)'] as const;
 
@@ -186,7 +199,7 @@ program
   .option(...WAIT)
   .option(...AS)
   .action((name: string, node: string, o: { wait?: boolean; as?: string }, cmd: Command) =>
-    operation(cmd, name, (by) => ({ kind: 'remove-node', node, by }), o),
+    operation(cmd, name, (by) => (refuseProblem(validateNodeName(node)), { kind: 'remove-node', node, by }), o),
   );
 program
   .command('upgrade <name>')
@@ -198,6 +211,7 @@ program
   .option(...AS)
   .action((name: string, o: { kube?: string; kubespray?: string[]; katonic?: string; wait?: boolean; as?: string }, cmd: Command) => {
     if (Boolean(o.kube) === Boolean(o.katonic)) throw new CliError('upgrade: expected exactly one of --kube VERSION or --katonic VERSION', 2);
+    refuseProblem(o.kube ? validateKubeVersion(o.kube) : validateKatonicVersion(o.katonic));
     return operation(
       cmd,
       name,

@@ -3,6 +3,7 @@
 // `approve` and `cancel` take); a refusal is its reason, exit 2.
 import type { Client } from '@temporalio/client';
 import type { ClusterStatus, OperationRecord } from '../../lib/cluster/cluster-status.js';
+import { describeDifference } from '../../lib/cluster/drift.js';
 import type { DriftReport } from '../../lib/cluster/live-cluster.js';
 import { table } from '../../lib/format/table.js';
 import type { OperationRequest } from '../../lib/cluster/cluster-entity.js';
@@ -20,9 +21,7 @@ export async function clusterListCommand(client: Client, json: boolean): Promise
 }
 
 const driftLines = (drift: DriftReport): string[] =>
-  drift.differences.length
-    ? drift.differences.map((d) => `  ${d.what}: expected ${d.expected}, found ${d.observed}`)
-    : ['  none: the cluster is as its last operation left it'];
+  drift.differences.length ? drift.differences.map((d) => `  ${describeDifference(d)}`) : ['  none: the cluster is as its last operation left it'];
 
 export function formatCluster(s: ClusterStatus): string {
   const v = s.versions;
