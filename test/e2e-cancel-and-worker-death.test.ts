@@ -69,7 +69,8 @@ describe('stopping an install (real dev server, ansible-playbook and kube-apiser
     const first = await h.startWorker();
     const file = await h.writeSpec('kill-worker', (spec) => {
       singleNode(spec);
-      spec.spec.extraVars = { standin_delay_seconds: 2 };
+      // Time to kill the worker mid-kubespray; the Katonic role's steps need none.
+      spec.spec.extraVars = { standin_delay_seconds: { kubespray: 1 } };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     await h.waitFor('kill-worker', inKubespray);

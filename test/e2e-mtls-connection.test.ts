@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describeIfAvailable } from './support/describe-if.js';
 import { makeCa, makeCert, NGINX, startGrpcTlsProxy, type GrpcTlsProxy } from './support/grpc-tls-proxy.js';
-import { startHarness, withEnv, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, withEnv, type Harness } from './support/e2e-harness.js';
 import { CLI } from './support/repo.js';
 
 const unavailable = existsSync(NGINX) ? undefined : `no ${NGINX} (scripts/setup.sh installs nginx-light as root)`;
@@ -54,7 +54,7 @@ const cli = async (env: Record<string, string | undefined>, ...args: string[]) =
 describeTls('connections through a TLS-terminating gRPC proxy with client certificates (real nginx, real dev server)', () => {
   it('the worker and the CLI connect by the profile and run a stand-in install to completion', async () => {
     await h.startWorker({ env: { TEMPORAL_ADDRESS: undefined, TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'production' } });
-    const file = await h.writeSpec('over-mtls');
+    const file = await h.writeSpec('over-mtls', singleNode);
     const started = await cli({ TEMPORAL_PROFILE: 'production' }, 'start', file, '--wait');
     expect([started.exitCode, started.stderr]).toEqual([0, '']);
     expect(started.stdout).toContain('install-over-mtls');

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { retryUpdate } from '../workflows/definitions.js';
-import { countLines, startHarness, type Harness } from './support/e2e-harness.js';
+import { countLines, SINGLE_NODE, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,13 +19,14 @@ const completed = (s: { state: string }) => s.state === 'completed';
 describe('operator retry (real dev server and kube-apiserver, stand-in Kubespray and Katonic role)', () => {
   it('kubespray failing past its retry policy waits for an operator, shows the task and host, and completes after retry', async () => {
     const file = await h.writeSpec('retry-me', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 3 } };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const stuck = await h.waitFor('retry-me', waiting);
     expect(stuck.phase).toBe('kubespray');
-    expect(stuck.error).toMatchObject({ phase: 'kubespray', type: 'AnsibleTaskFailed', failedHosts: ['master-1'] });
-    expect(stuck.error?.failures[0]).toMatchObject({ task: 'Configure etcd', host: 'master-1' });
+    expect(stuck.error).toMatchObject({ phase: 'kubespray', type: 'AnsibleTaskFailed', failedHosts: [SINGLE_NODE] });
+    expect(stuck.error?.failures[0]).toMatchObject({ task: 'Configure etcd', host: SINGLE_NODE });
     expect(stuck.error?.failures[0]?.message).toContain('injected failure 3 of 3');
     expect(stuck.phases.find((p) => p.name === 'kubespray')).toMatchObject({ state: 'failed', attempts: 3 });
     const table = await h.cli('status', 'install-retry-me');
@@ -33,7 +34,7 @@ describe('operator retry (real dev server and kube-apiserver, stand-in Kubespray
     expect(table.stdout).toContain(
       'Waiting for an operator: the kubespray phase failed (AnsibleTaskFailed); kinstall retry install-retry-me [--failed-hosts] [--vars FILE], or kinstall cancel install-retry-me',
     );
-    expect(table.stdout).toContain('task "Configure etcd" on master-1');
+    expect(table.stdout).toContain(`task "Configure etcd" on ${SINGLE_NODE}`);
     const listed = JSON.parse((await h.cli('list', '--json')).stdout) as { id: string; state: string }[];
     expect(listed.find((r) => r.id === 'install-retry-me')?.state).toBe('waiting-for-operator');
 
@@ -91,6 +92,7 @@ describe('operator retry (real dev server and kube-apiserver, stand-in Kubespray
 
   it('refuses --failed-hosts where a partial run is unsafe and reserved --vars (also sent past the CLI), retries with changed vars, and records them', async () => {
     const file = await h.writeSpec('katonic-vars', (spec) => {
+      singleNode(spec);
       spec.spec.extraVars = { standin_fail: { phase: 'katonic', times: 3 } };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);

@@ -15,9 +15,12 @@ const states = (s: { phases: { name: string; state: string }[] }) => Object.from
 
 describe('resume, reset and approval gates (real dev server and kube-apiserver, stand-in Kubespray and Katonic role)', () => {
   it('an install terminated during katonic resumes without running kubespray and storage again; a changed katonic version runs the phases that depend on it', async () => {
+    // Time to terminate it during katonic; the Kubespray stand-in's steps need none. The same in
+    // the changed spec: other extra vars would be other inputs for kubespray, run again.
+    const delay = { standin_delay_seconds: { katonic: 3 } };
     const file = await h.writeSpec('resume-me', (spec) => {
       singleNode(spec);
-      spec.spec.extraVars = { standin_delay_seconds: 3 };
+      spec.spec.extraVars = delay;
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     await h.waitFor('resume-me', (s) => s.phase === 'katonic', 240_000);
@@ -28,7 +31,7 @@ describe('resume, reset and approval gates (real dev server and kube-apiserver, 
 
     const changed = await h.writeSpec('resume-me', (spec) => {
       singleNode(spec);
-      spec.spec.extraVars = { standin_delay_seconds: 3 };
+      spec.spec.extraVars = delay;
       spec.spec.katonic.version = '4.6';
     });
     const resumed = await h.cli('resume', 'install-resume-me', '--spec', changed);

@@ -14,7 +14,7 @@ import { startCodecServer, type CodecServer } from '../client/codec-server.js';
 import { devKeyRingFile, loadKeyRing } from '../client/codec-keys.js';
 import { AesGcmCodec } from '../lib/codec/aes-gcm-codec.js';
 import { REDACTED } from '../lib/ansible/redact.js';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { CLI, REPO_ROOT } from './support/repo.js';
 
 const TEMPORAL = join(REPO_ROOT, '.venv', 'bin', 'temporal');
@@ -118,6 +118,7 @@ describe('canary secrets (real dev server and worker, stand-in Kubespray and Kat
   it('reach Ansible, and never appear in the history, the worker log or the run directory; the codec server shows the spec', async () => {
     const roleDir = await carelessRole();
     const file = await h.writeSpec('canary', (spec) => {
+      singleNode(spec);
       spec.spec.katonic.roleDir = roleDir;
       spec.spec.extraVars = { standin_delay_seconds: 0, registry_password: 'env:CANARY_PASSWORD' };
     });

@@ -21,9 +21,7 @@ describeSsh('link faults over SSH (real sshd nodes in network namespaces, stand-
   it(
     'a node link cut during kubespray and restored within the retry window: retried, completes',
     async () => {
-      await start('link-blip', (spec) => {
-        spec.spec.extraVars = { standin_delay_seconds: 2 };
-      });
+      await start('link-blip');
       // Cut once the node itself has done the first step (read from the journal rather than the
       // heartbeat-fed status, which lags under load): it still has most of cluster.yml ahead of it.
       // Cut before its first connection, Ansible reported the timed-out connect as a failed task,
@@ -49,13 +47,13 @@ describeSsh('link faults over SSH (real sshd nodes in network namespaces, stand-
     'a node link kept down: waits for the operator naming it; restored, retry --failed-hosts runs only that host and completes',
     async () => {
       const node = faults.set.nodes[2]!;
-      await start('link-down', (spec) => {
-        spec.spec.extraVars = { standin_delay_seconds: 2 };
-      });
-      // The link goes down late in cluster.yml: the other hosts finish it (Kubespray's
-      // any_errors_fatal stops every host at the first one unreachable, so earlier there would be
-      // nothing for a --failed-hosts retry to complete).
-      await untilJournal('link-down', 'kubespray Write the admin kubeconfig');
+      await start('link-down');
+      // The link goes down late in cluster.yml, during the node's last step before "Register the
+      // nodes" (two steps' time to cut it, that one's and "Write the admin kubeconfig" on the
+      // control plane): the other hosts finish it (Kubespray's any_errors_fatal stops every host
+      // at the first one unreachable, so earlier there would be nothing for a --failed-hosts retry
+      // to complete).
+      await untilJournal('link-down', `kubespray Install the network plugin ${node.name}`);
       await node.cutLink();
       try {
         const stuck = await faults.h.waitFor('link-down', ended, 300_000);

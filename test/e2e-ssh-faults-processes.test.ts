@@ -29,6 +29,8 @@ describeSsh('process faults over SSH (real sshd nodes in network namespaces, sta
       const node = faults.set.nodes[1]!;
       await start('sshd-stop', (spec) => {
         spec.spec.approvals = ['before-storage'];
+        // The fault waits at the gate: no step needs to take time.
+        spec.spec.extraVars = { standin_delay_seconds: 0 };
       });
       await faults.h.waitFor('sshd-stop', (s) => s.state === 'waiting-for-approval');
       const kubesprayBefore = await phaseLines('sshd-stop', 'kubespray');

@@ -4,7 +4,7 @@
 // playbook needs it, and is left on no disk.
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -65,6 +65,7 @@ describe('stateless workers (real dev server, two worker processes with their ow
     const b = await h.otherDataDir('b');
     const a = await h.startWorker();
     const file = await h.writeSpec('handover', (spec) => {
+      singleNode(spec);
       // A stops after kubespray: the install waits at this gate while A is killed.
       spec.spec.approvals = ['before-storage'];
     });
@@ -99,6 +100,7 @@ describe('stateless workers (real dev server, two worker processes with their ow
   it('two workers alternating phase by phase complete the install', async () => {
     const dirs = [h.dataDir, await h.otherDataDir('alt')];
     const file = await h.writeSpec('alternate', (spec) => {
+      singleNode(spec);
       spec.spec.approvals = ONPREM.slice(1).map((p) => `before-${p}` as const);
     });
     let worker: WorkerProcess = await h.startWorker({ dataDir: dirs[0] });

@@ -3,7 +3,7 @@
 // was and stops with a clear, non-retryable error; the operator fixes it and retries.
 import type { InstallStatus } from '../lib/install/status.js';
 import { StorageV1Api } from '@kubernetes/client-node';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ describe('storage phase on a cluster with a conflicting kdisk (own real kube-api
     expect(refused).toMatchObject({ code: 422 });
     expect(String((refused as { body?: string }).body)).toContain('updates to parameters are forbidden');
 
-    const file = await h.writeSpec('scconflict');
+    const file = await h.writeSpec('scconflict', singleNode);
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const stuck = await h.waitFor('scconflict', (s) => s.state === 'waiting-for-operator');
     expect(stuck.phase).toBe('storage');

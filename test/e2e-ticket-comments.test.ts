@@ -2,7 +2,7 @@
 // local servers that play Jira Cloud's and ServiceNow's APIs (modelled on their real answers).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
+import { SINGLE_NODE, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { startFakeJira, startFakeServiceNow, type FakeTicketSystem, type ReceivedRequest } from './support/fake-ticket-systems.js';
 
 let h: Harness;
@@ -75,8 +75,8 @@ describe('ticket comments (real dev server, stand-in Kubespray and Katonic role;
       expect(texts.filter((t) => t.includes(`the ${phase} phase finished`))).toHaveLength(1);
     const waiting = texts.find((t) => t.includes('waits for an operator'));
     expect(waiting).toContain('the kubespray phase failed (AnsibleTaskFailed)');
-    expect(waiting).toContain('Task "Configure etcd" on master-1');
-    expect(waiting).toContain('Failed hosts: master-1');
+    expect(waiting).toContain(`Task "Configure etcd" on ${SINGLE_NODE}`);
+    expect(waiting).toContain(`Failed hosts: ${SINGLE_NODE}`);
     expect(waiting).toContain('kinstall retry install-commented --failed-hosts');
     expect(waiting).toContain('kinstall cancel install-commented');
     expect(texts.filter((t) => t.includes('Katonic install install-commented completed'))).toHaveLength(1);

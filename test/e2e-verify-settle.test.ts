@@ -2,7 +2,7 @@
 // ResourceQuota lets no pod start in the storage namespace, so the provisioners never become
 // Available. verify waits through its settle window, then names the Deployment and why.
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { startHarness, type Harness } from './support/e2e-harness.js';
+import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,6 +20,7 @@ describe('verify waits for a settling cluster (own real kube-apiserver, kwok nod
     await core.createNamespacedResourceQuota({ namespace: 'katonic-storage', body: { metadata: { name: 'no-pods' }, spec: { hard: { pods: '0' } } } });
 
     const file = await h.writeSpec('settle', (spec) => {
+      singleNode(spec);
       spec.spec.verify = { settleTimeout: `${SETTLE_SECONDS}s` };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);

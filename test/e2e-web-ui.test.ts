@@ -19,7 +19,7 @@ import { CODEC_SERVER_TOKEN_ENV, startInstallCodecServer } from '../client/comma
 import { freePort } from '../client/dev/free-port.js';
 import { startDevServer, type DevServer } from '../client/dev/temporal-dev-server.js';
 import { TASK_QUEUE_DEFAULT } from '../lib/local-tools.js';
-import { loadDemoSpec, startHarness, type Harness } from './support/e2e-harness.js';
+import { loadDemoSpec, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { REPO_ROOT } from './support/repo.js';
 import { describedStatus } from './support/temporal-cli.js';
 
@@ -128,6 +128,7 @@ describe('the Web UI (real dev server, Temporal UI, Chromium, codec server and w
 
   it("the Web UI's Request Cancellation ends an install Cancelled, in Temporal and in its status", async () => {
     const file = await h.writeSpec('web-ui-cancel', (spec) => {
+      singleNode(spec);
       spec.spec.approvals = ['before-kubespray'];
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);

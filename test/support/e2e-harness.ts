@@ -213,13 +213,17 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
   };
 }
 
+/** The node of `singleNode`. */
+export const SINGLE_NODE = 'all-in-one';
+
 /**
  * One node with every role, in place of the demo's three (the stand-in's groups all still have a
- * member; it keeps the name master-1): a third of the Ansible work, for tests about something
- * other than nodes.
+ * member): a third of the Ansible work, for tests about something other than nodes. A name of its
+ * own: called master-1, it would register the shared cluster's master-1 again as a worker too,
+ * without the control-plane taint another test reads there.
  */
 export function singleNode(spec: Installation): void {
-  spec.spec.onprem!.nodes = [{ name: 'master-1', address: '127.0.0.11', roles: ['control-plane', 'etcd', 'worker'] }];
+  spec.spec.onprem!.nodes = [{ name: SINGLE_NODE, address: '127.0.0.11', roles: ['control-plane', 'etcd', 'worker'] }];
 }
 
 /**

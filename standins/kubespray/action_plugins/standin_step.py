@@ -4,7 +4,8 @@
 #   0. over SSH, runs `ping` on the host (so the host's reachability matters, as for Kubespray);
 #   1. appends "<phase> <task name> <inventory host>" to <data_dir>/runs/<install>/journal.log;
 #   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
-#   3. sleeps `standin_delay_seconds` (stops early if ansible-playbook goes away);
+#   3. sleeps `standin_delay_seconds`, every phase's steps or, a mapping, its phase's (stops early
+#      if ansible-playbook goes away);
 #   4. does the step's optional work: check the inventory groups or a kubeconfig, copy the
 #      cluster's admin kubeconfig, server-side apply Nodes, Namespaces or manifests, or cordon,
 #      uncordon or delete this host's Node, in the cluster (the local control plane: a real
@@ -85,7 +86,7 @@ class ActionModule(ActionBase):
                 return result
         self._journal(os.path.join(self.data_dir, 'runs', str(install), 'journal.log'))
         self._maybe_fail(boolean(args.get('first', False)))
-        self._sleep(float(self._var('standin_delay_seconds') or 0))
+        self._sleep(self._delay_seconds())
 
         result['changed'] = boolean(args.get('changed', True))
         result['standin'] = {'phase': self.phase, 'task': self.task_name, 'host': self.host}
@@ -197,6 +198,14 @@ class ActionModule(ActionBase):
         if count <= times:
             raise AnsibleActionFail('standin: injected failure %d of %d for task %s on host %s'
                                     % (count, times, self.task_name, self.host))
+
+    def _delay_seconds(self):
+        # A number for every step, or per phase ({kubespray: 2}; a phase not named: none), so
+        # that a test gives time where it injects a fault and does not wait in the other phases.
+        delay = self._var('standin_delay_seconds') or 0
+        if isinstance(delay, dict):
+            delay = delay.get(self.phase) or 0
+        return float(delay)
 
     def _sleep(self, seconds):
         # Small slices so that the step also ends when ansible-playbook itself is killed
