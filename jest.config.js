@@ -21,10 +21,10 @@ export default {
     },
   ],
   testTimeout: 300000,
-  // Four on two cores: the SSH fault files, which start first, wait more than they work (one alone:
-  // 156 s, about 45 s of CPU), and with three workers the run used 1.6 of the two cores (fresh
-  // clone, day-2 tests in: 547 s, 995 s of CPU); the fourth keeps them busy.
-  maxWorkers: 4,
+  // Three on two cores: the SSH fault files, which start first, wait more than they work
+  // (one alone: 207 s, 87 s of CPU), so two of them and one CPU-bound file keep the cores busy.
+  // The other e2e files are about one core each (e2e-operator alone: 128 s, 130 s of CPU).
+  maxWorkers: 3,
   testSequencer: '<rootDir>/jest.sequencer.js',
   // The default output, then each file's wall time (test/support/file-times-reporter.ts).
   reporters: ['default', '<rootDir>/dist/test/support/file-times-reporter.js'],
