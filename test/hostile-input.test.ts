@@ -16,9 +16,8 @@ import { runLayout, type RunLayout } from '../lib/run-layout.js';
 import { formatPath } from '../lib/spec/format-path.js';
 import type { Installation } from '../lib/spec/schema.js';
 import { readInertYaml } from './support/inert-yaml-reader.js';
-import { CLI, REPO_ROOT } from './support/repo.js';
+import { CLI, REPO_ROOT, STANDIN_KUBESPRAY } from './support/repo.js';
 
-const STANDIN_KUBESPRAY = join(REPO_ROOT, 'standins', 'kubespray');
 const STANDIN_ROLE = join(REPO_ROOT, 'standins', 'katonic-role');
 
 let work: string;

@@ -1,18 +1,15 @@
 // A cluster entity's actions as the workflow tests take them, through the cluster client API
 // (client/api/clusters.ts): an install through its entity, an operation answered as data (done,
 // or refused and why), and polling the entity's status while the test server skips time.
-import { join } from 'node:path';
 import { clusterStatus, installThroughCluster, operateCluster, type OperationAnswer } from '../../client/api/clusters.js';
 import { InstallApiError } from '../../client/api/errors.js';
 import type { OperationRequest } from '../../lib/cluster/cluster-entity.js';
 import type { ClusterStatus } from '../../lib/cluster/cluster-status.js';
-import { REPO_ROOT } from '../../lib/local-tools.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { STARTER, type Answer } from './install-actions.js';
 import type { TimeSkipping } from './time-skipping.js';
+import { STANDIN_KUBESPRAY } from './repo.js';
 import { onpremSpec } from './workflow-specs.js';
-
-export const STANDIN_KUBESPRAY = join(REPO_ROOT, 'standins', 'kubespray');
 
 /** The operation as STARTER (unless the request says who): the entity's answer, or its refusal. */
 export const operate = (t: TimeSkipping, name: string, request: OperationRequest): Promise<Answer<OperationAnswer>> =>

@@ -11,9 +11,7 @@ import { parseEventLine } from '../../lib/ansible/events.js';
 import { renderExtraVars, renderInventoryFiles } from '../../lib/inventory/render.js';
 import { runLayout } from '../../lib/run-layout.js';
 import type { Installation } from '../../lib/spec/schema.js';
-import { REPO_ROOT } from './repo.js';
-
-export const STANDIN_KUBESPRAY = join(REPO_ROOT, 'standins', 'kubespray');
+import { STANDIN_KUBESPRAY } from './repo.js';
 
 export interface StandinRun {
   exitCode: number;

@@ -4,7 +4,8 @@
 import { clusterStatus, installThroughCluster } from '../../client/api/clusters.js';
 import type { ClusterStatus } from '../../lib/cluster/cluster-status.js';
 import type { OperationRequest } from '../../lib/cluster/cluster-entity.js';
-import { entityWhere as entityOn, installedCluster, operate as operateOn, STANDIN_KUBESPRAY } from '../support/cluster-actions.js';
+import { entityWhere as entityOn, installedCluster, operate as operateOn } from '../support/cluster-actions.js';
+import { STANDIN_KUBESPRAY } from '../support/repo.js';
 import { fail, times } from '../support/fake-activities.js';
 import { APPROVER, ending, retry, start, STARTER, status } from '../support/install-actions.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping.js';
