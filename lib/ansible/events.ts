@@ -1,5 +1,6 @@
 // The JSON event stream of the katonic_events callback plugin (one object per line),
 // folded into the progress that heartbeats and the status show.
+import type { Remaining } from '../eta/eta.js';
 
 export type AnsibleEvent =
   | { event: 'playbook_start'; playbook: string }
@@ -44,6 +45,10 @@ export interface AnsibleProgress {
   playbook?: string;
   task?: string;
   tasksDone: number;
+  /** The tasks the playbook lists (recorded runs, or `--list-tasks`); absent until known. */
+  tasksKnown?: number;
+  /** How long the run still takes (lib/eta/), when it can be said. */
+  remaining?: Remaining;
   hosts: HostCounts;
   failedHosts: string[];
   unreachableHosts: string[];

@@ -1,6 +1,7 @@
 // The status of an install: what the `status` query returns and `kinstall status --json`
 // prints (see the product contract). Plain data, safe inside the workflow sandbox.
 import type { HostCounts, TaskFailure } from '../ansible/events.js';
+import type { Eta, Remaining } from '../eta/eta.js';
 import type { Actor } from './actor.js';
 import type { Handoffs } from './phase-io.js';
 import type { Flow } from '../plan/phases.js';
@@ -48,6 +49,13 @@ export interface PhaseStatus {
   /** The running task and host counts: filled from the activity's heartbeat by the client. */
   task?: string;
   hosts?: HostCounts;
+  /** The running phase's tasks started and known (from its playbook's task list), from the heartbeat like `task`. */
+  tasksDone?: number;
+  tasksKnown?: number;
+  /** A phase not yet ended: how long it is expected to take in all, from the recorded runs of this phase. */
+  expected?: Remaining;
+  /** The running phase: how long it still takes, re-estimated from its heartbeat as its tasks end. */
+  remaining?: Remaining;
   summary?: string;
   inputHash?: string;
   error?: PhaseError;
@@ -94,6 +102,8 @@ export interface InstallStatus {
   gates?: GateStatus[];
   /** What phases hand on to later ones (and to a resumed run): no phase reads another's files. */
   handoffs?: Handoffs;
+  /** When the install is expected to end: absent once it has ended, and while it waits for someone. */
+  eta?: Eta;
   /** Things worth knowing that did not stop the install (a ticket comment that could not be posted). */
   notes?: InstallNote[];
 }
