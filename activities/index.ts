@@ -6,6 +6,7 @@ import { isOnpremInstallation, type ManagedInstallation, type OnpremInstallation
 import type { ActivityConfig } from './activity-config.js';
 import { checkSpec } from './check-spec.js';
 import { createClusterActivities } from './cluster.js';
+import { expectedPhases, recordPhaseDuration } from './durations.js';
 import { writeInventory } from './inventory.js';
 import { runKatonicRole } from './katonic.js';
 import { runKubespray } from './kubespray.js';
@@ -54,7 +55,16 @@ export function createActivities(config: ActivityConfig) {
     runKubesprayReset: (input) => runKubesprayReset(config, onpremInput('runKubesprayReset', input)),
     removeKatonic: (input) => runKatonicRole(config, input, 'remove-katonic'),
   };
-  return { checkSpec, postTicketComment, registeredSearchAttributes, requestCancellation, ...phaseActivities, ...createClusterActivities(config) };
+  return {
+    checkSpec,
+    postTicketComment,
+    registeredSearchAttributes,
+    requestCancellation,
+    expectedPhases,
+    recordPhaseDuration,
+    ...phaseActivities,
+    ...createClusterActivities(config),
+  };
 }
 
 export type InstallActivities = ReturnType<typeof createActivities>;

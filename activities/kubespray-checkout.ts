@@ -15,7 +15,7 @@ async function firstFile(dir: string, candidates: string[]): Promise<{ path: str
 }
 
 /** The git tag of a checkout (a clone of its own, not a directory inside another repository), else galaxy.yml's version. */
-async function release(dir: string): Promise<CheckoutFiles['release']> {
+export async function checkoutRelease(dir: string): Promise<CheckoutFiles['release']> {
   if (
     await access(join(dir, '.git')).then(
       () => true,
@@ -32,7 +32,7 @@ async function release(dir: string): Promise<CheckoutFiles['release']> {
 
 export async function checkoutFiles(dir: string): Promise<CheckoutFiles> {
   const [rel, defaults, checksums] = await Promise.all([
-    release(dir).catch(() => undefined),
+    checkoutRelease(dir).catch(() => undefined),
     firstFile(dir, KUBESPRAY_DEFAULTS_FILES),
     firstFile(dir, KUBESPRAY_CHECKSUMS_FILES),
   ]);

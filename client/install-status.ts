@@ -1,11 +1,13 @@
 // An install's status: the workflow's `status` query, with the running phase's live
-// progress (current task, host counts, attempt) taken from its activity's last heartbeat.
+// progress (current task, host counts, tasks done and known, attempt, the time still to go)
+// taken from its activity's last heartbeat, and the ETA re-estimated with it.
 // Progress stays out of the workflow history; heartbeats carry it.
 // When no worker answers (none running, or the install has ended), the status is what the
 // server keeps: the workflow's result, or the status it last published in its memo; live
 // progress is then unavailable, and the status says so (`source: 'server'`).
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { AnsibleProgress } from '../lib/ansible/events.js';
+import { installEta } from '../lib/eta/install-remaining.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { statusQuery } from '../workflows/definitions.js';
 import { InstallApiError } from './api/errors.js';
@@ -67,8 +69,10 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
   const progress = live ? await liveProgress(client, description) : undefined;
   if (running && progress && open) {
     running.attempts += progress.attempt;
-    running.task = progress.progress?.task;
-    running.hosts = progress.progress?.hosts;
+    const live = progress.progress;
+    Object.assign(running, { task: live?.task, hosts: live?.hosts, tasksDone: live?.tasksDone, tasksKnown: live?.tasksKnown, remaining: live?.remaining });
+    // The workflow estimates at each phase's start and end; the heartbeat knows better in between.
+    status.eta = installEta(status, new Date().toISOString());
   }
   const outside = closedFromOutside(description);
   if (outside && !['completed', 'failed', 'cancelled'].includes(status.state)) {

@@ -1,5 +1,6 @@
 // `kinstall status` for people: a phase table, then what the install waits for or why it failed.
 import { formatDuration } from '../lib/format/duration.js';
+import { etaText } from '../lib/format/eta-text.js';
 import { table } from '../lib/format/table.js';
 import { failureDetails } from '../lib/install/failure-details.js';
 import { FINAL_STATES, type InstallStatus, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
@@ -9,12 +10,14 @@ const when = (iso?: string) => (iso ? `${iso.slice(0, 10)} ${time(iso)}` : '');
 const took = (seconds?: number) => (seconds === undefined ? '' : `  took ${formatDuration(seconds)}`);
 const runLine = (r: PhaseRun, i: number) =>
   `    ${i + 1}. ${when(r.startedAt)}${r.endedAt ? ` to ${time(r.endedAt)}` : ''}${took(r.durationSeconds)}  ${r.outcome ?? 'running'}${r.attempts ? `  attempts ${r.attempts}` : ''}${r.limitHosts ? `  --limit ${r.limitHosts.join(',')}` : ''}`;
+const tasks = (p: PhaseStatus) => (p.tasksKnown ? `[${Math.min(p.tasksDone ?? 0, p.tasksKnown)}/${p.tasksKnown}] ` : '');
 const hosts = (p: PhaseStatus) => (p.hosts ? `${p.hosts.ok + p.hosts.changed}/${p.hosts.failed + p.hosts.unreachable}` : '');
 
 export function formatStatus(status: InstallStatus): string {
   const lines = [`${status.id}  cluster ${status.cluster}  flow ${status.flow}  state ${status.state}${status.ticket ? `  ticket ${status.ticket}` : ''}`];
   if (status.startedAt)
     lines.push(`started ${when(status.startedAt)}${status.endedAt ? `  ended ${when(status.endedAt)}` : ''}${took(status.durationSeconds)}`);
+  if (status.eta) lines.push(etaText(status.eta, new Date().toISOString()));
   if (status.source === 'server' && !FINAL_STATES.includes(status.state)) {
     lines.push(
       'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.',
@@ -22,7 +25,8 @@ export function formatStatus(status: InstallStatus): string {
   }
   lines.push('');
   const rows = [['PHASE', 'STATE', 'ATTEMPTS', 'STARTED', 'ENDED', 'HOSTS OK/FAILED', 'TASK / SUMMARY']];
-  for (const p of status.phases) rows.push([p.name, p.state, String(p.attempts), time(p.startedAt), time(p.endedAt), hosts(p), p.task ?? p.summary ?? '']);
+  for (const p of status.phases)
+    rows.push([p.name, p.state, String(p.attempts), time(p.startedAt), time(p.endedAt), hosts(p), p.task ? `${tasks(p)}${p.task}` : (p.summary ?? '')]);
   lines.push(table(rows));
   const retried = status.phases.filter((p) => (p.runs?.length ?? 0) > 1);
   for (const p of retried) lines.push('', `Runs of ${p.name}:`, ...(p.runs ?? []).map(runLine));

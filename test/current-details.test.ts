@@ -1,4 +1,4 @@
-import { currentDetails, startDetails, startSummary } from '../lib/install/current-details.js';
+import { currentDetails, phaseTable, startDetails, startSummary, summaryLine } from '../lib/install/current-details.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { formatDuration } from '../lib/format/duration.js';
 
@@ -19,12 +19,37 @@ const status: InstallStatus = {
 };
 
 describe('what the Web UI shows of an install (user metadata, pure)', () => {
-  it('current details: state, phase, what it waits for, phases done', () => {
-    expect(currentDetails(status).split('\n\n')).toEqual([
-      '**waiting-for-approval** · phase **katonic**',
+  const now = '2026-01-01T10:00:00.000Z';
+
+  it('current details: the summary line, what it waits for, the phase table', () => {
+    expect(currentDetails(status, now).split('\n\n')).toEqual([
+      '**acme · aks · phase katonic · waiting-for-approval**',
       'Waiting for before-katonic',
-      'Phases done: 2 of 4 (preflight completed, storage-classes skipped, katonic pending, verify pending)',
+      [
+        '| Phase | State | Attempts | Took | Expected |',
+        '| --- | --- | --- | --- | --- |',
+        '| preflight | completed | 1 |  |  |',
+        '| storage-classes | skipped | 1 |  |  |',
+        '| katonic | pending | 0 |  |  |',
+        '| verify | pending | 0 |  |  |',
+      ].join('\n'),
     ]);
+  });
+
+  it('summary line: an operation, the ETA in UTC (a later day named), and the table with what phases took and are expected to take', () => {
+    const running: InstallStatus = {
+      ...status,
+      operation: 'upgrade --katonic 3.5.0',
+      state: 'running',
+      waitingFor: undefined,
+      eta: { p50: '2026-01-01T10:32:10.000Z', p90: '2026-01-02T00:40:00.000Z', basis: '3 runs' },
+      phases: [
+        { name: 'katonic', state: 'completed', attempts: 1, runs: [{ startedAt: now, durationSeconds: 185 }] },
+        { name: 'verify', state: 'running', attempts: 0, expected: { p50Seconds: 60.4, p90Seconds: 90, runs: 3 } },
+      ],
+    };
+    expect(summaryLine(running, now)).toBe('acme · aks upgrade --katonic 3.5.0 · phase katonic · running · ETA 10:32 UTC (p90 2026-01-02 00:40, 3 runs)');
+    expect(phaseTable(running).split('\n').slice(2)).toEqual(['| katonic | completed | 1 | 3m 05s |  |', '| verify | running | 0 |  | 1m 00s (p90 1m 30s) |']);
   });
 
   it('current details: the gates and the last operator actions, each with who asked', () => {
@@ -33,7 +58,7 @@ describe('what the Web UI shows of an install (user metadata, pure)', () => {
       gates: [{ gate: 'before-katonic', state: 'approved', approvedBy: { name: 'bob', via: 'jira' }, at: '2026-01-01T10:05:00.000Z' }],
       operatorActions: [{ at: '2026-01-01T10:05:00.000Z', action: 'approve', phase: 'katonic', by: { name: 'bob', via: 'jira' } }],
     };
-    expect(currentDetails(acted).split('\n\n').slice(-2)).toEqual([
+    expect(currentDetails(acted, now).split('\n\n').slice(-2)).toEqual([
       'Gates: before-katonic approved by bob',
       'Operator actions: 2026-01-01 10:05 approve katonic by bob (jira)',
     ]);
@@ -54,7 +79,7 @@ describe('what the Web UI shows of an install (user metadata, pure)', () => {
         details: { conflicts: [{ name: 'kdisk', field: 'parameters' }] },
       },
     };
-    expect(currentDetails(waiting)).toContain('Failure details: conflicts: {"name":"kdisk","field":"parameters"}');
+    expect(currentDetails(waiting, now)).toContain('Failure details: conflicts: {"name":"kdisk","field":"parameters"}');
   });
 
   it('summary and details at start: cluster, flow, ticket', () => {

@@ -5,7 +5,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import type { InstallStatus } from '../lib/install/status.js';
+import { FINAL_STATES, type InstallStatus } from '../lib/install/status.js';
 import { ansibleProcessesUnder, countLines, SINGLE_NODE, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { fixture, REPO_ROOT } from './support/repo.js';
 
@@ -29,9 +29,17 @@ async function startAndWait(name: string, file: string): Promise<InstallStatus> 
 }
 
 describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stand-in Kubespray and Katonic role)', () => {
-  it('runs all six phases of the demo spec to completion, each stand-in task once', async () => {
-    const status = await startAndWait('demo-e2e', await h.writeSpec('demo-e2e'));
-    expect([status.state, status.error]).toEqual(['completed', undefined]);
+  it('runs all six phases of the demo spec to completion, each stand-in task once; its status has an ETA with "no history" (the first run on its queue)', async () => {
+    // A second a Kubespray task: long enough for the first run to list its tasks and estimate from its own pace.
+    const file = await h.writeSpec('demo-e2e', (spec) => void (spec.spec.extraVars = { standin_delay_seconds: { kubespray: 1 } }));
+    const kubesprayListed = (s: InstallStatus) => s.phases.some((p) => p.name === 'kubespray' && p.state === 'running' && p.tasksKnown);
+    const estimated = h.waitFor('demo-e2e', (s) => (s.eta !== undefined && kubesprayListed(s)) || FINAL_STATES.includes(s.state));
+    const status = await startAndWait('demo-e2e', file);
+    expect([status.state, status.error, status.eta]).toEqual(['completed', undefined, undefined]);
+    const { eta, phases } = await estimated;
+    expect(eta?.basis).toBe('no history');
+    expect(Date.parse(eta!.p90)).toBeGreaterThanOrEqual(Date.parse(eta!.p50));
+    expect(phases.find((p) => p.name === 'kubespray')).toMatchObject({ state: 'running', tasksKnown: expect.any(Number) as number, remaining: { runs: 0 } });
     expect(status.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(PHASES.map((p) => [p, 'completed', 1]));
     for (const phase of status.phases) {
       expect(Date.parse(phase.startedAt!)).toBeLessThanOrEqual(Date.parse(phase.endedAt!));
@@ -75,13 +83,17 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
     }
   });
 
-  it("a probe role in the Katonic role's place finds the cluster: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG", async () => {
+  it("a probe role in the Katonic role's place finds the cluster: KUBECONFIG in its environment, the kubeconfig var, K8S_AUTH_KUBECONFIG; its ETA rests on 1 run", async () => {
     const file = await h.writeSpec('probe', (spec) => {
       singleNode(spec);
       spec.spec.katonic.roleDir = fixture('roles/kubeconfig-probe');
     });
+    // The second install on this queue: every phase is expected to take what the first took.
+    const estimated = h.waitFor('probe', (s) => s.eta !== undefined || FINAL_STATES.includes(s.state));
     const status = await startAndWait('probe', file);
     expect([status.state, status.error]).toEqual(['completed', undefined]);
+    expect((await estimated).eta?.basis).toBe('1 run');
+    expect(status.phases.every((p) => p.expected?.runs === 1)).toBe(true);
     const probe = JSON.parse(await readFile(join(h.dataDir, 'runs', 'probe', 'kubeconfig-probe.json'), 'utf8')) as Record<string, unknown>;
     expect(probe.env).toBe(join(h.dataDir, 'runs', 'probe', 'artifacts', 'admin.conf'));
     expect(probe.nodesByEnv).toEqual(expect.arrayContaining([SINGLE_NODE]));

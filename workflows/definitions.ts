@@ -48,4 +48,6 @@ export const SEARCH_ATTRIBUTES = {
   ticket: defineSearchAttributeKey('KatonicTicket', SearchAttributeType.KEYWORD),
   phase: defineSearchAttributeKey('KatonicPhase', SearchAttributeType.KEYWORD),
   state: defineSearchAttributeKey('KatonicState', SearchAttributeType.KEYWORD),
+  /** When the install is expected to end (its ETA's median); unset once it ended or while it waits for someone. */
+  eta: defineSearchAttributeKey('KatonicEta', SearchAttributeType.DATETIME),
 };

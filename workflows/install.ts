@@ -15,7 +15,7 @@ import type { Installation } from '../lib/spec/schema.js';
 import type { ProgressEvent } from '../lib/tickets/progress-note.js';
 import * as api from './definitions.js';
 import { failureReport } from './failure-report.js';
-import { adoptIntoCluster, checkSpec, registeredSearchAttributes } from './phase-steps.js';
+import { adoptIntoCluster, checkSpec, expectedPhases, recordPhaseDuration, registeredSearchAttributes } from './phase-steps.js';
 import { RunCancellation } from './run-cancellation.js';
 import { passGate, runPhase } from './run-phase.js';
 import { ServerView } from './server-view.js';
@@ -32,6 +32,8 @@ export const PATCHES = {
   resumeNeedsHandoffs: 'resume-needs-handoffs',
   /** An install that completes outside its cluster's entity (a Web UI start, a resume) hands the cluster to it. */
   adoptIntoCluster: 'adopt-into-cluster',
+  /** Phases are expected to take what the durations book recorded of them, and record what they took. */
+  eta: 'eta',
 } as const;
 
 const now = () => new Date().toISOString();
@@ -57,7 +59,7 @@ export async function clusterOperation(spec: api.InstallSpecArgument, operation:
 function operationRun(specJson: string, flow: Parameters<typeof operationPlan>[1], operation: ClusterOperation) {
   const nodes = (JSON.parse(specJson) as { spec?: { onprem?: { nodes?: Parameters<typeof operationPlan>[2] } } }).spec?.onprem?.nodes ?? [];
   const plan = operationPlan(operation, flow, nodes);
-  return { plan, gate: operationGate(operation, plan), description: describeOperation(operation) };
+  return { plan, gate: operationGate(operation, plan), description: describeOperation(operation), kind: operation.kind };
 }
 
 async function runbook(specArgument: api.InstallSpecArgument, options: api.InstallOptions, operation?: ClusterOperation): Promise<InstallStatus> {
@@ -98,6 +100,8 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
       const checked = day2 ? await checkSpec(specJson, day2.plan) : await checkSpec(specJson);
       spec = checked.spec;
       run.accept({ name: spec.metadata.name, gates: gatesOf(spec, day2), inputHashes: checked.inputHashes });
+      const estimating = patched(PATCHES.eta);
+      if (estimating) run.expect(await expectedPhases(run.status.phases.map((p) => run.durationKey(p.name))));
       const phases = run.status.phases.map((p) => p.name);
       await comment({ kind: 'started', id: run.id, flow: run.flow, phases, by: run.status.startedBy, operation: day2?.description });
       run.handOn(options.handoffs ?? {});
@@ -107,6 +111,9 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
         run.enterPhase(phase);
         await passGate(run, phase, spec.spec.approvalTimeout, () => cancellation.request(), comment);
         await runPhase(run, phase, spec, comment);
+        const last = phase.runs?.at(-1);
+        if (estimating && last?.endedAt)
+          await recordPhaseDuration({ key: run.durationKey(phase.name), seconds: (Date.parse(last.endedAt) - Date.parse(last.startedAt)) / 1000 });
       }
     });
     run.end('completed');

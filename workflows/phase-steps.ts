@@ -29,6 +29,12 @@ export const { checkSpec, registeredSearchAttributes, requestCancellation } = pr
   retry: { maximumAttempts: 3 },
 });
 
+/** The durations book (activities/durations.ts): each answers within seconds, an empty answer or a dropped record at worst. */
+export const { expectedPhases, recordPhaseDuration } = proxyLocalActivities<InstallActivities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});
+
 export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
   return proxyActivities<PhaseActivities>(options(step))[step.activity](input);
 }

@@ -47,14 +47,15 @@ export class ServerView {
 
   private announce(changed: SearchAttributeUpdatePair[]): void {
     if (!this.publishing) return upsertSearchAttributes(changed);
-    const { cluster, ticket, phase, state } = this.status;
-    const values = { cluster, ticket, phase, state };
+    const { cluster, ticket, phase, state, eta } = this.status;
+    // The ETA goes (null) when the install ends or waits for someone: a list sorted by it shows installs ending soonest.
+    const values = { cluster, ticket, phase, state, eta: eta ? new Date(eta.p50) : null };
     const pairs = Object.entries(SEARCH_ATTRIBUTES).flatMap(([field, key]) => {
       const value = values[field as keyof typeof values];
-      return value && this.registered.includes(key.name) ? [{ key, value }] : [];
+      return value !== undefined && value !== '' && this.registered.includes(key.name) ? [{ key, value } as SearchAttributeUpdatePair] : [];
     });
     if (pairs.length) upsertSearchAttributes(pairs);
     upsertMemo({ status: this.status });
-    setCurrentDetails(currentDetails(this.status));
+    setCurrentDetails(currentDetails(this.status, new Date().toISOString()));
   }
 }

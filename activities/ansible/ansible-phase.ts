@@ -2,10 +2,13 @@
 // inventory, its extra vars; never a file another phase left, which may be on another
 // worker), the SSH key and the secret variables (references) resolved for the run only, then
 // one playbook run.
+import { basename, relative } from 'node:path';
+import type { PlaybookKey } from '../../lib/eta/duration-book.js';
 import type { PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
 import { inventoryDigest, renderExtraVars, renderInventoryFiles } from '../../lib/inventory/render.js';
 import { secretExtraVars, type AnsiblePhase } from '../../lib/inventory/extra-vars.js';
 import { layoutOf, type ActivityConfig } from '../activity-config.js';
+import { checkoutRelease } from '../kubespray-checkout.js';
 import { phaseFailure } from '../phase-failure.js';
 import { withSecretFile, withSecretVars } from '../secrets.js';
 import { writeFilesAtomically } from '../write-files.js';
@@ -41,6 +44,7 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
   const onNodes = how.target === 'nodes';
   const inventory = onNodes && !how.inventory ? renderInventoryFiles(spec, layout) : new Map<string, string>();
   await writeFilesAtomically(new Map([...inventory, [extraVarsFile, renderExtraVars(spec, layout, phase, input.operatorVars, input.target)]]));
+  const timing = { key: await playbookKey(input, phase, how), hosts: input.limitHosts?.length || (onNodes ? (spec.spec.onprem?.nodes.length ?? 1) : 1) };
   const play = (secretVarsFile: string | undefined, secrets: string[], ssh?: SshAccess) =>
     runPlaybook({
       phase,
@@ -55,6 +59,7 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
       ssh,
       env: how.env,
       secrets,
+      timing,
     });
   const keyRef = onNodes && spec.spec.onprem?.connection !== 'local' ? spec.spec.onprem?.ssh?.privateKeyRef : undefined;
   return withSecretVars(secretExtraVars(spec, input.operatorVars), layout.secretVarsFile(phase), (secretVarsFile, secrets) => {
@@ -64,6 +69,16 @@ export async function runAnsiblePhase(config: ActivityConfig, input: PhaseInput,
       withSshControlDir((controlDir) => play(secretVarsFile, secrets, { privateKeyFile: privateKeyFile!, keyRef, knownHosts: layout.knownHosts, controlDir })),
     );
   });
+}
+
+/** Runs of a playbook compare when they ran the same file of the same release: Kubespray's, the Katonic role's, or the installer's own. */
+async function playbookKey({ spec }: PhaseInput, phase: AnsiblePhase, how: AnsiblePhaseRun): Promise<PlaybookKey> {
+  if (how.cwd) {
+    const release = (await checkoutRelease(how.cwd).catch(() => undefined))?.version ?? spec.spec.onprem?.kubespray.version ?? 'unknown';
+    return { scope: `kubespray ${release}`, playbook: relative(how.cwd, how.playbook) };
+  }
+  const scope = phase === 'katonic' || phase === 'remove-katonic' ? `katonic-role ${spec.spec.katonic.version}` : 'installer';
+  return { scope, playbook: basename(how.playbook) };
 }
 
 export function phaseResult({ attempt, progress }: PlaybookResult, summary: string): PhaseResult {

@@ -15,6 +15,7 @@ import { ANSIBLE_EVENTS } from '../../lib/metrics.js';
 import { redactor } from '../../lib/ansible/redact.js';
 import { phaseFailure } from '../phase-failure.js';
 import { readEventStream } from './event-stream.js';
+import { RunEstimate, type RunTiming } from './run-estimate.js';
 import { playbookCommand, type PlaybookCommandRun } from './playbook-command.js';
 import { removePidFile, stopGroup, stopLeftover, writePidFile } from './process-group.js';
 
@@ -24,6 +25,8 @@ export interface PlaybookRun extends PlaybookCommandRun {
   cwd?: string;
   /** Secret values the run was given: cut out of everything kept from its output. */
   secrets?: string[];
+  /** What its durations are recorded under and estimated from (activities/ansible/run-estimate.ts). */
+  timing: RunTiming;
 }
 
 export interface PlaybookResult {
@@ -43,10 +46,13 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   const leftover = await stopLeftover(pidFile);
   if (leftover) ctx.log.warn('Stopped the Ansible a previous attempt left running', { phase: run.phase, pgid: leftover });
 
-  const { file, args, env } = playbookCommand(run);
+  const command = playbookCommand(run);
+  const { file, args, env } = command;
+  const cwd = run.cwd ?? run.phaseDir;
+  const estimate = await RunEstimate.start(run.timing, { ...command, cwd });
   const redact = redactor(run.secrets ?? []);
   const child = execa(file, args, {
-    cwd: run.cwd ?? run.phaseDir,
+    cwd,
     detached: true, // its own process group, so a stop reaches every fork
     reject: false,
     buffer: false,
@@ -78,7 +84,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
   // Heartbeats flow also while Ansible is quiet, so a cancellation is delivered promptly.
   const ticker = setInterval(() => {
-    ctx.heartbeat(tracker.snapshot());
+    ctx.heartbeat({ ...tracker.snapshot(), ...estimate.progress() });
     countEvents();
   }, TICK_MS);
 
@@ -86,6 +92,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
   // every 2 s anyway, and a snapshot per event is work for nothing.
   const readStdout = readEventStream(child.stdout!, redact, events, (event) => {
     tracker.apply(event);
+    estimate.apply(event);
     eventsUncounted++;
   });
   const readStderr = (async () => {
@@ -95,6 +102,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     }
   })();
 
+  let completed = false;
   try {
     const result = await child;
     await Promise.all([readStdout, readStderr]);
@@ -105,6 +113,7 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
       throw new CancelledFailure(`${run.phase}: cancelled; ansible-playbook was stopped`);
     }
     const outcome = classifyExit(result.exitCode, result.signal, progress, stderrTail.join('\n'));
+    completed = outcome.ok;
     if (outcome.ok) return { attempt, progress };
     const details: AnsibleDetails = {
       failedHosts: progress.failedHosts,
@@ -120,5 +129,6 @@ export async function runPlaybook(run: PlaybookRun): Promise<PlaybookResult> {
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
     events.end();
     await removePidFile(pidFile);
+    await estimate.finish(completed);
   }
 }

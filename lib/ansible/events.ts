@@ -5,12 +5,12 @@ import type { Remaining } from '../eta/eta.js';
 export type AnsibleEvent =
   | { event: 'playbook_start'; playbook: string }
   | { event: 'play_start'; play: string }
-  | { event: 'task_start'; task: string }
+  | { event: 'task_start'; task: string; role?: string; t?: number }
   | { event: 'runner_ok'; task: string; host: string; changed: boolean }
   | { event: 'runner_failed'; task: string; host: string; ignored: boolean; msg: string; output: string }
   | { event: 'runner_skipped'; task: string; host: string }
   | { event: 'runner_unreachable'; task: string; host: string; msg: string }
-  | { event: 'stats'; hosts: Record<string, { ok: number; changed: number; failures: number; unreachable: number }> };
+  | { event: 'stats'; hosts: Record<string, { ok: number; changed: number; failures: number; unreachable: number }>; t?: number };
 
 const EVENT_NAMES = new Set(['playbook_start', 'play_start', 'task_start', 'runner_ok', 'runner_failed', 'runner_skipped', 'runner_unreachable', 'stats']);
 

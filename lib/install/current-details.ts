@@ -3,17 +3,39 @@
 // state and what it waits for, the gates and the last operator actions with who asked. Nothing
 // else (no spec values, no vars) goes there.
 import { failureDetails } from './failure-details.js';
-import type { InstallStatus } from './status.js';
+import { etaText } from '../format/eta-text.js';
+import { formatDuration } from '../format/duration.js';
+import type { InstallStatus, PhaseStatus } from './status.js';
+
+/** The line an operator reads first: cluster · flow · phase · state · ETA. */
+export function summaryLine(status: InstallStatus, now: string): string {
+  const what = status.operation ? `${status.flow} ${status.operation}` : status.flow;
+  return [status.cluster, what, ...(status.phase ? [`phase ${status.phase}`] : []), status.state, ...(status.eta ? [etaText(status.eta, now)] : [])].join(
+    ' · ',
+  );
+}
+
+const took = (p: PhaseStatus) => {
+  const run = p.runs?.at(-1);
+  return run?.durationSeconds !== undefined ? formatDuration(run.durationSeconds) : '';
+};
+const expected = (p: PhaseStatus) =>
+  p.expected ? `${formatDuration(Math.round(p.expected.p50Seconds))} (p90 ${formatDuration(Math.round(p.expected.p90Seconds))})` : '';
+
+/** The phases as a markdown table: state, attempts, what the last run took, what the book expects. */
+export function phaseTable(status: InstallStatus): string {
+  const rows = status.phases.map((p) => `| ${p.name} | ${p.state} | ${p.attempts} | ${took(p)} | ${expected(p)} |`);
+  return ['| Phase | State | Attempts | Took | Expected |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
 
 /** Markdown for the UI's "Current Details". */
-export function currentDetails(status: InstallStatus): string {
-  const lines = [`**${status.state}**${status.phase ? ` · phase **${status.phase}**` : ''}`];
+export function currentDetails(status: InstallStatus, now: string): string {
+  const lines = [`**${summaryLine(status, now)}**`];
   if (status.waitingFor) lines.push(`Waiting for ${status.waitingFor}`);
   // What the failure it waits on reports (the preflight report, conflicts, problems), bounded.
   const details = status.error ? failureDetails(status.error).slice(0, 5) : [];
   if (details.length) lines.push(`Failure details: ${details.map((d) => `${d.key}: ${d.text.slice(0, 200)}`).join('; ')}`);
-  const done = status.phases.filter((p) => p.state === 'completed' || p.state === 'skipped').length;
-  lines.push(`Phases done: ${done} of ${status.phases.length} (${status.phases.map((p) => `${p.name} ${p.state}`).join(', ')})`);
+  lines.push(phaseTable(status));
   const gates = status.gates ?? [];
   if (gates.length) lines.push(`Gates: ${gates.map((g) => `${g.gate} ${g.state}${g.approvedBy ? ` by ${g.approvedBy.name}` : ''}`).join(', ')}`);
   // The last few actions, each with who asked: the page shows who did what without opening the status.

@@ -4,6 +4,9 @@
 // `changed`), so every transition is tested without a server.
 import { ApplicationFailure } from '@temporalio/common';
 import type { SealedValue } from '../codec/sealed-value.js';
+import { phaseKey, type PhaseHistory } from '../eta/duration-book.js';
+import { installEta } from '../eta/install-remaining.js';
+import { smallSampleWidening } from '../eta/small-sample.js';
 import { failedHostsRefusal, hostsToRetry } from '../plan/failed-hosts.js';
 import { planOf, type Flow, type PlannedPhase } from '../plan/phases.js';
 import { formatPath } from '../spec/format-path.js';
@@ -48,7 +51,7 @@ export interface RunStart {
   ticket?: string;
   startedBy?: Actor;
   /** A day-2 operation's phases (lib/plan/operation-plans.ts) and its command; an install runs its flow's plan. */
-  operation?: { plan: readonly PlannedPhase[]; description: string };
+  operation?: { plan: readonly PlannedPhase[]; description: string; kind: string };
 }
 
 /** The checked spec, as far as the run needs it. */
@@ -85,6 +88,7 @@ export class InstallRun {
   private readonly plan: readonly PlannedPhase[];
   private requiredHandoffs: (keyof Handoffs)[] = [];
   private waitingSince?: string;
+  private readonly operationKind?: string;
 
   constructor(
     start: RunStart,
@@ -92,6 +96,7 @@ export class InstallRun {
     private readonly changed: (change: RunChange) => void = () => undefined,
   ) {
     this.plan = start.operation?.plan ?? planOf(start.flow);
+    this.operationKind = start.operation?.kind;
     this.status = {
       id: start.id,
       startedAt: start.startedAt,
@@ -131,6 +136,22 @@ export class InstallRun {
     this.setState('running');
   }
 
+  /** What each phase is expected to take, from the durations book; the ETA follows from it. */
+  expect(history: PhaseHistory[]): void {
+    const byKey = new Map(history.map((h) => [h.key, h]));
+    for (const phase of this.status.phases) {
+      const h = byKey.get(this.durationKey(phase.name));
+      if (!h) continue;
+      phase.expected = { p50Seconds: h.p50, p90Seconds: h.p50 + (h.p90 - h.p50) * smallSampleWidening(h.samples), runs: h.samples };
+    }
+    this.estimate();
+  }
+
+  /** Under what the book keeps a phase's durations: an operation's apart from an install's (a scale's preflight is not an install's). */
+  durationKey(phase: string): string {
+    return phaseKey(this.operationKind ? `${this.flow} ${this.operationKind}` : this.flow, phase);
+  }
+
   /**
    * `kinstall resume`: the phases that finished before are skipped where their inputs did not
    * change and (`required`) the hand-offs they make were kept. Runs resumed before hand-offs were
@@ -160,6 +181,7 @@ export class InstallRun {
 
   enterPhase(phase: PhaseStatus): void {
     this.status.phase = phase.name;
+    this.estimate();
     this.changed({ kind: 'phase', phase: phase.name });
   }
 
@@ -372,13 +394,22 @@ export class InstallRun {
     this.status.state = state;
     this.status.waitingFor = waitingFor;
     if (FINAL_STATES.includes(state)) Object.assign(this.status, { endedAt: this.now(), durationSeconds: secondsBetween(this.status.startedAt, this.now()) });
+    this.estimate();
     this.changed({ kind: 'state', state });
   }
 
   private endRun(phase: PhaseStatus, run: PhaseRun, outcome: 'completed' | 'failed' | 'cancelled', attempts?: number): void {
     const endedAt = this.now();
     Object.assign(run, { endedAt, durationSeconds: secondsBetween(run.startedAt, endedAt), outcome, attempts });
+    this.estimate();
     this.changed({ kind: 'phase-ended', phase: phase.name, outcome, seconds: (Date.parse(endedAt) - Date.parse(run.startedAt)) / 1000 });
+  }
+
+  /** The ETA as the run stands now (each phase's start and end, each change of state). */
+  private estimate(): void {
+    const eta = installEta(this.status, this.now());
+    if (eta) this.status.eta = eta;
+    else delete this.status.eta;
   }
 
   private secondsWaited(): number {

@@ -5,6 +5,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { checkSpec } from '../../activities/check-spec.js';
 import { adoptIntoCluster, planKubeHops } from '../../activities/cluster.js';
+import { expectedPhases, recordPhaseDuration } from '../../activities/durations.js';
 import { postTicketComment } from '../../activities/ticket-comment.js';
 import type { InstallActivities, PhaseActivities } from '../../activities/index.js';
 import type { HostCounts, TaskFailure } from '../../lib/ansible/events.js';
@@ -184,8 +185,10 @@ export class FakeActivities {
       ...phases,
       // Reads the spec's Kubespray checkouts from disk, as the worker does (the tests name the stand-in's).
       planKubeHops,
-      // The real one: through the worker's client to the test server, as a worker does.
+      // The real ones: through the worker's client to the test server, as a worker does.
       adoptIntoCluster,
+      expectedPhases,
+      recordPhaseDuration,
       checkDrift: async ({ spec }) => {
         this.journal.push({ install: spec.metadata.name, activity: 'checkDrift' as ActivityName, attempt: Context.current().info.attempt, outcome: 'succeed' });
         return { checkedAt: new Date().toISOString(), differences: this.driftFindings.get(spec.metadata.name)?.shift() ?? [] };

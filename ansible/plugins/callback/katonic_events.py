@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import threading
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -85,14 +86,21 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_play_start(self, play):
         self._emit('play_start', play=play.get_name().strip())
 
+    # Task starts and the stats carry their time (t, seconds since the epoch) and tasks their role:
+    # the installer keeps each task's duration, by role and name, for its estimates.
+
+    def _task_start(self, task):
+        role = task._role.get_name() if task._role else None
+        self._emit('task_start', task=self._task_name(task), role=role, t=round(time.time(), 3))
+
     def v2_playbook_on_task_start(self, task, is_conditional):
-        self._emit('task_start', task=self._task_name(task))
+        self._task_start(task)
 
     def v2_playbook_on_handler_task_start(self, task):
-        self._emit('task_start', task=self._task_name(task))
+        self._task_start(task)
 
     def v2_playbook_on_cleanup_task_start(self, task):
-        self._emit('task_start', task=self._task_name(task))
+        self._task_start(task)
 
     # per-host results (loop items deliberately produce nothing: CallbackBase no-ops)
 
@@ -125,4 +133,4 @@ class CallbackModule(CallbackBase):
         for host in sorted(stats.processed):
             s = stats.summarize(host)
             hosts[host] = {key: s[key] for key in ('ok', 'changed', 'failures', 'unreachable', 'skipped', 'rescued', 'ignored')}
-        self._emit('stats', hosts=hosts)
+        self._emit('stats', hosts=hosts, t=round(time.time(), 3))
