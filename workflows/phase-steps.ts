@@ -29,10 +29,15 @@ export const { checkSpec, registeredSearchAttributes, requestCancellation } = pr
   retry: { maximumAttempts: 3 },
 });
 
-/** The durations book (activities/durations.ts): each answers within seconds, an empty answer or a dropped record at worst. */
-export const { expectedPhases, recordPhaseDuration } = proxyLocalActivities<InstallActivities>({
-  startToCloseTimeout: '10s',
-  retry: { maximumAttempts: 1 },
+/**
+ * The durations book (activities/durations.ts): each answers within seconds, an empty answer or
+ * a dropped record at worst. Activities of their own, not local ones: a local activity holds
+ * the install's workflow task while it asks the book, a workflow that a worker with no cache
+ * room cannot run meanwhile.
+ */
+export const { expectedPhases, recordPhaseDuration } = proxyActivities<InstallActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 2 },
 });
 
 export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
