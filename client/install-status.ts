@@ -69,6 +69,8 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
     running.attempts += progress.attempt;
     running.task = progress.progress?.task;
     running.hosts = progress.progress?.hosts;
+    running.tasksDone = progress.progress?.tasksDone;
+    running.tasksKnown = progress.progress?.tasksKnown;
   }
   const outside = closedFromOutside(description);
   if (outside && !['completed', 'failed', 'cancelled'].includes(status.state)) {
