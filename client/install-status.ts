@@ -69,8 +69,8 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
   const progress = live ? await liveProgress(client, description) : undefined;
   if (running && progress && open) {
     running.attempts += progress.attempt;
-    const live = progress.progress;
-    Object.assign(running, { task: live?.task, hosts: live?.hosts, tasksDone: live?.tasksDone, tasksKnown: live?.tasksKnown, remaining: live?.remaining });
+    const beat = progress.progress;
+    Object.assign(running, { task: beat?.task, hosts: beat?.hosts, tasksDone: beat?.tasksDone, tasksKnown: beat?.tasksKnown, remaining: beat?.remaining });
     // The workflow estimates at each phase's start and end; the heartbeat knows better in between.
     status.eta = installEta(status, new Date().toISOString());
   }

@@ -1,6 +1,6 @@
 // `kinstall status` for people: a phase table, then what the install waits for or why it failed.
 import { formatDuration } from '../lib/format/duration.js';
-import { etaText } from '../lib/format/eta-text.js';
+import { localEtaText } from '../lib/format/eta-text.js';
 import { table } from '../lib/format/table.js';
 import { failureDetails } from '../lib/install/failure-details.js';
 import { FINAL_STATES, type InstallStatus, type PhaseRun, type PhaseStatus } from '../lib/install/status.js';
@@ -17,7 +17,7 @@ export function formatStatus(status: InstallStatus): string {
   const lines = [`${status.id}  cluster ${status.cluster}  flow ${status.flow}  state ${status.state}${status.ticket ? `  ticket ${status.ticket}` : ''}`];
   if (status.startedAt)
     lines.push(`started ${when(status.startedAt)}${status.endedAt ? `  ended ${when(status.endedAt)}` : ''}${took(status.durationSeconds)}`);
-  if (status.eta) lines.push(etaText(status.eta, new Date().toISOString()));
+  if (status.eta) lines.push(localEtaText(status.eta, new Date()));
   if (status.source === 'server' && !FINAL_STATES.includes(status.state)) {
     lines.push(
       'No worker answered: this is the status the install last published on the server; live progress (task, host counts) is unavailable until a worker runs.',

@@ -1,8 +1,14 @@
 // verify on a cluster that does not settle, on a real kube-apiserver of this test's own: a
 // ResourceQuota lets no pod start in the storage namespace, so the provisioners never become
 // Available. verify waits through its settle window, then names the Deployment and why.
+// `kinstall watch` follows it to the wait, on a terminal (the live view) and piped (lines).
+import { stripVTControlCharacters } from 'node:util';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { singleNode, startHarness, type Harness } from './support/e2e-harness.js';
+import { execa } from 'execa';
+import { truncate } from '../lib/format/progress-view.js';
+import type { InstallStatus } from '../lib/install/status.js';
+import { singleNode, startHarness, type CliResult, type Harness } from './support/e2e-harness.js';
+import { CLI } from './support/repo.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,6 +18,25 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const SETTLE_SECONDS = 15;
+const COLUMNS = 100;
+const ESC = '\u001b';
+const SETTLING = 'waiting for the cluster to settle: Deployment katonic-storage/nfs-provisioner is not Available';
+
+/** `kinstall watch` on a pseudo-terminal COLUMNS wide (util-linux `script`), as someone at a terminal runs it. */
+async function watchOnTerminal(id: string): Promise<CliResult> {
+  const command = `stty cols ${COLUMNS} rows 50; node '${CLI}' watch ${id}`;
+  const r = await execa('script', ['-qfec', command, '/dev/null'], { env: h.env, reject: false, stdin: 'ignore' });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** What the terminal showed, frame after frame, up to the status table `watch` ends with: without carriage returns and escape sequences. */
+const framesOf = (raw: string, id: string) => {
+  const text = stripVTControlCharacters(raw).replaceAll('\r', '');
+  return text.slice(0, text.lastIndexOf(`\n${id}  cluster `));
+};
+
+/** The piped lines of `watch` (its status table after a blank line left out). */
+const linesOf = (r: CliResult) => r.stdout.split('\n\n')[0]!.split('\n');
 
 describe('verify waits for a settling cluster (own real kube-apiserver, kwok nodes, stand-in Kubespray and Katonic role)', () => {
   it('reports the Deployment that is not Available with its conditions after the settle window, and completes once the cause is gone', async () => {
@@ -24,13 +49,43 @@ describe('verify waits for a settling cluster (own real kube-apiserver, kwok nod
       spec.spec.verify = { settleTimeout: `${SETTLE_SECONDS}s` };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
+    const watches = Promise.all([watchOnTerminal('install-settle'), h.cli('watch', 'install-settle')]);
     // While it waits, the status shows what verify is waiting for (from its heartbeat).
     const waiting = await h.waitFor('settle', (s) => s.phase === 'verify' && Boolean(s.phases.find((p) => p.name === 'verify')?.task));
-    expect(waiting.phases.find((p) => p.name === 'verify')?.task).toMatch(
-      /^waiting for the cluster to settle: Deployment katonic-storage\/nfs-provisioner is not Available/,
-    );
+    expect(waiting.phases.find((p) => p.name === 'verify')?.task).toMatch(new RegExp(`^${SETTLING}`));
 
-    const stuck = await h.waitFor('settle', (s) => s.state === 'waiting-for-operator');
+    // The ETA is asserted once the worker gives one (lib/eta/): it may not yet.
+    let sawEta = false;
+    const stuck = await h.waitFor('settle', (s: InstallStatus) => {
+      sawEta ||= s.eta !== undefined;
+      return s.state === 'waiting-for-operator';
+    });
+    const [onTerminal, piped] = await watches;
+    // Piped: plain lines, one per change, the running phase's task in full; exit 1 at a wait.
+    expect([piped.exitCode, piped.stdout]).toEqual([1, expect.not.stringContaining(ESC)]);
+    const lines = linesOf(piped);
+    for (const line of lines) expect(line).toMatch(/^\d\d:\d\d:\d\d (running|waiting-for-operator)( · |$)/);
+    // The Ansible phases' lines (preflight, kubespray, storage, katonic) have the tasks done from their heartbeats.
+    expect(lines).toContainEqual(expect.stringMatching(/ running · [a-z]+ \(attempt 1\) · tasks \d+(\/\d+)? · (.+ · )?hosts ok \d+, failed \d+$/));
+    const settling = lines.filter((l) => l.includes(SETTLING));
+    expect(settling[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d running · verify \\(attempt 1\\) · ${SETTLING}`));
+    expect(lines.at(-1)).toMatch(/ waiting-for-operator · verify \(attempt 1\)$/);
+    if (sawEta) expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d running · .* · ETA \d\d:\d\d \(/));
+    // On a terminal: frames redrawn in place (cursor up, erase), each line within the width; the
+    // phases done full, the running one's mark, its task cut to the width, and what the wait is for.
+    expect(onTerminal.exitCode).toBe(1);
+    expect(onTerminal.stdout).toMatch(new RegExp(`\\r${ESC}\\[\\d+A${ESC}\\[J`));
+    const frames = framesOf(onTerminal.stdout, 'install-settle');
+    for (const line of frames.split('\n')) expect([...line].length).toBeLessThanOrEqual(COLUMNS);
+    for (const phase of ['preflight', 'inventory', 'kubespray', 'storage', 'katonic'])
+      expect(frames).toMatch(new RegExp(`^${phase} +completed +\\[█{10,}\\] .*\\d+s$`, 'm'));
+    expect(frames).toMatch(/^[a-z]+ +running +\[[░▒█]{10,}\] +\d+( tasks?|\/\d+) +\d+s\n {2}hosts ok \d+, failed \d+/m);
+    expect(frames).toMatch(/^verify +running +\[[░▒]{10,}\] +\d+s$/m);
+    const cut = settling.map((l) => truncate(`  ${l.slice(l.indexOf(SETTLING))}`, COLUMNS));
+    expect(frames.split('\n').filter((l) => cut.includes(l)).length).toBeGreaterThan(0);
+    expect(frames).toMatch(/^verify +failed +\[░+\] +\d+s\n {2}waits for an operator: the verify phase failed \(VerifyFailed\); kinstall retry/m);
+    expect(frames).toMatch(/\n\nwaiting-for-operator · (\d+m )?\d+s so far\n$/);
+    if (sawEta) expect(frames).toMatch(/^ETA \d\d:\d\d \((in \d+m|in \d+h \d\dm|now)\), p90 \d\d:\d\d /m);
     const verify = stuck.phases.find((p) => p.name === 'verify')!;
     expect(verify).toMatchObject({ state: 'failed', attempts: 1 });
     expect(Date.parse(verify.endedAt!) - Date.parse(verify.startedAt!)).toBeGreaterThanOrEqual(SETTLE_SECONDS * 1000);

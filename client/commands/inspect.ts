@@ -2,9 +2,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
+import { progressLine, progressView, pipedLine } from '../../lib/format/progress-view.js';
 import { table } from '../../lib/format/table.js';
 import { installStatus, listInstalls } from '../api/installs.js';
 import { formatStatus } from '../status-table.js';
+import { TerminalFrame } from '../terminal-frame.js';
+
+/** A terminal that does not say its width (a pseudo-terminal nobody sized). */
+const DEFAULT_COLUMNS = 80;
 
 export async function statusCommand(client: Client, id: string, json: boolean): Promise<void> {
   const status = await installStatus(client, id);
@@ -19,22 +24,33 @@ export async function listCommand(client: Client, json: boolean): Promise<void> 
   console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => r[h]))]));
 }
 
-/** One progress line, without its time (so unchanged progress is not printed again). */
-const progressLine = (s: InstallStatus) => {
-  const phase = s.phases.find((p) => p.name === s.phase);
-  const task = phase?.task ? ` · ${phase.task}` : '';
-  const hosts = phase?.hosts ? ` · hosts ok ${phase.hosts.ok + phase.hosts.changed}, failed ${phase.hosts.failed + phase.hosts.unreachable}` : '';
-  return `${s.state}${s.phase ? ` · ${s.phase} (attempt ${phase?.attempts ?? 0})` : ''}${task}${hosts}`;
-};
+type Show = (status: InstallStatus, now: Date) => void;
 
-/** Prints progress as it changes until the install ends or waits for someone; returns the last status. */
-export async function watchInstall(client: Client, id: string, print: (text: string) => void = console.log): Promise<InstallStatus> {
+/** Piped: a line when the progress changes (not when only the time or the ETA does). */
+function linePrinter(print: (text: string) => void): Show {
   let last = '';
+  return (status, now) => {
+    const progress = progressLine(status);
+    if (progress !== last) print(pipedLine(status, now));
+    last = progress;
+  };
+}
+
+/** On a terminal: the whole view, redrawn in place at each poll. */
+function liveView(out: NodeJS.WriteStream): Show {
+  const frame = new TerminalFrame(out);
+  return (status, now) => frame.draw(progressView(status, now, out.columns || DEFAULT_COLUMNS));
+}
+
+/**
+ * Follows an install until it ends or waits for someone; returns the last status. With `print`,
+ * or when stdout is not a terminal, progress comes as lines; otherwise as the live view.
+ */
+export async function watchInstall(client: Client, id: string, print?: (text: string) => void): Promise<InstallStatus> {
+  const show = print || !process.stdout.isTTY ? linePrinter(print ?? console.log) : liveView(process.stdout);
   for (;;) {
     const status = await installStatus(client, id);
-    const text = progressLine(status);
-    if (text !== last) print(`${new Date().toISOString().slice(11, 19)} ${text}`);
-    last = text;
+    show(status, new Date());
     if (FINAL_STATES.includes(status.state) || status.state.startsWith('waiting-for')) return status;
     await sleep(1000);
   }
