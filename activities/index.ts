@@ -16,6 +16,7 @@ import { preflight } from './preflight.js';
 import { registeredSearchAttributes, requestCancellation } from './temporal-server.js';
 import { applyStorageClasses, prepareStorageNodes } from './storage.js';
 import { postTicketComment } from './ticket-comment.js';
+import { updateTicketStatus } from './ticket-status.js';
 import { phaseFailure } from './phase-failure.js';
 import { verifyCluster } from './verify.js';
 
@@ -54,7 +55,15 @@ export function createActivities(config: ActivityConfig) {
     runKubesprayReset: (input) => runKubesprayReset(config, onpremInput('runKubesprayReset', input)),
     removeKatonic: (input) => runKatonicRole(config, input, 'remove-katonic'),
   };
-  return { checkSpec, postTicketComment, registeredSearchAttributes, requestCancellation, ...phaseActivities, ...createClusterActivities(config) };
+  return {
+    checkSpec,
+    postTicketComment,
+    updateTicketStatus,
+    registeredSearchAttributes,
+    requestCancellation,
+    ...phaseActivities,
+    ...createClusterActivities(config),
+  };
 }
 
 export type InstallActivities = ReturnType<typeof createActivities>;
