@@ -2,3 +2,4 @@
 export { cluster, scheduledDriftCheck } from './cluster.js';
 export { clusterOperation, install } from './install.js';
 export { ticketComment } from './ticket-comment.js';
+export { ticketStatus } from './ticket-status.js';
