@@ -1,6 +1,10 @@
 // Local HTTP servers that play Jira Cloud's and ServiceNow's APIs as the installer uses them,
-// modelled on what the real ones answer (Atlassian's REST API v3 reference and OpenAPI
-// description; ServiceNow's Table API):
+// modelled on what the real ones answer, as documented: Jira Cloud REST API v3 reference
+// (developer.atlassian.com/cloud/jira/platform/rest/v3/: api-group-issue-comments,
+// api-group-issue-remote-links, api-group-issue-properties, and the OpenAPI description's
+// response codes), the remote link fields guide
+// (developer.atlassian.com/server/jira/platform/using-fields-in-remote-issue-links/), and
+// ServiceNow's Table API:
 // - Jira POST /rest/api/3/issue/{key}/comment: 201 with the comment (id, self, author, body, created).
 // - Jira POST /rest/api/3/issue/{key}/remotelink ("Create or update remote issue link"): a link
 //   with the same globalId on the issue is updated (200), else one is created (201); both answer
