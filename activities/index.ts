@@ -17,6 +17,7 @@ import { preflight } from './preflight.js';
 import { registeredSearchAttributes, requestCancellation } from './temporal-server.js';
 import { applyStorageClasses, prepareStorageNodes } from './storage.js';
 import { postTicketComment } from './ticket-comment.js';
+import { updateTicketStatus } from './ticket-status.js';
 import { phaseFailure } from './phase-failure.js';
 import { verifyCluster } from './verify.js';
 
@@ -58,6 +59,7 @@ export function createActivities(config: ActivityConfig) {
   return {
     checkSpec,
     postTicketComment,
+    updateTicketStatus,
     registeredSearchAttributes,
     requestCancellation,
     expectedPhases,

@@ -27,6 +27,7 @@ export const TASK_QUEUE_ENV = 'KATONIC_TASK_QUEUE';
 export const METRICS_ADDRESS_ENV = 'KATONIC_METRICS_ADDRESS';
 export const HEALTH_ADDRESS_ENV = 'KATONIC_HEALTH_ADDRESS';
 export const LOG_LEVEL_ENV = 'KATONIC_LOG_LEVEL';
+export const WEB_UI_URL_ENV = 'KATONIC_WEB_UI_URL';
 
 /** `KATONIC_DATA_DIR`, or `.data` in the repository. */
 export const dataDir = (): string => resolve(process.env[DATA_DIR_ENV] ?? join(REPO_ROOT, '.data'));
@@ -49,4 +50,18 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export function logLevel(otherwise: (typeof LOG_LEVELS)[number]): (typeof LOG_LEVELS)[number] {
   const level = process.env[LOG_LEVEL_ENV]?.toUpperCase();
   return LOG_LEVELS.find((l) => l === level) ?? otherwise;
+}
+
+/**
+ * The Temporal Web UI the people on a ticket can open (`KATONIC_WEB_UI_URL`, such as
+ * https://temporal.acme.com), without a trailing slash; unset: none, and a ticket's link to an
+ * install points at the ticket itself.
+ */
+export const webUiUrl = (): string | undefined => process.env[WEB_UI_URL_ENV]?.replace(/\/+$/, '') || undefined;
+
+/** A Web UI URL that is not http(s) without query or fragment: the variable named, and what was expected. */
+export function webUiUrlProblem(): string | undefined {
+  const url = webUiUrl();
+  if (url === undefined || /^https?:\/\/[^\s?#]+$/.test(url)) return undefined;
+  return `${WEB_UI_URL_ENV} ${url}: expected the Web UI's http(s) URL, such as https://temporal.acme.com, without query or fragment`;
 }

@@ -22,14 +22,26 @@ const DIR = join(REPO_ROOT, 'test', 'histories');
 const CHANGES = join(REPO_ROOT, 'dist', 'test', 'fixtures', 'workflow-changes');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const ring = parseKeyRing(readFileSync(join(DIR, 'codec-keys'), 'utf8'), 'test/histories/codec-keys');
-const PATHS = ['onprem-completed', 'failed-phase-operator-retry', 'retry-failed-hosts', 'approval-approved', 'approval-timed-out', 'cancelled', 'resumed'];
+const PATHS = [
+  'onprem-completed',
+  'failed-phase-operator-retry',
+  'retry-failed-hosts',
+  'approval-approved',
+  'approval-timed-out',
+  'cancelled',
+  'resumed',
+  'ticket-comments',
+];
 
 // The codec only: jest cannot require() the failure converter's ES module by path, as a worker
 // does; the bundles carry it for the workflow side.
 const unsealing = (keys: KeyRing) => ({ payloadCodecs: [new AesGcmCodec(keys)] });
 const history = (file: string) => JSON.parse(readFileSync(join(DIR, file), 'utf8'));
+/** The recorded run's workflow id: its children's ids are made from it (a ticket comment's, say). */
+const workflowIdOf = (h: { events: { workflowExecutionStartedEventAttributes?: { workflowId?: string } }[] }, file: string) =>
+  h.events[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? file;
 const replay = (workflowBundle: { codePath: string } | WorkflowBundleWithSourceMap, file: string, h = history(file)) =>
-  Worker.runReplayHistory({ workflowBundle, dataConverter: unsealing(ring) }, h, file);
+  Worker.runReplayHistory({ workflowBundle, dataConverter: unsealing(ring) }, h, workflowIdOf(h, file));
 
 /** The install workflow bundled with a change (a workflow interceptor module from test/fixtures/workflow-changes). */
 const bundleWith = (change: string) =>

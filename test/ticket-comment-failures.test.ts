@@ -5,16 +5,17 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { ApplicationFailure } from '@temporalio/common';
-import { postTicketComment, type CommentTarget } from '../activities/ticket-comment.js';
-import type { ProgressEvent } from '../lib/tickets/progress-note.js';
+import { postTicketComment } from '../activities/ticket-comment.js';
+import type { TicketTarget } from '../activities/ticket-request.js';
+import type { NoteEvent } from '../lib/tickets/progress-note.js';
 import { activityEnvironment } from './support/activity-environment.js';
 import { startFakeJira, type FakeTicketSystem } from './support/fake-ticket-systems.js';
 
-const EVENT: ProgressEvent = { kind: 'ended', id: 'install-ops-7', state: 'completed' };
+const EVENT: NoteEvent = { kind: 'ended', id: 'install-ops-7', state: 'completed' };
 
-const target = (url: string, tokenRef: string): CommentTarget => ({ notify: { jira: { url, user: 'installer@acme.com', tokenRef } }, ticket: 'OPS-7' });
+const target = (url: string, tokenRef: string): TicketTarget => ({ notify: { jira: { url, user: 'installer@acme.com', tokenRef } }, ticket: 'OPS-7' });
 
-const failureOf = (t: CommentTarget): Promise<ApplicationFailure> =>
+const failureOf = (t: TicketTarget): Promise<ApplicationFailure> =>
   activityEnvironment({ attempt: 1 })
     .run(() => postTicketComment('jira', t, EVENT))
     .then(

@@ -53,6 +53,12 @@ describe('progress notes', () => {
     expect(finished.lines).toEqual(['Attempts: 4.', 'Retried by Ops Bot (jira).']);
   });
 
+  it('ends each note with the ETA as the install stood, in UTC', () => {
+    const eta = { p50: '2026-01-01T14:32:00.000Z', p90: '2026-01-01T14:40:00.000Z', basis: '3 runs' };
+    const note = progressNote({ kind: 'phase-finished', id: 'install-x', phase: { name: 'kubespray', attempts: 1 }, eta }, '2026-01-01T14:00:00.000Z');
+    expect(note.lines).toEqual(['Attempts: 1.', 'ETA 14:32 UTC (p90 14:40, 3 runs).']);
+  });
+
   it("carries what the failure's type reports (a preflight report) when it waits for an operator", () => {
     const error = { type: 'PreflightFailed', message: 'preflight: nodes fall short', failedHosts: ['worker-1'], unreachableHosts: [], failures: [] };
     const note = progressNote({

@@ -42,6 +42,8 @@ export const abortSignal = defineSignal<[CancelRequest?]>('abort');
 
 /** A ticket comment child that gave up tells its install (a note in the status). */
 export const ticketCommentFailedSignal = defineSignal<[{ system: string; message: string }]>('ticket-comment-failed');
+/** A ticket status child that could not set the status tells its install (a note in its status), once per reason. */
+export const ticketStatusFailedSignal = defineSignal<[{ system: string; message: string }]>('ticket-status-failed');
 
 export const SEARCH_ATTRIBUTES = {
   cluster: defineSearchAttributeKey('KatonicCluster', SearchAttributeType.KEYWORD),

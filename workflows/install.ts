@@ -12,7 +12,8 @@ import type { InstallStatus } from '../lib/install/status.js';
 import { operationGate, operationPlan } from '../lib/plan/operation-plans.js';
 import { approvalGates } from '../lib/spec/approvals.js';
 import type { Installation } from '../lib/spec/schema.js';
-import type { ProgressEvent } from '../lib/tickets/progress-note.js';
+import { liveStatusOf } from '../lib/tickets/live-status.js';
+import { isNoteEvent, type ProgressEvent } from '../lib/tickets/progress-note.js';
 import * as api from './definitions.js';
 import { failureReport } from './failure-report.js';
 import { adoptIntoCluster, checkSpec, expectedPhases, recordPhaseDuration, registeredSearchAttributes } from './phase-steps.js';
@@ -20,6 +21,7 @@ import { RunCancellation } from './run-cancellation.js';
 import { passGate, runPhase } from './run-phase.js';
 import { ServerView } from './server-view.js';
 import { commentOnTicket } from './ticket-comment.js';
+import { TicketStatus } from './ticket-status.js';
 
 /** Runs since these patches publish the status (memo, current details, only registered search attributes) and end Cancelled when cancelled. */
 export const PATCHES = {
@@ -34,6 +36,8 @@ export const PATCHES = {
   adoptIntoCluster: 'adopt-into-cluster',
   /** Phases are expected to take what the durations book recorded of them, and record what they took. */
   eta: 'eta',
+  /** The ticket shows the live status (a child per system, signalled at each event, phase starts and approval waits too). */
+  ticketLiveStatus: 'ticket-live-status',
 } as const;
 
 const now = () => new Date().toISOString();
@@ -74,10 +78,12 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
   const run: InstallRun = new InstallRun(start, now, (change) => server.changed(change));
   const server = new ServerView(run.status, publishing);
   let spec: Installation | undefined;
-  // Ticket comments came in a later version: runs that began before it replay without them.
+  const ticketStatus = new TicketStatus();
+  // Ticket comments came in a later version, the live status later still: runs that began before replay without them.
   const comment = async (event: ProgressEvent) => {
-    if (spec?.spec.notify && patched(PATCHES.ticketComments) && (event.kind !== 'gate-passed' || patched(PATCHES.gateNotes)))
-      await commentOnTicket(spec, event);
+    if (!spec?.spec.notify || !patched(PATCHES.ticketComments) || (event.kind === 'gate-passed' && !patched(PATCHES.gateNotes))) return;
+    if (patched(PATCHES.ticketLiveStatus)) await ticketStatus.show(spec, liveStatusOf(run.status));
+    if (isNoteEvent(event)) await commentOnTicket(spec, { ...event, ...(run.status.eta ? { eta: run.status.eta } : {}) });
   };
   const cancel = (request: api.CancelRequest) => {
     const answer = run.cancel(request);
@@ -93,6 +99,7 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
   setHandler(api.approveSignal, (request) => ifValid(() => run.approve(request ?? {})));
   setHandler(api.abortSignal, (request) => ifValid(() => cancel(request ?? {})));
   setHandler(api.ticketCommentFailedSignal, ({ system, message }) => run.note(`a ${system} comment was not posted: ${message}`));
+  setHandler(api.ticketStatusFailedSignal, ({ system, message }) => run.note(`the ${system} status was not set: ${message}`));
 
   try {
     await cancellation.scope.run(async () => {

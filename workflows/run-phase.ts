@@ -18,6 +18,7 @@ export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: str
   const gate = run.gateBefore(phase.name);
   if (!gate) return;
   run.awaitApproval(gate);
+  await comment({ kind: 'waiting-for-approval', id: run.id, gate: gate.gate });
   const approved = () => gate.state === 'approved';
   // An approve that arrives with the timer is judged first (Updates before timers): re-read the gate, never the race.
   const inTime = timeout ? (await condition(approved, timeout)) || approved() : (await condition(approved), true);
@@ -38,6 +39,7 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
   for (;;) {
     const { run: phaseRun, limitHosts, operatorVars } = run.startRun(phase);
     log.info('phase started', { phase: phase.name, attempt: phase.attempts + 1, limitHosts });
+    await comment({ kind: 'phase-started', id: run.id, phase: phase.name });
     try {
       let result: PhaseResult | undefined;
       // A chain's attempts are those of its most retried step (the node playbook of storage, say).

@@ -4,7 +4,6 @@
 // that fails or hangs neither fails nor slows the install; the install waits only for the
 // child's start, a round trip to the Temporal server.
 import {
-  ActivityFailure,
   CancellationScope,
   ChildWorkflowCancellationType,
   getExternalWorkflowHandle,
@@ -16,29 +15,28 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InstallActivities } from '../activities/index.js';
-import type { CommentTarget, TicketSystem } from '../activities/ticket-comment.js';
+import type { TicketSystem, TicketTarget } from '../activities/ticket-request.js';
 import type { Installation } from '../lib/spec/schema.js';
-import type { ProgressEvent } from '../lib/tickets/progress-note.js';
+import type { NoteEvent } from '../lib/tickets/progress-note.js';
 import { ticketCommentFailedSignal } from './definitions.js';
+import { failureMessage } from './ticket-status.js';
 
 const { postTicketComment } = proxyActivities<InstallActivities>({
-  // Each request gives up after 10 s (activities/ticket-comment.ts); this bounds the attempt.
+  // Each request gives up after 10 s (activities/ticket-request.ts); this bounds the attempt.
   startToCloseTimeout: '30s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 10 },
 });
 
 /** The child workflow: one note to one ticket system; one that gives up says so to its install (a note in its status). */
-export async function ticketComment(system: TicketSystem, target: CommentTarget, event: ProgressEvent): Promise<void> {
+export async function ticketComment(system: TicketSystem, target: TicketTarget, event: NoteEvent): Promise<void> {
   try {
     await postTicketComment(system, target, event);
   } catch (err) {
     const install = workflowInfo().parent?.workflowId;
     if (install && patched('tell-install-on-failure')) {
-      const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-      const message = cause instanceof Error ? cause.message : String(cause);
       // The install may have ended since: then nobody is left to tell.
       await getExternalWorkflowHandle(install)
-        .signal(ticketCommentFailedSignal, { system, message })
+        .signal(ticketCommentFailedSignal, { system, message: failureMessage(err) })
         .catch(() => undefined);
     }
     throw err;
@@ -48,10 +46,10 @@ export async function ticketComment(system: TicketSystem, target: CommentTarget,
 const SYSTEMS: TicketSystem[] = ['jira', 'servicenow'];
 
 /** Starts a child per ticket system the spec names; never throws, never waits for the post. */
-export async function commentOnTicket(spec: Installation, event: ProgressEvent): Promise<void> {
+export async function commentOnTicket(spec: Installation, event: NoteEvent): Promise<void> {
   const notify = spec.spec.notify;
   if (!notify) return;
-  const target: CommentTarget = { notify, ticket: spec.metadata.ticket };
+  const target: TicketTarget = { notify, ticket: spec.metadata.ticket };
   for (const system of SYSTEMS.filter((s) => notify[s])) {
     await CancellationScope.nonCancellable(() =>
       startChild(ticketComment, {

@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { dataDir, logLevel, metricsAddress, REPO_ROOT, taskQueue } from '../../lib/local-tools.js';
+import { dataDir, logLevel, metricsAddress, REPO_ROOT, taskQueue, WEB_UI_URL_ENV } from '../../lib/local-tools.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { installTelemetry } from '../../worker/telemetry.js';
@@ -80,6 +80,8 @@ export async function devCommand(opts: ConnectionFlags & { demo: boolean; worker
   } else {
     if (!Number.isInteger(port)) throw new CliError(`--address ${connection.address}: expected host:port`, 2);
     server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db'), uiCodecEndpoint: codecServer.uiEndpoint });
+    // The worker below links tickets to installs in this Web UI.
+    process.env[WEB_UI_URL_ENV] ??= `http://localhost:${UI_PORT}`;
     console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
   }
   console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes)…');

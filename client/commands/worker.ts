@@ -1,6 +1,15 @@
 // worker: runs install workflows and activities until SIGINT/SIGTERM.
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { dataDir, HEALTH_ADDRESS_ENV, healthAddress, logLevel, METRICS_ADDRESS_ENV, metricsAddress, taskQueue } from '../../lib/local-tools.js';
+import {
+  dataDir,
+  HEALTH_ADDRESS_ENV,
+  healthAddress,
+  logLevel,
+  METRICS_ADDRESS_ENV,
+  metricsAddress,
+  taskQueue,
+  webUiUrlProblem,
+} from '../../lib/local-tools.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
@@ -41,6 +50,8 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   const settings = loadConnection(flags);
   const keyRing = await loadKeyRing();
   checkAddress(metricsAddress(), METRICS_ADDRESS_ENV);
+  const webUi = webUiUrlProblem();
+  if (webUi) throw new CliError(webUi, 2);
   try {
     installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('INFO') });
   } catch (err) {

@@ -33,7 +33,7 @@ export interface KubernetesDetails {
   status?: number;
 }
 
-/** A ticket system's answer to a comment. */
+/** A ticket system's answer to a comment or a status update. */
 export interface TicketDetails {
   system: string;
   status?: number;
@@ -73,6 +73,7 @@ export interface PhaseFailureDetails {
   AnsibleCrashed: AnsibleDetails;
   AnsibleInterrupted: AnsibleDetails;
   TicketCommentRefused: TicketDetails;
+  TicketStatusRefused: TicketDetails;
   TicketSystemUnavailable: TicketDetails;
 }
 
@@ -165,7 +166,8 @@ export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEnt
   AnsibleCrashed: { retryable: true, meaning: 'ansible-playbook hit an unexpected exception (exit 250)', details: ANSIBLE_KEYS },
   AnsibleInterrupted: { retryable: true, meaning: 'ansible-playbook was interrupted or killed by a signal', details: ANSIBLE_KEYS },
   TicketCommentRefused: { retryable: false, meaning: 'the ticket system refused the comment (400, 401, 403, 404)', details: TICKET_KEYS },
-  TicketSystemUnavailable: { retryable: true, meaning: 'the ticket system did not take the comment (5xx, 429, no answer)', details: TICKET_KEYS },
+  TicketStatusRefused: { retryable: false, meaning: "the ticket system refused the install's live status (400, 401, 403, 404)", details: TICKET_KEYS },
+  TicketSystemUnavailable: { retryable: true, meaning: 'the ticket system did not take the comment or the status (5xx, 429, no answer)', details: TICKET_KEYS },
 };
 
 export const isPhaseFailureType = (type: unknown): type is PhaseFailureType => typeof type === 'string' && Object.hasOwn(PHASE_FAILURES, type);

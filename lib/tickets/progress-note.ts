@@ -1,15 +1,18 @@
 // What an install says on its ticket, as plain structured text: that it started, that a phase
 // finished, that it waits for an operator (the failing task, the hosts, and the commands that
 // apply to that phase), that it ended. Rendered as Jira's ADF (adf.ts) or ServiceNow's work
-// notes (plain text) by the activity that posts it.
+// notes (plain text) by the activity that posts it. Some events change only the live status
+// the ticket shows (live-status.ts) and are no note: a phase starting, a wait for approval.
+import type { Eta } from '../eta/eta.js';
+import { etaText } from '../format/eta-text.js';
 import type { Actor } from '../install/actor.js';
 import { failureDetails } from '../install/failure-details.js';
 import type { InstallState, PhaseError, PhaseStatus } from '../install/status.js';
 import { failedHostsRefusal } from '../plan/failed-hosts.js';
 import { phasePlan, type Flow, type PlannedPhase } from '../plan/phases.js';
 
-/** What happened, as the workflow hands it to the comment activity. */
-export type ProgressEvent =
+/** What happened that is worth a note on the ticket, as the workflow hands it to the comment activity, with the ETA as the install stood then. */
+export type NoteEvent = { eta?: Eta } & (
   | { kind: 'started'; id: string; flow: Flow; phases: string[]; by?: Actor; operation?: string }
   | { kind: 'phase-finished'; id: string; phase: Pick<PhaseStatus, 'name' | 'attempts' | 'summary'>; retriedBy?: Actor }
   | {
@@ -22,7 +25,16 @@ export type ProgressEvent =
       failedHosts?: PlannedPhase['failedHosts'];
     }
   | { kind: 'gate-passed'; id: string; gate: string; by?: Actor }
-  | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string }; by?: Actor; reason?: string };
+  | { kind: 'ended'; id: string; state: InstallState; error?: Pick<PhaseError, 'type' | 'message'> & { phase?: string }; by?: Actor; reason?: string }
+);
+
+/** What changes only the live status the ticket shows. */
+export type StatusEvent = { kind: 'phase-started'; id: string; phase: string } | { kind: 'waiting-for-approval'; id: string; gate: string };
+
+/** Every event the workflow tells its ticket of: each shows the live status, notes are also posted. */
+export type ProgressEvent = NoteEvent | StatusEvent;
+
+export const isNoteEvent = (event: ProgressEvent): event is NoteEvent => event.kind !== 'phase-started' && event.kind !== 'waiting-for-approval';
 
 export interface ProgressNote {
   title: string;
@@ -44,7 +56,13 @@ export function operatorCommands(id: string, planned: Pick<PlannedPhase, 'failed
   ];
 }
 
-export function progressNote(event: ProgressEvent): ProgressNote {
+/** The note for an event; `now`, the time it is posted, names the ETA's day when it is not today's. */
+export function progressNote(event: NoteEvent, now = new Date().toISOString()): ProgressNote {
+  const note = noteOf(event);
+  return event.eta ? { ...note, lines: [...note.lines, `${etaText(event.eta, now)}.`] } : note;
+}
+
+function noteOf(event: NoteEvent): ProgressNote {
   switch (event.kind) {
     case 'started':
       return {

@@ -9,6 +9,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { startHarness, type Harness } from '../support/e2e-harness.js';
+import { startFakeJira } from '../support/fake-ticket-systems.js';
 import { REPO_ROOT } from '../support/repo.js';
 
 export const HISTORIES = join(REPO_ROOT, 'test', 'histories');
@@ -103,6 +104,31 @@ const cases: [string, () => Promise<void>][] = [
       await h.cli('resume', 'install-rec-resume');
       await h.waitFor('rec-resume', ended);
       await record('resumed', 'rec-resume');
+    },
+  ],
+  [
+    // Every ticket event: started, a phase failing and retried, an approval gate, each phase, the end (to a local server playing Jira).
+    'ticket-comments',
+    async () => {
+      const jira = await startFakeJira();
+      try {
+        const tokenFile = join(h.dataDir, 'rec-jira-token');
+        await writeFile(tokenFile, 'recording-token\n', { mode: 0o600 });
+        await start('rec-ticket', (s) => {
+          s.metadata.ticket = 'OPS-1';
+          s.spec.approvals = ['before-katonic'];
+          s.spec.extraVars = { standin_fail: { phase: 'kubespray', times: 3 } };
+          s.spec.notify = { jira: { url: jira.url, user: 'recorder@acme.com', tokenRef: `file:${tokenFile}` } };
+        });
+        await h.waitFor('rec-ticket', (s) => s.state === 'waiting-for-operator');
+        await h.cli('retry', 'install-rec-ticket');
+        await h.waitFor('rec-ticket', (s) => s.state === 'waiting-for-approval');
+        await h.cli('approve', 'install-rec-ticket', '--as', 'ops-lead');
+        await h.waitFor('rec-ticket', ended);
+        await record('ticket-comments', 'rec-ticket');
+      } finally {
+        await jira.close();
+      }
     },
   ],
 ];

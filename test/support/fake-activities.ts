@@ -7,6 +7,8 @@ import { checkSpec } from '../../activities/check-spec.js';
 import { adoptIntoCluster, planKubeHops } from '../../activities/cluster.js';
 import { expectedPhases, recordPhaseDuration } from '../../activities/durations.js';
 import { postTicketComment } from '../../activities/ticket-comment.js';
+import type { TicketSystem, TicketTarget } from '../../activities/ticket-request.js';
+import { updateTicketStatus } from '../../activities/ticket-status.js';
 import type { InstallActivities, PhaseActivities } from '../../activities/index.js';
 import type { HostCounts, TaskFailure } from '../../lib/ansible/events.js';
 import type { Handoffs, PhaseInput, PhaseResult } from '../../lib/install/phase-io.js';
@@ -63,12 +65,20 @@ interface Waiter {
 // Short, so that a hung activity learns of its cancellation (the answer to a heartbeat) at once.
 const HEARTBEAT_MS = 20;
 
+/** A Jira token that does not resolve goes to the real activity, which refuses it before any request. */
+function unresolvedJiraToken(system: TicketSystem, target: TicketTarget): boolean {
+  const ref = target.notify.jira?.tokenRef;
+  return system === 'jira' && !!ref?.startsWith('env:') && process.env[ref.slice(4)] === undefined;
+}
+
 export class FakeActivities {
   private readonly scripts = new Map<string, Script>();
   private readonly journal: Call[] = [];
   private waiters: Waiter[] = [];
   /** The ticket comments posted, as `<install id> <event kind>`. */
   readonly comments: string[] = [];
+  /** The live statuses set on tickets, in order, as `<install id> <system> <state>[ <phase>] <done>/<total>`. */
+  readonly statuses: string[] = [];
   /** What the drift checks of each cluster find, check by check (none left: no drift). */
   readonly driftFindings = new Map<string, DriftReport['differences'][]>();
   /** The drift Schedules created and deleted, as `create <name>` / `delete <name>`. */
@@ -177,10 +187,12 @@ export class FakeActivities {
       registeredSearchAttributes: async () => [],
       requestCancellation: (workflowId, runId) => this.cancel(workflowId, runId),
       postTicketComment: async (system, target, event) => {
-        // A Jira token that does not resolve goes to the real activity, which refuses it before any request.
-        const ref = target.notify.jira?.tokenRef;
-        if (system === 'jira' && ref?.startsWith('env:') && process.env[ref.slice(4)] === undefined) return postTicketComment(system, target, event);
+        if (unresolvedJiraToken(system, target)) return postTicketComment(system, target, event);
         this.comments.push(`${event.id} ${event.kind}`);
+      },
+      updateTicketStatus: async (system, target, live) => {
+        if (unresolvedJiraToken(system, target)) return updateTicketStatus(system, target, live);
+        this.statuses.push(`${live.id} ${system} ${live.state}${live.phase ? ` ${live.phase}` : ''} ${live.phasesDone}/${live.phasesTotal}`);
       },
       ...phases,
       // Reads the spec's Kubespray checkouts from disk, as the worker does (the tests name the stand-in's).

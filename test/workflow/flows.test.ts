@@ -40,7 +40,7 @@ describe('install flows (time-skipping server, scripted activities)', () => {
     expect(s.operatorActions).toEqual([]);
   });
 
-  it('an install with a ticket comments on it: started, each phase finished, ended', async () => {
+  it('an install with a ticket comments on it (started, each phase finished, ended) and shows its live status there, in order, to the end', async () => {
     const spec = aksSpec('commented', (s) => {
       s.metadata.ticket = 'OPS-7';
       s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:KATONIC_TEST_JIRA_TOKEN' } };
@@ -54,6 +54,12 @@ describe('install flows (time-skipping server, scripted activities)', () => {
     expect(t.fakes.comments.filter((c) => c.startsWith(`${id} `)).sort()).toEqual(
       [`${id} started`, ...phasesOf('aks').map(() => `${id} phase-finished`), `${id} ended`].sort(),
     );
+    // One status child sets each status in turn (those that came while it was busy are passed over), the final one last.
+    await t.waitForStatus(id, () => t.fakes.statuses.includes(`${id} jira completed 4/4`));
+    const statuses = t.fakes.statuses.filter((s) => s.startsWith(`${id} `));
+    expect(statuses.at(-1)).toBe(`${id} jira completed 4/4`);
+    expect(statuses.map((s) => Number(/ (\d)\/4$/.exec(s)![1]))).toEqual(statuses.map((s) => Number(/ (\d)\/4$/.exec(s)![1])).sort());
+    expect(statuses.length).toBeGreaterThan(1);
   });
 
   it('a ticket comment whose credential does not resolve fails at once: one note per comment in the status, the install unaffected', async () => {
@@ -61,13 +67,16 @@ describe('install flows (time-skipping server, scripted activities)', () => {
       s.metadata.ticket = 'OPS-8';
       s.spec.notify = { jira: { url: 'https://acme.atlassian.net', user: 'bot@acme.com', tokenRef: 'env:KATONIC_TEST_TOKEN_NOT_SET' } };
     });
-    // Held at an operator wait: started, three phases finished, waiting — five comments, each refused once.
+    // Held at an operator wait: started, three phases finished, waiting — five comments, each refused once; the status, refused for the same reason each time, noted once.
     t.fakes.script('comment-unresolved', { verifyCluster: [fail({ type: 'VerifyFailed', nonRetryable: true })] });
     const id = await start(t.client, spec);
-    const waiting = await t.waitForStatus(id, (s) => s.state === 'waiting-for-operator' && (s.notes?.length ?? 0) >= 5);
-    expect(waiting.notes).toHaveLength(5);
-    for (const note of waiting.notes ?? []) expect(note.message).toMatch(/^a jira comment was not posted: .*env:KATONIC_TEST_TOKEN_NOT_SET/);
+    const waiting = await t.waitForStatus(id, (s) => s.state === 'waiting-for-operator' && (s.notes?.length ?? 0) >= 6);
+    const notes = (waiting.notes ?? []).map((n) => n.message);
+    expect(notes.filter((n) => /^a jira comment was not posted: .*env:KATONIC_TEST_TOKEN_NOT_SET/.test(n))).toHaveLength(5);
+    expect(notes.filter((n) => /^the jira status was not set: .*env:KATONIC_TEST_TOKEN_NOT_SET/.test(n))).toHaveLength(1);
+    expect(notes).toHaveLength(6);
     expect(t.fakes.comments.filter((c) => c.startsWith(`${id} `))).toEqual([]);
+    expect(t.fakes.statuses.filter((c) => c.startsWith(`${id} `))).toEqual([]);
     expect((await retry(t.client, id)).done).toBe(true);
     expect((await ending(t.client, id)).state).toBe('completed');
   });
