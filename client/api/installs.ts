@@ -111,6 +111,8 @@ export interface InstallRow {
   state: string;
   phase: string;
   ticket: string;
+  /** When it is expected to end (its ETA's median, ISO); empty once it ended, while it waits, or when nothing is known. */
+  eta: string;
 }
 
 /** A codec for listing: a memo sealed with a key this client lacks reads as empty, instead of ending the list. */
@@ -144,7 +146,7 @@ export async function listInstalls(client: Client): Promise<InstallRow[]> {
   const lister = listingClient(client);
   const rows: InstallRow[] = [];
   for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
-    const attr = (key: (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]) => String(wf.typedSearchAttributes.get(key) ?? '');
+    const attr = (key: (typeof SEARCH_ATTRIBUTES)[Exclude<keyof typeof SEARCH_ATTRIBUTES, 'eta'>]) => String(wf.typedSearchAttributes.get(key) ?? '');
     // The search attributes, else the status the install published (a server without the attributes, a Web UI start).
     const memo = (await wf.memo) as { flow?: string; status?: Partial<InstallStatus> } | undefined;
     const published = memo?.status;
@@ -155,9 +157,11 @@ export async function listInstalls(client: Client): Promise<InstallRow[]> {
       state: attr(SEARCH_ATTRIBUTES.state) || published?.state || wf.status.name.toLowerCase(),
       phase: attr(SEARCH_ATTRIBUTES.phase) || (published?.phase ?? ''),
       ticket: attr(SEARCH_ATTRIBUTES.ticket) || (published?.ticket ?? ''),
+      eta: wf.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eta)?.toISOString() ?? published?.eta?.p50 ?? '',
     });
   }
-  return rows;
+  // The installs ending soonest first, then the others as the server listed them (the latest first).
+  return [...rows.filter((r) => r.eta).sort((a, b) => a.eta.localeCompare(b.eta)), ...rows.filter((r) => !r.eta)];
 }
 
 /** How long an operator request waits for the install's worker to answer it. */

@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
 import { progressLine, progressView, pipedLine } from '../../lib/format/progress-view.js';
+import { localClock } from '../../lib/format/eta-text.js';
 import { table } from '../../lib/format/table.js';
-import { installStatus, listInstalls } from '../api/installs.js';
+import { installStatus, listInstalls, type InstallRow } from '../api/installs.js';
 import { formatStatus } from '../status-table.js';
 import { TerminalFrame } from '../terminal-frame.js';
 
@@ -20,8 +21,9 @@ export async function listCommand(client: Client, json: boolean): Promise<void> 
   const rows = await listInstalls(client);
   if (json) return console.log(JSON.stringify(rows, null, 2));
   if (!rows.length) return console.log('No installs on this server.');
-  const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket'] as const;
-  console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => r[h]))]));
+  const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket', 'eta'] as const;
+  const cell = (r: InstallRow, h: (typeof header)[number]) => (h === 'eta' && r.eta ? localClock(new Date(r.eta)) : r[h]);
+  console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => cell(r, h)))]));
 }
 
 type Show = (status: InstallStatus, now: Date) => void;
