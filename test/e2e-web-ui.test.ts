@@ -125,7 +125,9 @@ describe('the Web UI (real dev server, Temporal UI, Chromium, codec server and w
     expect(Buffer.from(input?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
     expect(Buffer.from(input?.data ?? []).toString()).not.toContain('web-ui-demo');
 
-    // The search attributes the workflow set: the list's Katonic columns.
+    // The search attributes the workflow set: the list's Katonic columns. Its status reads
+    // completed a moment before it returns (it hands the cluster to its entity first).
+    await h.client.workflow.getHandle('install-web-ui-demo').result();
     const described = await h.client.workflow.getHandle('install-web-ui-demo').describe();
     expect(described.status.name).toBe('COMPLETED');
     expect(described.searchAttributes).toMatchObject({

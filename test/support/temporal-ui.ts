@@ -48,9 +48,9 @@ const firstLine = (text: string) =>
 
 /** On an install's User Metadata tab: the first line of its current details, asked of the worker again (the page's "R"). */
 export async function currentDetailsHeadline(page: Page): Promise<string> {
-  await page.keyboard.press('r');
-  // A key pressed draws the focused element's keyboard-focus ring (around the page's main part): not for the pictures.
-  await page.evaluate(() => (globalThis as { document?: { activeElement?: { blur?: () => void } | null } }).document?.activeElement?.blur?.());
+  // The page's R as the keydown event its handler reads: a real key press also draws the
+  // keyboard-focus ring around the page's main part, which would be in the pictures.
+  await page.locator('body').dispatchEvent('keydown', { key: 'r' });
   return firstLine(await pane(page, 'user-metadata-current-details'));
 }
 
