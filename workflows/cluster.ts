@@ -27,6 +27,7 @@ import { parseNodeFile } from '../lib/cluster/node-file.js';
 import type { ClusterStatus } from '../lib/cluster/cluster-status.js';
 import type { ClusterOperation } from '../lib/cluster/operation.js';
 import type { Actor } from '../lib/install/actor.js';
+import { startMetadata } from '../lib/install/start-metadata.js';
 import { REFUSAL_TYPES } from '../lib/install/operator-requests.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import * as api from './cluster-definitions.js';
@@ -86,7 +87,7 @@ export async function cluster(args: api.ClusterArguments): Promise<ClusterStatus
     try {
       child =
         op.kind === 'install'
-          ? await startChild<typeof install>('install', { ...common, args: [entity.status.spec, options] })
+          ? await startChild<typeof install>('install', { ...common, args: [entity.status.spec, options], ...startMetadata(entity.status.spec) })
           : await startChild<typeof clusterOperation>(api.CLUSTER_OPERATION_WORKFLOW, {
               ...common,
               args: [specForOperation(entity.status.spec, op), op, options],

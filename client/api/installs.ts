@@ -14,7 +14,7 @@ import { ApplicationFailure, defaultPayloadConverter, type Payload, type Payload
 import type { UpdateDefinition } from '@temporalio/common';
 import { CodecError } from '../../lib/codec/aes-gcm-codec.js';
 import type { Actor } from '../../lib/install/actor.js';
-import { startDetails, startSummary } from '../../lib/install/current-details.js';
+import { startMetadata } from '../../lib/install/start-metadata.js';
 import { REFUSAL_TYPES } from '../../lib/install/operator-requests.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { taskQueue } from '../../lib/local-tools.js';
@@ -69,7 +69,6 @@ export interface StartOptions {
 export async function startInstall(client: Client, spec: Installation, opts: StartOptions = {}): Promise<Started> {
   const id = installWorkflowId(spec.metadata.name);
   const answer = opts.existing === 'answer';
-  const label = { cluster: spec.metadata.name, flow: spec.spec.flow, ticket: spec.metadata.ticket };
   // Only the search attributes the server has: one it lacks would refuse the start.
   const registered = await registeredSearchAttributes(
     client.connection,
@@ -93,8 +92,7 @@ export async function startInstall(client: Client, spec: Installation, opts: Sta
       ...(answer ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
       memo: { flow: spec.spec.flow },
       typedSearchAttributes: attributes,
-      staticSummary: startSummary(label),
-      staticDetails: startDetails(label),
+      ...startMetadata(spec),
     });
     return { id, started: true, runId: handle.firstExecutionRunId };
   } catch (err) {
