@@ -31,6 +31,10 @@ export class ServerView {
         return this.announce([{ key: SEARCH_ATTRIBUTES.state, value: change.state }]);
       case 'phase':
         return this.announce([{ key: SEARCH_ATTRIBUTES.phase, value: change.phase }]);
+      case 'run-started':
+        // The Web UI's details only (not a command: runs from before replay as they were).
+        if (this.publishing) setCurrentDetails(this.details());
+        return;
       case 'phase-ended':
         return this.metrics.phaseEnded(change.phase, change.outcome, change.seconds);
       case 'waited':
@@ -56,6 +60,10 @@ export class ServerView {
     });
     if (pairs.length) upsertSearchAttributes(pairs);
     upsertMemo({ status: this.status });
-    setCurrentDetails(currentDetails(this.status, new Date().toISOString()));
+    setCurrentDetails(this.details());
+  }
+
+  private details(): string {
+    return currentDetails(this.status, new Date().toISOString());
   }
 }

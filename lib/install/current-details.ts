@@ -5,14 +5,15 @@
 import { failureDetails } from './failure-details.js';
 import { etaText } from '../format/eta-text.js';
 import { formatDuration } from '../format/duration.js';
+import { table } from '../format/table.js';
 import type { InstallStatus, PhaseStatus } from './status.js';
 
 /** The line an operator reads first: cluster · flow · phase · state · ETA. */
 export function summaryLine(status: InstallStatus, now: string): string {
   const what = status.operation ? `${status.flow} ${status.operation}` : status.flow;
-  return [status.cluster, what, ...(status.phase ? [`phase ${status.phase}`] : []), status.state, ...(status.eta ? [etaText(status.eta, now)] : [])].join(
-    ' · ',
-  );
+  // Running with no ETA: no phase left has a recorded run yet (the first run on this task queue).
+  const eta = status.eta ? [etaText(status.eta, now)] : status.state === 'running' ? ['ETA not known yet (no history)'] : [];
+  return [status.cluster, what, ...(status.phase ? [`phase ${status.phase}`] : []), status.state, ...eta].join(' · ');
 }
 
 const took = (p: PhaseStatus) => {
@@ -22,10 +23,13 @@ const took = (p: PhaseStatus) => {
 const expected = (p: PhaseStatus) =>
   p.expected ? `${formatDuration(Math.round(p.expected.p50Seconds))} (p90 ${formatDuration(Math.round(p.expected.p90Seconds))})` : '';
 
-/** The phases as a markdown table: state, attempts, what the last run took, what the book expects. */
+/**
+ * The phases as an aligned table in a fenced block: state, attempts, what the last run took,
+ * what the book expects. Fenced, not a markdown table: the Web UI draws those without spacing.
+ */
 export function phaseTable(status: InstallStatus): string {
-  const rows = status.phases.map((p) => `| ${p.name} | ${p.state} | ${p.attempts} | ${took(p)} | ${expected(p)} |`);
-  return ['| Phase | State | Attempts | Took | Expected |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = status.phases.map((p) => [p.name, p.state, String(p.attempts), took(p), expected(p)]);
+  return ['```text', table([['PHASE', 'STATE', 'ATTEMPTS', 'TOOK', 'EXPECTED'], ...rows]), '```'].join('\n');
 }
 
 /** Markdown for the UI's "Current Details". */

@@ -39,6 +39,7 @@ export type RunChange =
   | { kind: 'accepted' }
   | { kind: 'state'; state: InstallState }
   | { kind: 'phase'; phase: string }
+  | { kind: 'run-started'; phase: string }
   | { kind: 'phase-ended'; phase: string; outcome: 'completed' | 'failed' | 'cancelled'; seconds: number }
   | { kind: 'waited'; reason: 'approval' | 'failed-phase'; seconds: number };
 
@@ -193,6 +194,8 @@ export class InstallRun {
     const run: PhaseRun = { startedAt: this.now(), ...(limitHosts ? { limitHosts } : {}), ...(request.by ? { by: request.by } : {}) };
     phase.runs = [...(phase.runs ?? []), run];
     Object.assign(phase, { state: 'running', startedAt: phase.startedAt ?? run.startedAt, endedAt: undefined, error: undefined, summary: undefined });
+    this.estimate();
+    this.changed({ kind: 'run-started', phase: phase.name });
     return { run, limitHosts, operatorVars: request.vars };
   }
 
