@@ -26,6 +26,8 @@ export interface StandinRunOptions {
   /** The operation's extra vars (node, skip_confirmation, standin_fail, ...), as an operator's. */
   vars?: Record<string, unknown>;
   limit?: string[];
+  /** Called with each line of ansible-playbook's stdout as it is read (the events, as the worker reads them). */
+  onStdoutLine?: (line: string) => void;
 }
 
 async function journal(path: string): Promise<string[]> {
@@ -49,7 +51,14 @@ export async function runStandinPlaybook(spec: Installation, dataDir: string, pl
     limit: opts.limit,
   });
   const started = performance.now();
-  const r = await execa(command.file, command.args, { env: command.env, cwd: STANDIN_KUBESPRAY, stdin: 'ignore', reject: false, timeout: 300_000 });
+  const onLine = opts.onStdoutLine;
+  const stdout = onLine
+    ? function* (line: unknown) {
+        onLine(String(line));
+        yield line;
+      }
+    : 'pipe';
+  const r = await execa(command.file, command.args, { env: command.env, cwd: STANDIN_KUBESPRAY, stdin: 'ignore', stdout, reject: false, timeout: 300_000 });
   const ms = performance.now() - started;
   const failures = String(r.stdout)
     .split('\n')

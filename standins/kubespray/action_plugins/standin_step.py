@@ -4,8 +4,8 @@
 #   0. over SSH, runs `ping` on the host (so the host's reachability matters, as for Kubespray);
 #   1. appends "<phase> <task name> <inventory host>" to <data_dir>/runs/<install>/journal.log;
 #   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
-#   3. sleeps `standin_delay_seconds`, every phase's steps or, a mapping, its phase's (stops early
-#      if ansible-playbook goes away);
+#   3. sleeps `standin_delay_seconds`, every phase's steps or, a mapping, its phase's, varied per
+#      task and host by `standin_delay_jitter` when set (stops early if ansible-playbook goes away);
 #   4. does the step's optional work: check the inventory groups or a kubeconfig, copy the
 #      cluster's admin kubeconfig, server-side apply Nodes, Namespaces or manifests, or cordon,
 #      uncordon or delete this host's Node, in the cluster (the local control plane: a real
@@ -205,7 +205,8 @@ class ActionModule(ActionBase):
         delay = self._var('standin_delay_seconds') or 0
         if isinstance(delay, dict):
             delay = delay.get(self.phase) or 0
-        return float(delay)
+        jitter = self._var('standin_delay_jitter')
+        return float(delay) * (_delay_factor(jitter, self.task_name, self.host) if jitter else 1.0)
 
     def _sleep(self, seconds):
         # Small slices so that the step also ends when ansible-playbook itself is killed
@@ -388,6 +389,26 @@ def _exec_credential_token(exec_config, base_dir):
         raise AnsibleActionFail('the exec credential plugin %s failed (exit %d): %s'
                                 % (os.path.basename(command), done.returncode, done.stderr.decode('utf-8', 'replace')[-300:]))
     return json.loads(done.stdout)['status']['token']
+
+
+def _unit_hash(*parts):
+    """A number in [0, 1) from `parts`, the same on every run and machine (unlike hash())."""
+    digest = hashlib.sha256('\0'.join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], 'big') / 2.0 ** 64
+
+
+def _delay_factor(jitter, task, host):
+    """`standin_delay_jitter` {seed, spread}: a task's own typical length (0.3 to 2.0 times the
+    delay, from its name alone: the same in every run), times 1 +- spread (from the seed, the
+    task and the host: runs with other seeds differ task by task, the same seed repeats)."""
+    if not isinstance(jitter, dict) or 'seed' not in jitter:
+        raise AnsibleActionFail('standin_delay_jitter: expected {seed: N, spread: 0.5}, got %r' % (jitter,))
+    spread = float(jitter.get('spread', 0.5))
+    if not 0 <= spread <= 1:
+        raise AnsibleActionFail('standin_delay_jitter.spread: expected a number from 0 to 1, got %r' % (spread,))
+    typical = 0.3 + 1.7 * _unit_hash('task', task)
+    u = 2 * _unit_hash('run', jitter['seed'], task, host) - 1
+    return typical * (1 + spread * u)
 
 
 def _q(name):
