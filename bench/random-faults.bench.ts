@@ -25,24 +25,13 @@ import { table } from '../lib/format/table.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { ansibleProcessesUnder, countLines, loadDemoSpec } from '../test/support/e2e-harness.js';
 import { CLI } from '../test/support/repo.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 type Fault =
   | { kind: 'worker-kill'; atSeconds: number; worker: number }
   | { kind: 'server-kill'; atSeconds: number }
   | { kind: 'task-failure'; task: string; host: string; times: number }
   | { kind: 'link-cut'; atSeconds: number; node: number; forSeconds: number };
-
-/** mulberry32: a small seeded generator, so a seed always draws the same schedule. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KUBESPRAY_TASKS = [
   'Prepare the hosts',
@@ -54,7 +43,7 @@ const KUBESPRAY_TASKS = [
 ];
 
 export function faultSchedule(seed: number, nodes: string[]): Fault[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const at = () => 5 + Math.floor(next() * 40);
   const kinds = ['worker-kill', 'server-kill', 'task-failure', 'link-cut'] as const;

@@ -5,7 +5,10 @@ import { countListedTasks } from '../lib/eta/listed-tasks.js';
 import { playbookRemaining, sequencePosition } from '../lib/eta/playbook-remaining.js';
 import { addSpreads, quantile } from '../lib/eta/quantile.js';
 import { RunTimer } from '../lib/eta/run-timer.js';
+import { smallSampleWidening, t90 } from '../lib/eta/small-sample.js';
+import { durationOf, sumOfDurations } from '../lib/eta/sum-of-durations.js';
 import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
+import { seededRandom } from './support/seeded-random.js';
 
 const key = { scope: 'kubespray v2.31.0', playbook: 'cluster.yml' };
 const clock = (start = '2026-01-01T00:00:00.000Z') => {
@@ -30,6 +33,64 @@ describe('quantiles and spreads (pure)', () => {
   });
 });
 
+describe('sums of recorded durations, and what a few samples say (pure)', () => {
+  it('reads Student’s t (one-sided 90%) within 0.15% of the tables from 2 degrees of freedom, the normal quantile at many', () => {
+    for (const [df, table] of [
+      [2, 1.886],
+      [4, 1.533],
+      [9, 1.383],
+      [30, 1.31],
+    ] as const)
+      expect(Math.abs(t90(df) / table - 1)).toBeLessThan(0.0015);
+    expect(t90(1e6)).toBeCloseTo(1.2816, 3);
+  });
+
+  it('widens a 90th percentile read from 5 samples 1.87 times: its distance from the median is 0.90 standard deviations on average, the next run’s bound t(4) × sqrt(1 + 1/5) = 1.68', () => {
+    expect(smallSampleWidening(5)).toBeCloseTo((1.533 * Math.sqrt(1.2)) / 0.896, 2);
+    expect(smallSampleWidening(20)).toBeCloseTo((1.328 * Math.sqrt(1.05)) / 1.159, 2);
+  });
+
+  it('adds means (not medians) and variances; a part alone keeps its own t; a part of one sample adds no spread', () => {
+    expect(durationOf([1, 2, 6])).toEqual({ mean: 3, sd: Math.sqrt(7), samples: 3 });
+    // One part: its mean + t(4) × sd × sqrt(1 + 1/5).
+    expect(sumOfDurations([{ mean: 10, sd: 2, samples: 5 }], 1.5).p90).toBeCloseTo(10 + 1.533 * 2 * Math.sqrt(1.2), 2);
+    // Ten alike: the estimated total has 10 × 4 degrees of freedom, t(40) = 1.303.
+    const ten = sumOfDurations(
+      Array.from({ length: 10 }, () => ({ mean: 10, sd: 2, samples: 5 })),
+      1.5,
+    );
+    expect(ten.p50).toBe(100);
+    expect(ten.p90).toBeCloseTo(100 + 1.303 * Math.sqrt(10 * 4 * 1.2), 1);
+    expect(sumOfDurations([{ mean: 10, sd: 2, samples: 5 }, durationOf([7])], 1.5).p90).toBeCloseTo(17 + 1.533 * 2 * Math.sqrt(1.2), 2);
+    expect(sumOfDurations([{ mean: 10, sd: 0, samples: 5 }], 1.5)).toEqual({ p50: 10, p90: 10 });
+    expect(sumOfDurations([durationOf([10])], 1.5)).toEqual({ p50: 10, p90: 15 });
+  });
+
+  it('is calibrated on simulated runs: 200 skewed tasks (lognormal), 5 runs recorded; the next run ends by the P50 about half the time, by the P90 about 9 times in 10', () => {
+    const random = seededRandom(20);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const TASKS = 200;
+    const TRIALS = 200;
+    let byP50 = 0;
+    let byP90 = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const typical = Array.from({ length: TASKS }, () => 0.3 + 1.7 * random());
+      const run = () => typical.map((t) => t * Math.exp(0.4 * normal()));
+      const book = new DurationBook(undefined, clock().now);
+      for (let i = 0; i < 5; i++) book.recordPlaybookRun({ ...key, tasks: run().map((s, t) => ({ key: `t${t}`, secondsPerBatch: s })), complete: true });
+      const remaining = playbookRemaining(book.playbookHistory(key), { started: [], startedAt: 0, now: 0, batches: 1 })!;
+      const actual = run().reduce((sum, s) => sum + s, 0);
+      byP50 += actual <= remaining.p50Seconds ? 1 : 0;
+      byP90 += actual <= remaining.p90Seconds ? 1 : 0;
+    }
+    // Here 52% and 88.5%; summed medians, with their distances to the 90th percentiles in quadrature, fell short of most runs: 3.5% and 43%.
+    expect(byP50 / TRIALS).toBeGreaterThan(0.42);
+    expect(byP50 / TRIALS).toBeLessThan(0.58);
+    expect(byP90 / TRIALS).toBeGreaterThan(0.85);
+    expect(byP90 / TRIALS).toBeLessThan(0.95);
+  });
+});
+
 describe('the durations book (pure)', () => {
   const run = (times: number[], complete = true) => ({ ...key, tasks: times.map((s, i) => ({ key: `t${i}`, secondsPerBatch: s })), complete });
 
@@ -40,7 +101,7 @@ describe('the durations book (pure)', () => {
     const history = book.playbookHistory(key);
     expect(history.sequence).toEqual(['t0', 't1', 't2']);
     expect(history.runs).toBe(1);
-    expect(history.tasks.t0).toEqual({ p50: 2, p90: 2.8, samples: 2 });
+    expect(history.tasks.t0).toEqual({ mean: 2, sd: Math.SQRT2, samples: 2 });
     expect(book.playbookHistory({ ...key, scope: 'kubespray v2.30.0' })).toEqual({ sequence: [], tasks: {}, runs: 0 });
   });
 
@@ -70,10 +131,10 @@ describe('a running playbook’s remaining time (pure)', () => {
   const history = {
     sequence: ['a', 'b', 'c', 'd'],
     tasks: {
-      a: { p50: 10, p90: 12, samples: 5 },
-      b: { p50: 20, p90: 26, samples: 5 },
-      c: { p50: 30, p90: 30, samples: 5 },
-      d: { p50: 40, p90: 48, samples: 5 },
+      a: { mean: 10, sd: 2, samples: 5 },
+      b: { mean: 20, sd: 4, samples: 5 },
+      c: { mean: 30, sd: 0, samples: 5 },
+      d: { mean: 40, sd: 5, samples: 5 },
     },
     runs: 5,
   };
@@ -85,16 +146,30 @@ describe('a running playbook’s remaining time (pure)', () => {
 
   it('sums the tasks to come at their recorded time times the batches, and what is left of the running one', () => {
     const remaining = playbookRemaining(history, { started: ['a', 'b'], currentStartedAt: 100, startedAt: 90, now: 105, batches: 2 })!;
-    // b: 40 - 5 = 35 left; c: 60; d: 80.
+    // Means: b 40 - 5 = 35 left; c 60; d 80.
     expect(remaining.p50Seconds).toBe(175);
     expect(remaining.runs).toBe(5);
-    // widths 12, 0, 16 in quadrature = 20, widened for five runs (t/z = 1.533/1.2816).
-    expect(remaining.p90Seconds).toBeCloseTo(175 + 20 * (1.533 / 1.2816), 5);
+    // Standard deviations 8, 0, 10, variances widened by 1 + 1/5: 76.8 + 0 + 120 = 196.8, with
+    // 196.8² / ((76.8² + 120²) / 4) = 7.63 degrees of freedom (Welch–Satterthwaite): t = 1.403.
+    expect(remaining.p90Seconds).toBeCloseTo(175 + 1.403 * Math.sqrt(196.8), 1);
   });
 
   it('expects a task past its recorded time to end any moment', () => {
-    const remaining = playbookRemaining(history, { started: ['a', 'b', 'c', 'd'], currentStartedAt: 100, startedAt: 0, now: 500, batches: 1 })!;
-    expect(remaining.p50Seconds).toBe(0);
+    expect(playbookRemaining(history, { started: ['a', 'b', 'c', 'd'], currentStartedAt: 100, startedAt: 0, now: 500, batches: 1 })).toEqual({
+      p50Seconds: 0,
+      p90Seconds: 0,
+      runs: 5,
+    });
+    // d (mean 40, sd 5) 45 s in: past its mean, not yet past its mean + 1.28 sd; what is left of
+    // that (1.41 s) counts as its spread: 1.1 sd, bounded as any by t(4) × sqrt(1 + 1/5).
+    const late = playbookRemaining(history, { started: ['a', 'b', 'c', 'd'], currentStartedAt: 100, startedAt: 0, now: 145, batches: 1 })!;
+    expect(late.p50Seconds).toBe(0);
+    expect(late.p90Seconds).toBeCloseTo(1.533 * Math.sqrt(1.2) * ((40 + 1.2816 * 5 - 45) / 1.2816), 2);
+  });
+
+  it('with one run recorded (no spread to measure), guesses the 90th percentile as with none: half as much again', () => {
+    const one = { sequence: ['a', 'b'], tasks: { a: durationOf([10]), b: durationOf([20]) }, runs: 1 };
+    expect(playbookRemaining(one, { started: [], startedAt: 0, now: 0, batches: 1 })).toEqual({ p50Seconds: 30, p90Seconds: 45, runs: 1 });
   });
 
   it('with nothing recorded, goes at the run’s own pace over the listed tasks, and says so', () => {

@@ -8,6 +8,7 @@
 // Bounded three ways: the last SAMPLES samples per entry, at most MAX_TASKS/MAX_PHASES
 // entries (the least recently used go first), none older than RETENTION_DAYS.
 import { spread } from './quantile.js';
+import { durationOf, type Duration } from './sum-of-durations.js';
 
 export const SAMPLES = 20;
 export const MAX_TASKS = 3000;
@@ -38,22 +39,19 @@ export interface PhaseRecord {
   seconds: number;
 }
 
-export interface TaskStats {
-  p50: number;
-  p90: number;
-  samples: number;
-}
-
-/** What a playbook run reads before it starts: its tasks in order, their times, the runs recorded. */
+/** What a playbook run reads before it starts: its tasks in order, their times (per batch), the runs recorded. */
 export interface PlaybookHistory {
   sequence: string[];
-  tasks: Record<string, TaskStats>;
+  tasks: Record<string, Duration>;
   runs: number;
 }
 
-/** What pending phases are estimated from. */
-export interface PhaseHistory extends TaskStats {
+/** What pending phases are estimated from: each one's median and 90th percentile. */
+export interface PhaseHistory {
   key: string;
+  p50: number;
+  p90: number;
+  samples: number;
 }
 
 interface Entry {
@@ -112,10 +110,10 @@ export class DurationBook {
 
   playbookHistory(key: PlaybookKey): PlaybookHistory {
     const entry = this.state.playbooks[playbookId(key)];
-    const tasks: Record<string, TaskStats> = {};
+    const tasks: Record<string, Duration> = {};
     for (const task of new Set(entry?.sequence ?? [])) {
       const samples = this.state.tasks[taskId(key, task)]?.samples;
-      if (samples?.length) tasks[task] = { ...spread(samples), samples: samples.length };
+      if (samples?.length) tasks[task] = durationOf(samples);
     }
     return { sequence: entry?.sequence ?? [], tasks, runs: entry?.runs ?? 0 };
   }

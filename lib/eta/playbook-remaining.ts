@@ -1,11 +1,13 @@
 // How long a running playbook still takes. With recorded runs: its tasks still to come in the
 // order the last complete run met them, each at its recorded time per batch of hosts times the
-// batches this run's hosts make, and what is left of the running task. With none (the first
-// run of a release): the run's own pace so far over the tasks its playbook lists.
+// batches this run's hosts make, and what is left of the running task, summed as independent
+// durations (sum-of-durations.ts). With none (the first run of a release): the run's own pace
+// so far over the tasks its playbook lists.
 import type { Remaining } from './eta.js';
-import type { PlaybookHistory, TaskStats } from './duration-book.js';
-import { addSpreads, quantile } from './quantile.js';
-import { smallSampleWidening } from './small-sample.js';
+import type { PlaybookHistory } from './duration-book.js';
+import { quantile } from './quantile.js';
+import { Z90 } from './small-sample.js';
+import { sumOfDurations, type Duration } from './sum-of-durations.js';
 
 export interface LiveRun {
   /** Task keys started so far, in order (RunTimer). */
@@ -22,8 +24,8 @@ export interface LiveRun {
 
 /** How far to look ahead for the running task in the recorded order (tasks the record lacks are stepped over). */
 const LOOKAHEAD = 50;
-/** With nothing recorded, the spread is a guess: half as much again. */
-const NO_HISTORY_P90 = 1.5;
+/** With nothing recorded (or one run: no spread to measure), the spread is a guess: half as much again. */
+const GUESSED_P90 = 1.5;
 
 /** Where the run is in the recorded sequence: the index of its running (last started) task. */
 export function sequencePosition(sequence: readonly string[], started: readonly string[]): number {
@@ -41,35 +43,32 @@ export function playbookRemaining(history: PlaybookHistory, live: LiveRun): Rema
 }
 
 /** Tasks the record has no time for take what its typical task takes. */
-function typicalTask(tasks: Record<string, TaskStats>): { p50: number; p90: number } {
+function typicalTask(tasks: Record<string, Duration>): Duration {
   const all = Object.values(tasks);
-  return {
-    p50: quantile(
-      all.map((t) => t.p50),
-      0.5,
-    ),
-    p90: quantile(
-      all.map((t) => t.p90),
-      0.5,
-    ),
-  };
+  const middle = (values: number[]) => quantile(values, 0.5);
+  return { mean: middle(all.map((t) => t.mean)), sd: middle(all.map((t) => t.sd)), samples: Math.round(middle(all.map((t) => t.samples))) };
+}
+
+/**
+ * What is left of the running task after `elapsed` seconds: its mean and its mean plus Z90
+ * standard deviations, each less the time gone by. A task past its recorded time is expected to
+ * end any moment, not to take its time again.
+ */
+function leftOf(task: Duration, elapsed: number): Duration {
+  const mean = Math.max(0, task.mean - elapsed);
+  const high = Math.max(0, task.mean + Z90 * task.sd - elapsed);
+  return { mean, sd: (high - mean) / Z90, samples: task.samples };
 }
 
 function fromHistory(history: PlaybookHistory, live: LiveRun): Remaining {
   const typical = typicalTask(history.tasks);
-  const stats = (key: string) => history.tasks[key] ?? typical;
+  const stats = (key: string) => scaled(history.tasks[key] ?? typical, live.batches);
   const position = sequencePosition(history.sequence, live.started);
-  const parts = history.sequence.slice(position + 1).map((key) => scaled(stats(key), live.batches));
+  const parts = history.sequence.slice(position + 1).map(stats);
   const running = live.started.at(-1);
-  if (running !== undefined && live.currentStartedAt !== undefined) {
-    const { p50, p90 } = scaled(stats(running), live.batches);
-    const elapsed = live.now - live.currentStartedAt;
-    // A task past its recorded time is expected to end any moment, not to take its time again.
-    parts.push({ p50: Math.max(0, p50 - elapsed), p90: Math.max(0, p90 - elapsed) });
-  }
-  const total = addSpreads(parts);
-  const widening = smallSampleWidening(history.runs);
-  return { p50Seconds: total.p50, p90Seconds: total.p50 + (total.p90 - total.p50) * widening, runs: history.runs };
+  if (running !== undefined && live.currentStartedAt !== undefined) parts.push(leftOf(stats(running), live.now - live.currentStartedAt));
+  const total = sumOfDurations(parts, GUESSED_P90);
+  return { p50Seconds: total.p50, p90Seconds: total.p90, runs: history.runs };
 }
 
 function fromPace(live: LiveRun): Remaining | undefined {
@@ -77,7 +76,7 @@ function fromPace(live: LiveRun): Remaining | undefined {
   if (!live.tasksKnown || done < 1) return undefined;
   const perTask = (live.now - live.startedAt) / done;
   const p50 = perTask * Math.max(0, live.tasksKnown - done);
-  return { p50Seconds: p50, p90Seconds: p50 * NO_HISTORY_P90, runs: 0 };
+  return { p50Seconds: p50, p90Seconds: p50 * GUESSED_P90, runs: 0 };
 }
 
-const scaled = (t: { p50: number; p90: number }, batches: number) => ({ p50: t.p50 * batches, p90: t.p90 * batches });
+const scaled = (t: Duration, batches: number): Duration => ({ mean: t.mean * batches, sd: t.sd * batches, samples: t.samples });
