@@ -5,7 +5,7 @@ import { countListedTasks } from '../lib/eta/listed-tasks.js';
 import { playbookRemaining, sequencePosition } from '../lib/eta/playbook-remaining.js';
 import { addSpreads, quantile } from '../lib/eta/quantile.js';
 import { RunTimer } from '../lib/eta/run-timer.js';
-import { smallSampleWidening, t90 } from '../lib/eta/small-sample.js';
+import { t90 } from '../lib/eta/small-sample.js';
 import { durationOf, sumOfDurations } from '../lib/eta/sum-of-durations.js';
 import type { InstallStatus, PhaseStatus } from '../lib/install/status.js';
 import { seededRandom } from './support/seeded-random.js';
@@ -45,9 +45,14 @@ describe('sums of recorded durations, and what a few samples say (pure)', () => 
     expect(t90(1e6)).toBeCloseTo(1.2816, 3);
   });
 
-  it('widens a 90th percentile read from 5 samples 1.87 times: its distance from the median is 0.90 standard deviations on average, the next run’s bound t(4) × sqrt(1 + 1/5) = 1.68', () => {
-    expect(smallSampleWidening(5)).toBeCloseTo((1.533 * Math.sqrt(1.2)) / 0.896, 2);
-    expect(smallSampleWidening(20)).toBeCloseTo((1.328 * Math.sqrt(1.05)) / 1.159, 2);
+  it('expects a phase to take its recorded mean, its 90th percentile bounding the next run (one sample: half as much again)', () => {
+    const book = new DurationBook(undefined, clock().now);
+    for (const seconds of [8, 10, 12, 10, 10]) book.recordPhase({ key: 'onprem kubespray', seconds });
+    book.recordPhase({ key: 'onprem verify', seconds: 20 });
+    const [kubespray, verify] = book.phaseHistory(['onprem kubespray', 'onprem verify', 'onprem katonic']);
+    expect(kubespray).toMatchObject({ key: 'onprem kubespray', p50: 10, samples: 5 });
+    expect(kubespray!.p90).toBeCloseTo(10 + 1.533 * Math.sqrt(2) * Math.sqrt(1.2), 2);
+    expect(verify).toEqual({ key: 'onprem verify', p50: 20, p90: 30, samples: 1 });
   });
 
   it('adds means (not medians) and variances; a part alone keeps its own t; a part of one sample adds no spread', () => {

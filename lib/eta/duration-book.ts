@@ -7,8 +7,7 @@
 // - per phase of a flow, its whole duration (what phases still pending are estimated from).
 // Bounded three ways: the last SAMPLES samples per entry, at most MAX_TASKS/MAX_PHASES
 // entries (the least recently used go first), none older than RETENTION_DAYS.
-import { spread } from './quantile.js';
-import { durationOf, type Duration } from './sum-of-durations.js';
+import { durationOf, GUESSED_P90, sumOfDurations, type Duration } from './sum-of-durations.js';
 
 export const SAMPLES = 20;
 export const MAX_TASKS = 3000;
@@ -121,7 +120,7 @@ export class DurationBook {
   phaseHistory(keys: readonly string[]): PhaseHistory[] {
     return keys.flatMap((key) => {
       const samples = this.state.phases[key]?.samples;
-      return samples?.length ? [{ key, ...spread(samples), samples: samples.length }] : [];
+      return samples?.length ? [{ key, ...sumOfDurations([durationOf(samples)], GUESSED_P90), samples: samples.length }] : [];
     });
   }
 

@@ -7,7 +7,7 @@ import type { Remaining } from './eta.js';
 import type { PlaybookHistory } from './duration-book.js';
 import { quantile } from './quantile.js';
 import { Z90 } from './small-sample.js';
-import { sumOfDurations, type Duration } from './sum-of-durations.js';
+import { GUESSED_P90, sumOfDurations, type Duration } from './sum-of-durations.js';
 
 export interface LiveRun {
   /** Task keys started so far, in order (RunTimer). */
@@ -24,8 +24,6 @@ export interface LiveRun {
 
 /** How far to look ahead for the running task in the recorded order (tasks the record lacks are stepped over). */
 const LOOKAHEAD = 50;
-/** With nothing recorded (or one run: no spread to measure), the spread is a guess: half as much again. */
-const GUESSED_P90 = 1.5;
 
 /** Where the run is in the recorded sequence: the index of its running (last started) task. */
 export function sequencePosition(sequence: readonly string[], started: readonly string[]): number {

@@ -10,9 +10,6 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
-/** The median and 90th percentile of some durations. */
-export const spread = (values: readonly number[]): { p50: number; p90: number } => ({ p50: quantile(values, 0.5), p90: quantile(values, 0.9) });
-
 /**
  * Adds independent durations' spreads: medians add; the distances from median to 90th
  * percentile add in quadrature (as standard deviations of independent parts do). Summing the

@@ -19,18 +19,3 @@ export function t90(df: number): number {
   ];
   return terms.reduce((t, term, i) => t + term / df ** (i + 1), z);
 }
-
-/** The distance from the middle to the 90% prediction bound, in standard deviations, from `samples` samples (n ≥ 2). */
-const predictionSpread = (samples: number): number => t90(samples - 1) * Math.sqrt(1 + 1 / samples);
-
-/**
- * The distance from the median to the 90th percentile, both read by interpolation (quantile.ts),
- * of n standard normal samples, on average (n = 2 to 20; from the expected normal order
- * statistics, integrated numerically): short of the true 1.2816 (0.90 from 5 samples), so it is
- * a biased measure of the spread.
- */
-const READ_P90_WIDTH = [0.451, 0.677, 0.81, 0.896, 0.954, 0.995, 1.024, 1.043, 1.055, 1.062, 1.083, 1.101, 1.116, 1.128, 1.138, 1.145, 1.151, 1.156, 1.159];
-
-/** What a 90th percentile's distance from the median, read from `samples` durations, is widened by to bound the next one. */
-export const smallSampleWidening = (samples: number): number =>
-  samples < 2 ? 1.5 : predictionSpread(samples) / (READ_P90_WIDTH[samples - 2] ?? READ_P90_WIDTH.at(-1)!);

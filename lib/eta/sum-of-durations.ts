@@ -2,6 +2,9 @@
 // them (a playbook's tasks still to run) is expected to come to.
 import { t90 } from './small-sample.js';
 
+/** With no spread measured (nothing recorded, or one run), the 90th percentile is guessed at half as much again as the median. */
+export const GUESSED_P90 = 1.5;
+
 export interface Duration {
   mean: number;
   /** The samples' standard deviation (0 from one sample). */

@@ -6,7 +6,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SealedValue } from '../codec/sealed-value.js';
 import { phaseKey, type PhaseHistory } from '../eta/duration-book.js';
 import { installEta } from '../eta/install-remaining.js';
-import { smallSampleWidening } from '../eta/small-sample.js';
 import { failedHostsRefusal, hostsToRetry } from '../plan/failed-hosts.js';
 import { planOf, type Flow, type PlannedPhase } from '../plan/phases.js';
 import { formatPath } from '../spec/format-path.js';
@@ -143,7 +142,7 @@ export class InstallRun {
     for (const phase of this.status.phases) {
       const h = byKey.get(this.durationKey(phase.name));
       if (!h) continue;
-      phase.expected = { p50Seconds: h.p50, p90Seconds: h.p50 + (h.p90 - h.p50) * smallSampleWidening(h.samples), runs: h.samples };
+      phase.expected = { p50Seconds: h.p50, p90Seconds: h.p90, runs: h.samples };
     }
     this.estimate();
   }
