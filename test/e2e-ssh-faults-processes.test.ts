@@ -69,7 +69,8 @@ describeSsh('process faults over SSH (real sshd nodes in network namespaces, sta
   it(
     'the worker killed with SIGKILL while a node is unreachable: its Ansible stops, a new worker continues and completes, no orphan',
     async () => {
-      await start('worker-killed');
+      // The lost attempt is noticed when its heartbeats stop: after 10 s, not the default 30 s.
+      await start('worker-killed', (spec) => (spec.spec.heartbeatTimeout = '10s'));
       await faults.h.waitFor('worker-killed', (s) => s.phase === 'kubespray' && s.phases.some((p) => p.name === 'kubespray' && p.task !== undefined));
       const node = faults.set.nodes[0]!;
       await node.cutLink();
