@@ -79,8 +79,9 @@ describeSsh('process faults over SSH (real sshd nodes in network namespaces, sta
         faults.worker.process.kill('SIGKILL');
         await faults.worker.process;
         // ansible-playbook goes at once (SIGINT with its parent's death); an ssh client of one of its
-        // forks that is talking to the cut node can outlive it by its own timeouts (ConnectTimeout
-        // 10 s, then ServerAlive 2 x 5 s): 15 s was seen not to be enough at load, once in four runs.
+        // forks that is talking to the cut node can outlive it by its own timeouts (ConnectTimeout,
+        // then ServerAlive: 4 s and 2 x 2 s here, 10 s and 2 x 5 s in production, when 15 s was seen
+        // not to be enough at load, once in four runs).
         const deadline = Date.now() + 30_000;
         while ((await ansibleProcessesUnder(runDir)).length && Date.now() < deadline) await sleep(250);
         expect(await ansibleProcessesUnder(runDir)).toEqual([]);

@@ -1,6 +1,15 @@
 // worker: runs install workflows and activities until SIGINT/SIGTERM.
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { dataDir, HEALTH_ADDRESS_ENV, healthAddress, logLevel, METRICS_ADDRESS_ENV, metricsAddress, taskQueue } from '../../lib/local-tools.js';
+import {
+  dataDir,
+  HEALTH_ADDRESS_ENV,
+  healthAddress,
+  logLevel,
+  METRICS_ADDRESS_ENV,
+  metricsAddress,
+  sshTimeoutSeconds,
+  taskQueue,
+} from '../../lib/local-tools.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
 import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
@@ -39,6 +48,12 @@ async function startProbes(worker: () => Worker | undefined, connection: () => N
 
 export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   const settings = loadConnection(flags);
+  // A bad KATONIC_SSH_TIMEOUT stops the worker here, not each SSH playbook run it would take.
+  try {
+    sshTimeoutSeconds();
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
   const keyRing = await loadKeyRing();
   checkAddress(metricsAddress(), METRICS_ADDRESS_ENV);
   try {

@@ -91,6 +91,8 @@ export interface HarnessOptions {
   ownControlPlane?: boolean;
   /** The codec keys to seal with, instead of a new key (recorded histories that tests open again). */
   keyRingFile?: string;
+  /** Environment every worker of this harness gets (before a worker's own `env`). */
+  workerEnv?: Record<string, string>;
 }
 
 export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -163,7 +165,13 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
       // Another data directory, the same codec keys (as every worker of a deployment has).
       const metricsAddress = `127.0.0.1:${await freePort()}`;
       const workerEnv = withEnv(
-        { ...env, KATONIC_DATA_DIR: workerDir, KATONIC_CODEC_KEYS: `file:${devKeyRingFile(dataDir)}`, KATONIC_METRICS_ADDRESS: metricsAddress },
+        {
+          ...env,
+          ...opts.workerEnv,
+          KATONIC_DATA_DIR: workerDir,
+          KATONIC_CODEC_KEYS: `file:${devKeyRingFile(dataDir)}`,
+          KATONIC_METRICS_ADDRESS: metricsAddress,
+        },
         workerOpts.env,
       );
       const child = execa('node', [CLI, 'worker'], { env: workerEnv, extendEnv: false, reject: false, stdin: 'ignore', buffer: false });
