@@ -28,6 +28,7 @@ export const METRICS_ADDRESS_ENV = 'KATONIC_METRICS_ADDRESS';
 export const HEALTH_ADDRESS_ENV = 'KATONIC_HEALTH_ADDRESS';
 export const LOG_LEVEL_ENV = 'KATONIC_LOG_LEVEL';
 export const WEB_UI_URL_ENV = 'KATONIC_WEB_UI_URL';
+export const SSH_TIMEOUT_ENV = 'KATONIC_SSH_TIMEOUT';
 
 /** `KATONIC_DATA_DIR`, or `.data` in the repository. */
 export const dataDir = (): string => resolve(process.env[DATA_DIR_ENV] ?? join(REPO_ROOT, '.data'));
@@ -64,4 +65,16 @@ export function webUiUrlProblem(): string | undefined {
   const url = webUiUrl();
   if (url === undefined || /^https?:\/\/[^\s?#]+$/.test(url)) return undefined;
   return `${WEB_UI_URL_ENV} ${url}: expected the Web UI's http(s) URL, such as https://temporal.acme.com, without query or fragment`;
+}
+
+/**
+ * How long SSH waits for a node that does not answer, in seconds: `KATONIC_SSH_TIMEOUT`, or 10.
+ * Connecting gives up after it, and an open connection whose node stops answering is given up
+ * within it to one and a half times it (server alive probes every half of it, two missed).
+ */
+export function sshTimeoutSeconds(): number {
+  const text = process.env[SSH_TIMEOUT_ENV] || '10';
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text) || seconds < 2 || seconds > 600) throw new Error(`${SSH_TIMEOUT_ENV} ${text}: expected a whole number of seconds from 2 to 600`);
+  return seconds;
 }

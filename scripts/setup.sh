@@ -13,7 +13,10 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 node_side() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages from package-lock.json"
-    npm ci --no-audit --no-fund --loglevel=error
+    # --prefer-offline: a package already in npm's cache is taken from it without asking the
+    # registry whether it changed (a lock file pins each by its hash): on this machine about
+    # 20 s instead of 31 s, and 6 s less CPU.
+    npm ci --no-audit --no-fund --loglevel=error --prefer-offline
   fi
   # `npx kinstall`: npm links the bins of a project's dependencies into node_modules/.bin, not
   # the project's own (npm 11), so npx would look for a package "kinstall" in the registry.

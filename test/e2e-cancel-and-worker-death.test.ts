@@ -71,6 +71,8 @@ describe('stopping an install (real dev server, ansible-playbook and kube-apiser
       singleNode(spec);
       // Time to kill the worker mid-kubespray; the Katonic role's steps need none.
       spec.spec.extraVars = { standin_delay_seconds: { kubespray: 1 } };
+      // The lost attempt is noticed when its heartbeats stop: after 10 s, not the default 30 s.
+      spec.spec.heartbeatTimeout = '10s';
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     await h.waitFor('kill-worker', inKubespray);

@@ -69,7 +69,8 @@ describeSsh('process faults over SSH (real sshd nodes in network namespaces, sta
   it(
     'the worker killed with SIGKILL while a node is unreachable: its Ansible stops, a new worker continues and completes, no orphan',
     async () => {
-      await start('worker-killed');
+      // The lost attempt is noticed when its heartbeats stop: after 10 s, not the default 30 s.
+      await start('worker-killed', (spec) => (spec.spec.heartbeatTimeout = '10s'));
       await faults.h.waitFor('worker-killed', (s) => s.phase === 'kubespray' && s.phases.some((p) => p.name === 'kubespray' && p.task !== undefined));
       const node = faults.set.nodes[0]!;
       await node.cutLink();
@@ -78,8 +79,9 @@ describeSsh('process faults over SSH (real sshd nodes in network namespaces, sta
         faults.worker.process.kill('SIGKILL');
         await faults.worker.process;
         // ansible-playbook goes at once (SIGINT with its parent's death); an ssh client of one of its
-        // forks that is talking to the cut node can outlive it by its own timeouts (ConnectTimeout
-        // 10 s, then ServerAlive 2 x 5 s): 15 s was seen not to be enough at load, once in four runs.
+        // forks that is talking to the cut node can outlive it by its own timeouts (ConnectTimeout,
+        // then ServerAlive: 4 s and 2 x 2 s here, 10 s and 2 x 5 s in production, when 15 s was seen
+        // not to be enough at load, once in four runs).
         const deadline = Date.now() + 30_000;
         while ((await ansibleProcessesUnder(runDir)).length && Date.now() < deadline) await sleep(250);
         expect(await ansibleProcessesUnder(runDir)).toEqual([]);

@@ -86,6 +86,7 @@ const full = (): Record<string, any> => ({
     },
     approvals: ['before-kubespray'],
     approvalTimeout: '30m',
+    heartbeatTimeout: '30s',
     extraVars: { standin_delay_seconds: 0, note: 'text', standin_fail: { phase: 'kubespray', task: 'Configure etcd', times: 0 }, labels: ['a'] },
   },
 });

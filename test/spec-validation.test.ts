@@ -90,6 +90,18 @@ describe('install spec validation (pure)', () => {
     expect(errorsOf(doc)).toEqual([]);
   });
 
+  it('takes a heartbeat timeout of 5s or more, one error for one that is no duration', () => {
+    const doc = acme();
+    for (const ok of ['5s', '10s', '2m']) {
+      doc.spec.heartbeatTimeout = ok;
+      expect(errorsOf(doc)).toEqual([]);
+    }
+    doc.spec.heartbeatTimeout = '4s';
+    expect(errorsOf(doc)).toEqual(['spec.heartbeatTimeout: expected a duration of at least 5s, such as 10s or 30s']);
+    doc.spec.heartbeatTimeout = '30';
+    expect(errorsOf(doc)).toEqual(['spec.heartbeatTimeout: expected a duration such as 90s, 30m, 8h or 2d']);
+  });
+
   it('refuses a Kubernetes version the chosen Kubespray release does not install', () => {
     const doc = acme();
     doc.spec.onprem.kubeVersion = '1.32.5';

@@ -5,11 +5,14 @@ import type { InstallActivities, PhaseActivities } from '../activities/index.js'
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import type { PlannedStep } from '../lib/plan/phases.js';
 
-function options(step: PlannedStep): ActivityOptions {
+// A spec without spec.heartbeatTimeout, and every run accepted before it existed, gets this.
+const HEARTBEAT_TIMEOUT = '30s';
+
+function options(step: PlannedStep, input: PhaseInput): ActivityOptions {
   return {
     startToCloseTimeout: step.timeout,
     // A worker that dies mid-run is noticed within this time, and its phase retried elsewhere.
-    heartbeatTimeout: '30s',
+    heartbeatTimeout: input.spec.spec.heartbeatTimeout ?? HEARTBEAT_TIMEOUT,
     // The workflow waits until Ansible has really stopped before it records a cancellation.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     // Whether trying again can help is decided once, in the failure catalogue
@@ -41,5 +44,5 @@ export const { expectedPhases, recordPhaseDuration } = proxyActivities<InstallAc
 });
 
 export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
-  return proxyActivities<PhaseActivities>(options(step))[step.activity](input);
+  return proxyActivities<PhaseActivities>(options(step, input))[step.activity](input);
 }

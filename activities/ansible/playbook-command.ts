@@ -2,7 +2,7 @@
 // project's callback plugin, SSH as an operator wants it, and the settings every run gets.
 // Also what tests run, so that they run Ansible exactly as the activities do.
 import { join } from 'node:path';
-import { localTools } from '../../lib/local-tools.js';
+import { localTools, sshTimeoutSeconds } from '../../lib/local-tools.js';
 
 export interface SshAccess {
   /** The private key, written for this run only. */
@@ -48,24 +48,26 @@ function playbookArgs(run: PlaybookCommandRun): string[] {
  * SSH as an operator wants it, whatever ansible.cfg the playbook's directory has (Kubespray's
  * turns host key checking off): host keys checked against the install's own known_hosts,
  * trusted on first use (`accept-new`) and refused when they change; a dead link noticed within
- * seconds (server alive probes), not after TCP gives up.
+ * seconds (server alive probes), not after TCP gives up: the worker's SSH timeout (10 s unless
+ * KATONIC_SSH_TIMEOUT says otherwise; the fault tests shorten it).
  */
 function sshEnvironment(ssh: SshAccess | undefined): Record<string, string> {
   if (!ssh) return { ANSIBLE_HOST_KEY_CHECKING: 'False' };
+  const timeout = sshTimeoutSeconds();
   const options = [
     'ControlMaster=auto',
     'ControlPersist=15s',
     'StrictHostKeyChecking=accept-new',
     `UserKnownHostsFile=${ssh.knownHosts}`,
-    'ServerAliveInterval=5',
+    `ServerAliveInterval=${Math.ceil(timeout / 2)}`,
     'ServerAliveCountMax=2',
-    'ConnectTimeout=10',
+    `ConnectTimeout=${timeout}`,
   ];
   return {
     ANSIBLE_HOST_KEY_CHECKING: 'True',
     ANSIBLE_SSH_ARGS: options.map((o) => `-o ${o}`).join(' '),
     ANSIBLE_SSH_CONTROL_PATH_DIR: ssh.controlDir,
-    ANSIBLE_TIMEOUT: '10',
+    ANSIBLE_TIMEOUT: String(timeout),
   };
 }
 

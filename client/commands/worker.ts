@@ -7,6 +7,7 @@ import {
   logLevel,
   METRICS_ADDRESS_ENV,
   metricsAddress,
+  sshTimeoutSeconds,
   taskQueue,
   webUiUrlProblem,
 } from '../../lib/local-tools.js';
@@ -48,6 +49,12 @@ async function startProbes(worker: () => Worker | undefined, connection: () => N
 
 export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   const settings = loadConnection(flags);
+  // A bad KATONIC_SSH_TIMEOUT stops the worker here, not each SSH playbook run it would take.
+  try {
+    sshTimeoutSeconds();
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
   const keyRing = await loadKeyRing();
   checkAddress(metricsAddress(), METRICS_ADDRESS_ENV);
   const webUi = webUiUrlProblem();

@@ -122,6 +122,11 @@ const onpremShape = {
 };
 
 const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 90s, 30m, 8h or 2d');
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+const seconds = (d: string) => Number(d.slice(0, -1)) * SECONDS_PER_UNIT[d.at(-1) as keyof typeof SECONDS_PER_UNIT];
+// A phase's activity heartbeats at least every 2 s (worker/create-worker.ts): 5 s leaves room for two.
+// Text that is no duration has its error already: NaN seconds are not also "less than 5s".
+const heartbeatTimeout = duration.refine((d) => !(seconds(d) < 5), 'expected a duration of at least 5s, such as 10s or 30s');
 
 /** A section the flow needs: missing, it says so; otherwise its own errors. */
 const requiredFor = <Shape extends z.core.$ZodLooseShape>(shape: Shape, missing: string) =>
@@ -139,6 +144,9 @@ const sharedSpec = {
   approvals: z.array(approvalSchema).optional(),
   // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
   approvalTimeout: duration.optional(),
+  // How long a phase's activity may go without a heartbeat before its worker counts as lost and
+  // the phase is tried again on a worker that answers (workflows/phase-steps.ts; default 30s).
+  heartbeatTimeout: heartbeatTimeout.optional(),
   // How long verify waits for a cluster that is still settling before it asks for an operator.
   verify: z.strictObject({ settleTimeout: duration.default(SPEC_DEFAULTS.settleTimeout) }).prefault({}),
   extraVars: z.record(z.string(), z.unknown()).optional(),

@@ -90,6 +90,21 @@ describe('install flows (time-skipping server, scripted activities)', () => {
     expect(s.phases.map((p) => [p.name, p.state])).toEqual(phasesOf('aks').map((name) => [name, 'completed']));
   });
 
+  it('schedules every phase activity with spec.heartbeatTimeout (how soon a lost worker is noticed), 30 s without it', async () => {
+    const heartbeatTimeouts = async (name: string) => {
+      const id = await start(
+        t.client,
+        onpremSpec(name, (spec) => name === 'heartbeat-10s' && (spec.spec.heartbeatTimeout = '10s')),
+      );
+      expect((await ending(t.client, id)).state).toBe('completed');
+      const { events } = await t.client.workflow.getHandle(id).fetchHistory();
+      const scheduled = (events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+      return new Set(scheduled.filter((a) => a.activityType?.name !== 'adoptIntoCluster').map((a) => Number(a.heartbeatTimeout?.seconds)));
+    };
+    expect(await heartbeatTimeouts('heartbeat-10s')).toEqual(new Set([10]));
+    expect(await heartbeatTimeouts('heartbeat-default')).toEqual(new Set([30]));
+  });
+
   it('a bad spec (as a Web UI start could send) fails the run with its errors, before any phase', async () => {
     const bad = onpremSpec('bad-spec', (spec) => {
       spec.spec.onprem!.nodes[1]!.address = '10.0.0.999';

@@ -6,6 +6,8 @@
 #   2. fails if the extra var `standin_fail` asks for it (counted under <run_dir>/standin-counters/);
 #   3. sleeps `standin_delay_seconds`, every phase's steps or, a mapping, its phase's, varied per
 #      task and host by `standin_delay_jitter` when set (stops early if ansible-playbook goes away);
+#      with `standin_delay_runs` N, in the phase's first N runs only (a test's fault needs the time
+#      in the run it breaks, not in the retries after);
 #   4. does the step's optional work: check the inventory groups or a kubeconfig, copy the
 #      cluster's admin kubeconfig, server-side apply Nodes, Namespaces or manifests, or cordon,
 #      uncordon or delete this host's Node, in the cluster (the local control plane: a real
@@ -182,6 +184,14 @@ class ActionModule(ActionBase):
         if times <= 0:
             return
         key = '%s %s %s' % (self.phase, self.task_name, self.host)
+        count = self._update_counter(key, lambda text: str(int(text or 0) + 1))
+        if int(count) <= times:
+            raise AnsibleActionFail('standin: injected failure %s of %d for task %s on host %s'
+                                    % (count, times, self.task_name, self.host))
+
+    def _update_counter(self, key, update):
+        """The text of <run_dir>/standin-counters/<key>, changed by `update` under a lock (every
+        host's step runs in a process of its own); the new text."""
         safe = re.sub(r'[^A-Za-z0-9._-]+', '_', key)[:80]
         path = os.path.join(self.run_dir, 'standin-counters',
                             '%s-%s' % (safe, hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]))
@@ -189,15 +199,13 @@ class ActionModule(ActionBase):
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            count = int(os.read(fd, 64).decode() or 0) + 1
+            text = update(os.read(fd, 4096).decode())
             os.lseek(fd, 0, os.SEEK_SET)
             os.ftruncate(fd, 0)
-            os.write(fd, str(count).encode())
+            os.write(fd, text.encode())
         finally:
             os.close(fd)
-        if count <= times:
-            raise AnsibleActionFail('standin: injected failure %d of %d for task %s on host %s'
-                                    % (count, times, self.task_name, self.host))
+        return text
 
     def _delay_seconds(self):
         # A number for every step, or per phase ({kubespray: 2}; a phase not named: none), so
@@ -205,8 +213,19 @@ class ActionModule(ActionBase):
         delay = self._var('standin_delay_seconds') or 0
         if isinstance(delay, dict):
             delay = delay.get(self.phase) or 0
+        runs = self._var('standin_delay_runs')
+        if float(delay) and runs not in (None, '') and not self._in_first_runs(int(runs)):
+            return 0.0
         jitter = self._var('standin_delay_jitter')
         return float(delay) * (_delay_factor(jitter, self.task_name, self.host) if jitter else 1.0)
+
+    def _in_first_runs(self, n):
+        # A run of the phase is one ansible-playbook, this step's parent process: the first n
+        # to ask are recorded, one pid a line.
+        run = str(os.getppid())
+        recorded = self._update_counter('delay runs %s' % self.phase,
+                                        lambda text: text if run in text.split() or len(text.split()) >= n else text + run + '\n')
+        return run in recorded.split()
 
     def _sleep(self, seconds):
         # Small slices so that the step also ends when ansible-playbook itself is killed
