@@ -22,8 +22,8 @@ export default {
   ],
   testTimeout: 300000,
   // Three on two cores: the SSH fault files, which start first, wait more than they work
-  // (one alone: 207 s, 87 s of CPU), so two of them and one CPU-bound file keep the cores busy.
-  // The other e2e files are about one core each (e2e-operator alone: 128 s, 130 s of CPU).
+  // (alone: 83 s with 45 s of CPU, 73 s with 54 s), so two of them and one CPU-bound file keep
+  // the cores busy. The other e2e files are about one core each (e2e-operator alone: 128 s, 130 s of CPU).
   maxWorkers: 3,
   testSequencer: '<rootDir>/jest.sequencer.js',
   // The default output, then each file's wall time (test/support/file-times-reporter.ts).

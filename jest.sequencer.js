@@ -1,7 +1,7 @@
-// The two SSH fault files first, side by side: minutes each, but mostly SSH timeouts and retry
-// backoff (about a fifth of a core each), so the third worker has the CPU for the 2,000-event
-// run and then the other e2e files; the unit files last (a fresh clone has no timing cache to
-// go by).
+// The two SSH fault files first, side by side: the longest still, but partly waiting on SSH
+// and retry backoff (about half a core to two thirds of one each), so the third worker has CPU
+// for the 2,000-event run and then the other e2e files; the unit files last (a fresh clone has
+// no timing cache to go by).
 import Sequencer from '@jest/test-sequencer';
 
 // The CLI-heavy hostile-input and README/docs command runs take minutes too, and standin-day2 starts a control plane: with the e2e files, not last.
