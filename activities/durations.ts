@@ -8,7 +8,7 @@ import type { PhaseHistory, PhaseRecord, PlaybookHistory, PlaybookKey, PlaybookR
 import {
   phaseHistoryQuery,
   playbookHistoryQuery,
-  recordPhaseSignal,
+  recordPhasesSignal,
   recordPlaybookRunSignal,
   TASK_DURATIONS_WORKFLOW,
   taskDurationsWorkflowId,
@@ -50,4 +50,4 @@ export const recordPlaybookRun = (run: PlaybookRunRecord): Promise<void> => tell
 /** Local activities of the install workflow: what its phases took before, and what this one took. */
 export const expectedPhases = (keys: string[]): Promise<PhaseHistory[]> => ask((h) => h.query(phaseHistoryQuery, keys), []);
 
-export const recordPhaseDuration = (phase: PhaseRecord): Promise<void> => tell(recordPhaseSignal, phase);
+export const recordPhaseDurations = (phases: PhaseRecord[]): Promise<void> => tell(recordPhasesSignal, phases);

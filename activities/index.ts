@@ -6,7 +6,7 @@ import { isOnpremInstallation, type ManagedInstallation, type OnpremInstallation
 import type { ActivityConfig } from './activity-config.js';
 import { checkSpec } from './check-spec.js';
 import { createClusterActivities } from './cluster.js';
-import { expectedPhases, recordPhaseDuration } from './durations.js';
+import { expectedPhases, recordPhaseDurations } from './durations.js';
 import { writeInventory } from './inventory.js';
 import { runKatonicRole } from './katonic.js';
 import { runKubespray } from './kubespray.js';
@@ -63,7 +63,7 @@ export function createActivities(config: ActivityConfig) {
     registeredSearchAttributes,
     requestCancellation,
     expectedPhases,
-    recordPhaseDuration,
+    recordPhaseDurations,
     ...phaseActivities,
     ...createClusterActivities(config),
   };

@@ -4,7 +4,7 @@
 // install. The state and its rules are InstallRun's (lib/install/install-run.ts); operator
 // actions are Updates its validators answer. A cluster's day-2 operations (scale, remove-node,
 // upgrades, reset) run the same runbook with their own phases (clusterOperation).
-import { isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { describeOperation, type ClusterOperation } from '../lib/cluster/operation.js';
 import { InstallRun } from '../lib/install/install-run.js';
 import { specSketch } from '../lib/install/spec-sketch.js';
@@ -16,7 +16,7 @@ import { liveStatusOf } from '../lib/tickets/live-status.js';
 import { isNoteEvent, type ProgressEvent } from '../lib/tickets/progress-note.js';
 import * as api from './definitions.js';
 import { failureReport } from './failure-report.js';
-import { adoptIntoCluster, checkSpec, expectedPhases, recordPhaseDuration, registeredSearchAttributes } from './phase-steps.js';
+import { adoptIntoCluster, checkSpec, expectedPhases, recordPhaseDurations, registeredSearchAttributes } from './phase-steps.js';
 import { RunCancellation } from './run-cancellation.js';
 import { passGate, runPhase } from './run-phase.js';
 import { ServerView } from './server-view.js';
@@ -101,14 +101,21 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
   setHandler(api.ticketCommentFailedSignal, ({ system, message }) => run.note(`a ${system} comment was not posted: ${message}`));
   setHandler(api.ticketStatusFailedSignal, ({ system, message }) => run.note(`the ${system} status was not set: ${message}`));
 
+  let estimating = false;
+  // What this run's phases took goes to the durations book when it ends: one activity, not one a phase.
+  const recordDurations = async () => {
+    const phases = run.phaseDurations();
+    if (estimating && phases.length) await CancellationScope.nonCancellable(() => recordPhaseDurations(phases)).catch(() => undefined);
+  };
+
   try {
     await cancellation.scope.run(async () => {
       if (publishing) server.registered = await registeredSearchAttributes(Object.values(api.SEARCH_ATTRIBUTES).map((key) => key.name));
       const checked = day2 ? await checkSpec(specJson, day2.plan) : await checkSpec(specJson);
       spec = checked.spec;
       run.accept({ name: spec.metadata.name, gates: gatesOf(spec, day2), inputHashes: checked.inputHashes });
-      const estimating = patched(PATCHES.eta);
       // An estimate is worth a little, never an install: a book that does not answer leaves phases unestimated.
+      estimating = patched(PATCHES.eta);
       if (estimating) run.expect(await expectedPhases(run.status.phases.map((p) => run.durationKey(p.name))).catch(() => []));
       const phases = run.status.phases.map((p) => p.name);
       await comment({ kind: 'started', id: run.id, flow: run.flow, phases, by: run.status.startedBy, operation: day2?.description });
@@ -119,12 +126,10 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
         run.enterPhase(phase);
         await passGate(run, phase, spec.spec.approvalTimeout, () => cancellation.request(), comment);
         await runPhase(run, phase, spec, comment);
-        const last = phase.runs?.at(-1);
-        if (estimating && last?.endedAt)
-          await recordPhaseDuration({ key: run.durationKey(phase.name), seconds: (Date.parse(last.endedAt) - Date.parse(last.startedAt)) / 1000 });
       }
     });
     run.end('completed');
+    await recordDurations();
     if (!operation && !workflowInfo().parent && patched(PATCHES.adoptIntoCluster)) run.note(await adoptIntoCluster(spec!, run.status));
     await comment({ kind: 'ended', id: run.id, state: 'completed' });
     return run.status;
@@ -132,10 +137,12 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
     if (isCancellation(err)) {
       await cancellation.settled();
       run.end('cancelled');
+      await recordDurations();
       const abort = run.status.operatorActions.find((a) => a.action === 'abort');
       await comment({ kind: 'ended', id: run.id, state: 'cancelled', by: abort?.by, reason: abort?.reason });
     } else {
       run.end('failed', failureReport(err, 1).error);
+      await recordDurations();
       const { type, message } = run.status.error!;
       await comment({ kind: 'ended', id: run.id, state: 'failed', error: { phase: run.status.phase, type, message } });
     }

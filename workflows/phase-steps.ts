@@ -38,7 +38,7 @@ export const { checkSpec, registeredSearchAttributes, requestCancellation } = pr
  * the install's workflow task while it asks the book, a workflow that a worker with no cache
  * room cannot run meanwhile.
  */
-export const { expectedPhases, recordPhaseDuration } = proxyActivities<InstallActivities>({
+export const { expectedPhases, recordPhaseDurations } = proxyActivities<InstallActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 2 },
 });

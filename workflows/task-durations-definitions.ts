@@ -8,6 +8,7 @@ export const TASK_DURATIONS_WORKFLOW = 'taskDurations';
 export const taskDurationsWorkflowId = (taskQueue: string): string => `task-durations-${taskQueue}`;
 
 export const recordPlaybookRunSignal = defineSignal<[PlaybookRunRecord]>('record-playbook-run');
-export const recordPhaseSignal = defineSignal<[PhaseRecord]>('record-phase');
+/** An install's phases that completed, when it ends. */
+export const recordPhasesSignal = defineSignal<[PhaseRecord[]]>('record-phases');
 export const playbookHistoryQuery = defineQuery<PlaybookHistory, [PlaybookKey]>('playbook-history');
 export const phaseHistoryQuery = defineQuery<PhaseHistory[], [string[]]>('phase-history');

@@ -5,7 +5,7 @@
 // continues as new with the book (bounded, old samples dropped) before its history grows long.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { DurationBook, type DurationBookState } from '../lib/eta/duration-book.js';
-import { phaseHistoryQuery, playbookHistoryQuery, recordPhaseSignal, recordPlaybookRunSignal } from './task-durations-definitions.js';
+import { phaseHistoryQuery, playbookHistoryQuery, recordPhasesSignal, recordPlaybookRunSignal } from './task-durations-definitions.js';
 
 /** Each signal adds about four events (the signal and a workflow task's three). */
 const MAX_HISTORY_EVENTS = 2000;
@@ -13,7 +13,7 @@ const MAX_HISTORY_EVENTS = 2000;
 export async function taskDurations(state?: DurationBookState): Promise<void> {
   const book = new DurationBook(state, () => new Date().toISOString());
   setHandler(recordPlaybookRunSignal, (run) => book.recordPlaybookRun(run));
-  setHandler(recordPhaseSignal, (phase) => book.recordPhase(phase));
+  setHandler(recordPhasesSignal, (phases) => phases.forEach((phase) => book.recordPhase(phase)));
   setHandler(playbookHistoryQuery, (key) => book.playbookHistory(key));
   setHandler(phaseHistoryQuery, (keys) => book.phaseHistory(keys));
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS);

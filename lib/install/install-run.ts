@@ -4,7 +4,7 @@
 // `changed`), so every transition is tested without a server.
 import { ApplicationFailure } from '@temporalio/common';
 import type { SealedValue } from '../codec/sealed-value.js';
-import { phaseKey, type PhaseHistory } from '../eta/duration-book.js';
+import { phaseKey, type PhaseHistory, type PhaseRecord } from '../eta/duration-book.js';
 import { installEta } from '../eta/install-remaining.js';
 import { failedHostsRefusal, hostsToRetry } from '../plan/failed-hosts.js';
 import { planOf, type Flow, type PlannedPhase } from '../plan/phases.js';
@@ -150,6 +150,16 @@ export class InstallRun {
   /** Under what the book keeps a phase's durations: an operation's apart from an install's (a scale's preflight is not an install's). */
   durationKey(phase: string): string {
     return phaseKey(this.operationKind ? `${this.flow} ${this.operationKind}` : this.flow, phase);
+  }
+
+  /** What the phases that completed in this run took (their last run), under their keys in the durations book. */
+  phaseDurations(): PhaseRecord[] {
+    return this.status.phases.flatMap((phase) => {
+      const last = phase.runs?.at(-1);
+      return phase.state === 'completed' && last?.endedAt
+        ? [{ key: this.durationKey(phase.name), seconds: (Date.parse(last.endedAt) - Date.parse(last.startedAt)) / 1000 }]
+        : [];
+    });
   }
 
   /**

@@ -5,7 +5,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { checkSpec } from '../../activities/check-spec.js';
 import { adoptIntoCluster, planKubeHops } from '../../activities/cluster.js';
-import { expectedPhases, recordPhaseDuration } from '../../activities/durations.js';
+import { expectedPhases, recordPhaseDurations } from '../../activities/durations.js';
 import { postTicketComment } from '../../activities/ticket-comment.js';
 import type { TicketSystem, TicketTarget } from '../../activities/ticket-request.js';
 import { updateTicketStatus } from '../../activities/ticket-status.js';
@@ -200,7 +200,7 @@ export class FakeActivities {
       // The real ones: through the worker's client to the test server, as a worker does.
       adoptIntoCluster,
       expectedPhases,
-      recordPhaseDuration,
+      recordPhaseDurations,
       checkDrift: async ({ spec }) => {
         this.journal.push({ install: spec.metadata.name, activity: 'checkDrift' as ActivityName, attempt: Context.current().info.attempt, outcome: 'succeed' });
         return { checkedAt: new Date().toISOString(), differences: this.driftFindings.get(spec.metadata.name)?.shift() ?? [] };
