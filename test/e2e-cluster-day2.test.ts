@@ -165,6 +165,8 @@ describe('day 2 through the cluster entity (real dev server, kube-apiserver and 
     succeeded(await h.cli('approve', child, ...AS_OTHER));
     await h.waitForRun(child, (s) => s.state === 'completed');
     expect(await nodeVersions()).toEqual({});
+    // The operation's status says completed a moment before the entity hears of it: its end (the Schedule gone first) is what counts.
+    await h.client.workflow.getHandle(`cluster-${NAME}`).result();
     await expect(h.client.schedule.getHandle('drift-day2').describe()).rejects.toThrow(/not found/i);
     const history = await h.cli('cluster', 'history', NAME);
     expect(history.stdout).toMatch(/reset\s+\S+\s+\S+\s+completed/);

@@ -102,7 +102,8 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
   setHandler(api.ticketStatusFailedSignal, ({ system, message }) => run.note(`the ${system} status was not set: ${message}`));
 
   let estimating = false;
-  // What this run's phases took goes to the durations book when it ends: one activity, not one a phase.
+  // What this run's phases took goes to the durations book as it ends (before its final state,
+  // so that one who reads the ended install reads its whole history): one activity, not one a phase.
   const recordDurations = async () => {
     const phases = run.phaseDurations();
     if (estimating && phases.length) await CancellationScope.nonCancellable(() => recordPhaseDurations(phases)).catch(() => undefined);
@@ -128,21 +129,21 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
         await runPhase(run, phase, spec, comment);
       }
     });
-    run.end('completed');
     await recordDurations();
+    run.end('completed');
     if (!operation && !workflowInfo().parent && patched(PATCHES.adoptIntoCluster)) run.note(await adoptIntoCluster(spec!, run.status));
     await comment({ kind: 'ended', id: run.id, state: 'completed' });
     return run.status;
   } catch (err) {
     if (isCancellation(err)) {
       await cancellation.settled();
-      run.end('cancelled');
       await recordDurations();
+      run.end('cancelled');
       const abort = run.status.operatorActions.find((a) => a.action === 'abort');
       await comment({ kind: 'ended', id: run.id, state: 'cancelled', by: abort?.by, reason: abort?.reason });
     } else {
-      run.end('failed', failureReport(err, 1).error);
       await recordDurations();
+      run.end('failed', failureReport(err, 1).error);
       const { type, message } = run.status.error!;
       await comment({ kind: 'ended', id: run.id, state: 'failed', error: { phase: run.status.phase, type, message } });
     }
