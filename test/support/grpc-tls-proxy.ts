@@ -1,6 +1,7 @@
 // A TLS-terminating gRPC proxy that asks for client certificates, as production puts in front
 // of a Temporal server: Debian's nginx (`grpc_pass`, `ssl_verify_client on`), with a CA, a
 // server certificate and client certificates made by the openssl CLI.
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,7 +49,9 @@ export async function makeCert(dir: string, name: string, ca: CertPair, use: 'se
   const ext = join(dir, `${name}.ext`);
   await writeFile(ext, use === 'server' ? 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n');
   await openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`, '-keyout', pair.key, '-out', csr);
-  await openssl('x509', '-req', '-in', csr, '-CA', ca.crt, '-CAkey', ca.key, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', pair.crt);
+  // A serial of its own, not the CA's serial file: certificates made at once raced on that file ("Unable to load number").
+  const serial = `0x${randomBytes(16).toString('hex')}`;
+  await openssl('x509', '-req', '-in', csr, '-CA', ca.crt, '-CAkey', ca.key, '-set_serial', serial, '-days', '2', '-extfile', ext, '-out', pair.crt);
   return pair;
 }
 
