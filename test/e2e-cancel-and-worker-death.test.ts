@@ -24,10 +24,12 @@ async function waitForAnsible(dir: string): Promise<number[]> {
   throw new Error('no ansible-playbook process appeared');
 }
 
+/** Until two scans of /proc 100 ms apart find none: one scan can miss a process between fork and exec (its command line not yet Ansible's). */
 async function waitForNoAnsible(dir: string, ms: number): Promise<number> {
   const start = Date.now();
-  while ((await ansibleProcessesUnder(dir)).length) {
-    if (Date.now() - start > ms) break;
+  let emptyScans = 0;
+  while (emptyScans < 2 && Date.now() - start <= ms) {
+    emptyScans = (await ansibleProcessesUnder(dir)).length ? 0 : emptyScans + 1;
     await sleep(100);
   }
   return Date.now() - start;
