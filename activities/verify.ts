@@ -15,11 +15,17 @@ import {
   type ObservedWorkload,
   type WorkloadRef,
 } from '../lib/verify/cluster-checks.js';
+import { findingsPass, formatFindings, type Finding } from '../lib/checks/finding.js';
+import { verifySettings } from '../lib/spec/verify-settings.js';
 import type { ActivityConfig } from './activity-config.js';
+import type { VerifyCheck } from './checks/verify-check.js';
 import { kubernetesCall } from './kubernetes/api-errors.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
 import { listAll, readIfExists } from './kubernetes/kube-client.js';
 import { phaseFailure } from './phase-failure.js';
+
+// The seed's requirements looked at from outside, in this order, once the cluster has settled.
+const VERIFY_CHECKS: VerifyCheck[] = [];
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15_000;
@@ -94,8 +100,19 @@ export async function verifyCluster(config: ActivityConfig, input: PhaseInput): 
     await ctx.sleep(Math.min(delay, Math.max(until - Date.now(), 0)));
     delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
-  return {
-    attempt: ctx.info.attempt,
-    summary: `${expected.nodeNames?.length ?? 'all'} nodes Ready, storage classes kdisk and kfs, ${expected.namespaces.length} Katonic namespaces, ${expected.workloads.map((w) => w.name).join(', ')} Available`,
-  };
+  const settings = verifySettings(input.spec);
+  const findings: Finding[] = [];
+  for (const check of VERIFY_CHECKS)
+    findings.push(...(await check({ config, input, cluster, settings, progress: (task) => ctx.heartbeat({ task }) })));
+  if (!findingsPass(findings)) {
+    const problems = findings.filter((f) => f.result === 'failed').map((f) => `${f.rule} ${f.object}: ${f.observed} (expected ${f.expected})`);
+    throw phaseFailure('VerifyFailed', `verify: the cluster does not meet the requirements:\n${formatFindings(findings)}`, { problems, findings });
+  }
+  const objects = `${expected.nodeNames?.length ?? 'all'} nodes Ready, storage classes kdisk and kfs, ${expected.namespaces.length} Katonic namespaces, ${expected.workloads.map((w) => w.name).join(', ')} Available`;
+  return { attempt: ctx.info.attempt, summary: [objects, ...findingsSummary(findings)].join('; ') };
+}
+
+/** What the checks found besides ok: warnings and skipped checks, each named. */
+function findingsSummary(findings: Finding[]): string[] {
+  return findings.filter((f) => f.result !== 'ok').map((f) => `${f.rule} ${f.result}: ${f.object}: ${f.observed}`);
 }

@@ -38,7 +38,7 @@ describe('failure catalogue (pure)', () => {
     expect(Object.entries(PHASE_FAILURES).flatMap(([type, entry]) => (entry.details.length ? [] : [type]))).toEqual(['KubeconfigMissing']);
     expect(PHASE_FAILURES.PreflightFailed.details).toEqual(['failedHosts', 'report', 'findings']);
     expect(PHASE_FAILURES.StorageClassConflict.details).toEqual(['conflicts']);
-    expect(PHASE_FAILURES.VerifyFailed.details).toEqual(['problems', 'settleSeconds']);
+    expect(PHASE_FAILURES.VerifyFailed.details).toEqual(['problems', 'settleSeconds', 'findings']);
     expect(PHASE_FAILURES.DrainBlocked.details).toEqual(['node', 'timeoutSeconds', 'blockers', 'pods']);
   });
 

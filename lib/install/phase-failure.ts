@@ -14,6 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TaskFailure } from '../ansible/events.js';
 import type { BudgetBlocker } from '../cluster/disruption-budgets.js';
 import type { SealedValue } from '../codec/sealed-value.js';
+import type { Finding as AnyFinding } from '../checks/finding.js';
 import type { Finding } from '../preflight/managed-rules.js';
 import type { PreflightReport } from '../preflight/requirements.js';
 import type { SpecError } from '../spec/validate.js';
@@ -59,7 +60,8 @@ export interface PhaseFailureDetails {
   KubernetesUnavailable: KubernetesDetails;
   PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string } } | { findings: Finding[] };
   StorageClassConflict: { conflicts: StorageClassConflict[] };
-  VerifyFailed: { problems: string[]; settleSeconds: number };
+  /** settleSeconds: the cluster's objects were not as expected at the end of the settle window; findings: a check after it failed. */
+  VerifyFailed: { problems: string[]; settleSeconds?: number; findings?: AnyFinding[] };
   DrainBlocked: { node: string; timeoutSeconds: number; blockers: BudgetBlocker[]; pods: string[] };
   DrainTimedOut: { node: string; timeoutSeconds: number; pods: string[] };
   AnsibleNotStarted: { command: string };
@@ -138,7 +140,11 @@ export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEnt
   },
   PreflightFailed: { retryable: false, meaning: 'the nodes or the cluster do not meet the requirements', details: ['failedHosts', 'report', 'findings'] },
   StorageClassConflict: { retryable: false, meaning: 'an existing StorageClass differs in a field that cannot be changed', details: ['conflicts'] },
-  VerifyFailed: { retryable: false, meaning: 'the cluster was not as expected at the end of its settle window', details: ['problems', 'settleSeconds'] },
+  VerifyFailed: {
+    retryable: false,
+    meaning: 'the cluster was not as expected at the end of its settle window, or a check of its front door, mesh or storage failed',
+    details: ['problems', 'settleSeconds', 'findings'],
+  },
   // Both had the drain's whole timeout: another attempt would wait the same way until a person
   // changes something (a budget, a replica count, a stuck finalizer).
   DrainBlocked: {

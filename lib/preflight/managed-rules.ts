@@ -7,7 +7,7 @@
 // tolerance: the kernel keeps some), and its allocatable (capacity minus what the service
 // reserves for the kubelet and the system) is shown beside it: an AKS node of 16 GB has
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
-import { table } from '../format/table.js';
+import { findingsPass, formatFindings, type Finding as AnyFinding } from '../checks/finding.js';
 import { CLOUDS, type ManagedFlow } from '../managed/clouds.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
@@ -60,16 +60,7 @@ export interface ManagedRequirements {
   ignore: ManagedRule[];
 }
 
-export type FindingResult = 'ok' | 'failed' | 'warning' | 'ignored';
-
-export interface Finding {
-  rule: ManagedRule;
-  /** The object the finding is about: a Node (or several), a pool, a namespace, a CSIDriver. */
-  object: string;
-  observed: string;
-  expected: string;
-  result: FindingResult;
-}
+export type Finding = AnyFinding<ManagedRule>;
 
 export interface ManagedPreflightReport {
   passed: boolean;
@@ -334,7 +325,7 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
     ...csiRule(observed, req),
     ...ingressRule(req),
   ].map((f): Finding => (f.result === 'failed' && req.ignore.includes(f.rule) ? { ...f, result: 'ignored' } : f));
-  return { passed: findings.every((f) => f.result !== 'failed'), findings };
+  return { passed: findingsPass(findings), findings };
 }
 
 /** The requirements a managed spec sets: the seed's, with the spec's pools, minimums and ignored rules. */
@@ -356,7 +347,4 @@ export function managedRequirements(doc: ManagedInstallation): ManagedRequiremen
 }
 
 /** The report as a table: what `kinstall plan` prints and a failed preflight says. */
-export function formatManagedReport(report: ManagedPreflightReport): string {
-  const rows = report.findings.map((f) => [f.result.toUpperCase(), f.rule, f.object, f.observed, f.expected]);
-  return table([['RESULT', 'REQUIREMENT', 'OBJECT', 'OBSERVED', 'EXPECTED'], ...rows]);
-}
+export const formatManagedReport = (report: ManagedPreflightReport): string => formatFindings(report.findings);

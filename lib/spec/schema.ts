@@ -38,6 +38,19 @@ export const kubeVersionSchema = z.string().regex(KUBE_VERSION, 'expected a Kube
 export const katonicVersionSchema = z
   .string({ error: 'expected a version string (quote it in YAML: "4.5")' })
   .regex(KATONIC_VERSION, 'expected a Katonic version such as "4.5" or "5.0.1"');
+// An IPv4 address, with a port when it is not 53: 10.0.0.2 or 127.0.0.1:5353.
+const dnsServer = z.string().refine((v) => {
+  const [ip, port, ...rest] = v.split(':');
+  return !rest.length && isIpv4(ip ?? '') && (port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535));
+}, 'expected an IPv4 address with an optional port, such as 10.0.0.2 or 127.0.0.1:5353');
+const MESH_MODES = ['deploy', 'existing', 'none'] as const;
+const meshSchema = z.strictObject({
+  mode: z.enum(MESH_MODES, { error: `expected one of ${MESH_MODES.join(', ')}` }),
+  // existing: the revision to join when the cluster runs several (e.g. asm-1-24); left out, the only one.
+  revision: z.string().regex(DNS_LABEL, 'expected a revision name such as default or asm-1-24').optional(),
+  // deploy beside an istiod already on the cluster: only when someone says so.
+  besideExisting: z.boolean({ error: 'expected true or false' }).optional(),
+});
 const positive = z.number().positive('expected a positive number');
 const nonNegative = z.number().nonnegative('expected a number >= 0');
 
@@ -140,6 +153,13 @@ const sharedSpec = {
     version: katonicVersionSchema,
     fqdn,
     roleDir: path,
+    // The CA bundle the front door's certificate chains to, where that is not a public CA.
+    tls: z.strictObject({ caRef: secretRef }).optional(),
+    // DNS servers that preflight and verify ask for the FQDN; left out, the worker's resolver.
+    dnsServers: z.array(dnsServer).min(1, 'expected at least one DNS server').max(4, 'expected at most 4 DNS servers').optional(),
+    // Istio for encryption in transit (lib/spec/mesh-settings.ts): the role deploys it, uses a
+    // mesh already on the cluster, or none. Left out: deploy.
+    mesh: meshSchema.optional(),
   }),
   approvals: z.array(approvalSchema).optional(),
   // How long a gate waits for `kinstall approve` before the install is cancelled, e.g. "30m".
@@ -148,7 +168,17 @@ const sharedSpec = {
   // the phase is tried again on a worker that answers (workflows/phase-steps.ts; default 30s).
   heartbeatTimeout: heartbeatTimeout.optional(),
   // How long verify waits for a cluster that is still settling before it asks for an operator.
-  verify: z.strictObject({ settleTimeout: duration.default(SPEC_DEFAULTS.settleTimeout) }).prefault({}),
+  // The front door and the storage smoke may be turned off (a load balancer that comes later,
+  // CSI drivers that need credentials); they are then reported as skipped. Defaults:
+  // lib/spec/verify-settings.ts.
+  verify: z
+    .strictObject({
+      settleTimeout: duration.default(SPEC_DEFAULTS.settleTimeout),
+      frontDoor: z.boolean({ error: 'expected true or false' }).optional(),
+      storageSmoke: z.boolean({ error: 'expected true or false' }).optional(),
+      bindTimeout: duration.optional(),
+    })
+    .prefault({}),
   extraVars: z.record(z.string(), z.unknown()).optional(),
   // Comments on the install's ticket as it goes (lib/spec/notify-schema.ts).
   notify: notifySchema.optional(),
