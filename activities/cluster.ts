@@ -41,8 +41,8 @@ export async function planKubeHops(request: UpgradeRequest): Promise<KubeUpgrade
   return planKubeUpgrade(request.from ?? checkouts[0]!.defaultVersion, request.to, checkouts);
 }
 
-export async function checkDrift(config: ActivityConfig, input: { spec: Installation } & Pick<Handoffs, 'adminConf'>): Promise<DriftReport> {
-  const expected = expectedCluster(input.spec, input.spec.spec.onprem?.kubeVersion?.replace(/^v/, ''));
+export async function checkDrift(config: ActivityConfig, input: { spec: Installation } & Pick<Handoffs, 'adminConf' | 'eksAutoMode'>): Promise<DriftReport> {
+  const expected = expectedCluster(input.spec, input.spec.spec.onprem?.kubeVersion?.replace(/^v/, ''), input);
   const cluster = await clusterApi(config, input, 'drift');
   const observed = await kubernetesCall(cluster, 'reading the nodes, StorageClasses, namespaces and CNI', () =>
     readLiveCluster(cluster.kc, { namespaces: expected.namespaces }),

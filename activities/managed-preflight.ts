@@ -14,8 +14,9 @@ import { phaseFailure } from './phase-failure.js';
 export async function checkManagedCluster(config: ActivityConfig, input: PhaseInput<ManagedInstallation>): Promise<PhaseResult> {
   const { spec } = input;
   const cluster = await clusterApi(config, input, 'preflight');
-  const observed = await kubernetesCall(cluster, 'reading the nodes, DaemonSets and CSI drivers', () => readManagedCluster(cluster.kc));
-  const report = managedPreflightReport(observed, managedRequirements(spec));
+  const observed = await kubernetesCall(cluster, 'reading the nodes, DaemonSets, CNI ConfigMaps and CSI drivers', () => readManagedCluster(cluster.kc));
+  const req = managedRequirements(spec, observed);
+  const report = managedPreflightReport(observed, req);
   if (!report.passed) {
     throw phaseFailure('PreflightFailed', `preflight: the cluster does not meet the requirements:\n${formatManagedReport(report)}`, {
       findings: report.findings,
@@ -24,6 +25,8 @@ export async function checkManagedCluster(config: ActivityConfig, input: PhaseIn
   const warnings = report.findings.filter((f) => f.result !== 'ok').length;
   return {
     attempt: Context.current().info.attempt,
-    summary: `${observed.serverVersion}, ${observed.nodes.length} nodes: every requirement met${warnings ? ` (${warnings} warnings or ignored)` : ''}`,
+    summary: `${observed.serverVersion}, ${observed.nodes.length} nodes${req.eksAutoMode ? ' (EKS Auto Mode)' : ''}: every requirement met${warnings ? ` (${warnings} warnings or ignored)` : ''}`,
+    // Handed on: the storage-classes phase, verify and drift make kdisk for the cluster found here.
+    ...(spec.spec.flow === 'eks' ? { eksAutoMode: req.eksAutoMode } : {}),
   };
 }

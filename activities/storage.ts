@@ -22,7 +22,7 @@ export async function prepareStorageNodes(config: ActivityConfig, input: PhaseIn
 
 export async function applyStorageClasses(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const phase = isManagedFlow(input.spec.spec.flow) ? 'storage-classes' : 'storage';
-  const objects = storageObjectsFor(input.spec);
+  const objects = storageObjectsFor(input.spec, input);
   const cluster = await clusterApi(config, input, phase);
   const toApply = await refuseStorageClassConflicts(cluster, objects);
   await applyObjects(cluster.kc, cluster, toApply);

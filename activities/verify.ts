@@ -83,7 +83,7 @@ export async function observeCluster(kc: KubeConfig, expected: ClusterExpectatio
 export async function verifyCluster(config: ActivityConfig, input: PhaseInput): Promise<PhaseResult> {
   const ctx = Context.current();
   const cluster = await clusterApi(config, input, 'verify');
-  const expected = verifyExpectations(input.spec, input.target?.absentNodes);
+  const expected = verifyExpectations(input.spec, input.target?.absentNodes, input);
   const settleMs = msToNumber(input.spec.spec.verify.settleTimeout as Parameters<typeof msToNumber>[0]);
   const until = Date.now() + settleMs;
   let delay = FIRST_DELAY_MS;
@@ -102,8 +102,7 @@ export async function verifyCluster(config: ActivityConfig, input: PhaseInput): 
   }
   const settings = verifySettings(input.spec);
   const findings: Finding[] = [];
-  for (const check of VERIFY_CHECKS)
-    findings.push(...(await check({ config, input, cluster, settings, progress: (task) => ctx.heartbeat({ task }) })));
+  for (const check of VERIFY_CHECKS) findings.push(...(await check({ config, input, cluster, settings, progress: (task) => ctx.heartbeat({ task }) })));
   if (!findingsPass(findings)) {
     const problems = findings.filter((f) => f.result === 'failed').map((f) => `${f.rule} ${f.object}: ${f.observed} (expected ${f.expected})`);
     throw phaseFailure('VerifyFailed', `verify: the cluster does not meet the requirements:\n${formatFindings(findings)}`, { problems, findings });

@@ -1,6 +1,7 @@
 // What `kinstall plan` can tell about a managed cluster before anything runs: the preflight
-// findings and what the storage-classes phase would do with each class, read with the spec's
-// kubeconfig reference from this machine. Plan changes nothing, so a cluster it cannot read is
+// findings, whether it is an EKS Auto Mode cluster, and what the storage-classes phase would do
+// with each class (as it would make them for that cluster), read with the spec's kubeconfig
+// reference from this machine. Plan changes nothing, so a cluster it cannot read is
 // reported, not an error.
 import { kubernetesCall } from '../activities/kubernetes/api-errors.js';
 import { managedKubeconfig, kubeConfigFrom } from '../activities/kubernetes/cluster-kubeconfig.js';
@@ -9,21 +10,20 @@ import { storageClassDecisions } from '../activities/kubernetes/storage-classes.
 import { managedPreflightReport, managedRequirements, type ManagedPreflightReport } from '../lib/preflight/managed-rules.js';
 import type { ManagedInstallation } from '../lib/spec/schema.js';
 import { describeDecision } from '../lib/storage/storage-class-check.js';
-import type { KubeObject } from '../lib/storage/storage-objects.js';
+import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
 
-export type ClusterPreview = { report: ManagedPreflightReport; storageClasses: string[] } | { notRead: string };
+export type ClusterPreview = { report: ManagedPreflightReport; eksAutoMode: boolean; storageClasses: string[] } | { notRead: string };
 
-export async function previewManagedCluster(spec: ManagedInstallation, manifests: KubeObject[]): Promise<ClusterPreview> {
+export async function previewManagedCluster(spec: ManagedInstallation): Promise<ClusterPreview> {
   try {
     const kc = kubeConfigFrom(await managedKubeconfig(spec.spec.managed, 'plan'));
     const target = { phase: 'plan', kubeconfig: spec.spec.managed.kubeconfigRef };
-    const [observed, decisions] = await kubernetesCall(target, 'reading the cluster', () =>
-      Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]),
-    );
-    return {
-      report: managedPreflightReport(observed, managedRequirements(spec)),
-      storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)),
-    };
+    const [report, eksAutoMode, decisions] = await kubernetesCall(target, 'reading the cluster', async () => {
+      const observed = await readManagedCluster(kc);
+      const req = managedRequirements(spec, observed);
+      return [managedPreflightReport(observed, req), req.eksAutoMode, await storageClassDecisions(kc, storageObjectsFor(spec, req))] as const;
+    });
+    return { report, eksAutoMode, storageClasses: [...decisions].map(([name, decision]) => describeDecision(name, decision)) };
   } catch (err) {
     // The messages are the worker's; here the reference is read on this machine.
     return { notRead: (err as Error).message.replace(/^plan: /, '').replace(/\bthe worker\b/g, 'this machine') };

@@ -1,7 +1,9 @@
 // The live cluster's objects cut down for a drift check, without a server: a node's version,
 // roles and state, a StorageClass's default mark, and which DaemonSets are CNI node agents.
 import { liveNode, liveStorageClass } from '../activities/kubernetes/read-live-cluster.js';
+import { observedDaemonSet } from '../activities/kubernetes/read-managed-cluster.js';
 import { isCniAgent } from '../lib/cluster/cni-agents.js';
+import { CNI_SHAPES, systemDaemonSets } from './support/managed-clusters.js';
 
 describe('the live cluster, cut down (pure)', () => {
   it('reads a node: version without the "v", Ready, roles from node-role labels, cordoned', () => {
@@ -34,10 +36,31 @@ describe('the live cluster, cut down (pure)', () => {
     expect(sc({ 'storageclass.kubernetes.io/is-default-class': 'false' }).isDefault).toBe(false);
   });
 
-  it('knows the CNI node agents by their upstream names, and nothing else in kube-system', () => {
-    for (const name of ['calico-node', 'canal', 'cilium', 'kube-flannel-ds', 'kube-flannel', 'kube-flannel-ds-arm64', 'weave-net', 'aws-node', 'azure-cns'])
-      expect({ name, agent: isCniAgent(name) }).toEqual({ name, agent: true });
-    for (const name of ['kube-proxy', 'ebs-csi-node', 'aws-network-policy-agent', 'calico-kube-controllers', 'kube-flannel-ds-mips'])
-      expect({ name, agent: isCniAgent(name) }).toEqual({ name, agent: false });
+  it('knows the CNI node agents by the images of their upstream manifests (CNI_SHAPES), and nothing else in kube-system', () => {
+    const agents = [
+      ...Object.values(CNI_SHAPES).flatMap((shape) => shape({ networkPolicy: true }).daemonSets),
+      ...systemDaemonSets('aks', false),
+      // flannel-io/flannel Documentation/kube-flannel.yml
+      {
+        metadata: { namespace: 'kube-flannel', name: 'kube-flannel-ds' },
+        spec: { selector: {}, template: { spec: { containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.26.7' }] } } },
+      },
+    ].map(observedDaemonSet);
+    expect(agents.filter(isCniAgent).map((ds) => `${ds.namespace}/${ds.name}`)).toEqual([
+      'kube-system/aws-node',
+      'kube-system/calico-node',
+      'calico-system/calico-node',
+      'kube-system/cilium',
+      'kube-system/azure-npm',
+      'kube-system/antrea-agent',
+      'kube-system/azure-cns',
+      'kube-flannel/kube-flannel-ds',
+    ]);
+    expect(
+      systemDaemonSets('eks', true)
+        .map(observedDaemonSet)
+        .filter((ds) => !isCniAgent(ds))
+        .map((ds) => ds.name),
+    ).toEqual(['kube-proxy', 'ebs-csi-node', 'efs-csi-node']);
   });
 });

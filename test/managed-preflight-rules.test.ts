@@ -4,7 +4,8 @@ import { managedPreflightReport, formatManagedReport, managedRequirements, type 
 import { parseQuantity } from '../lib/preflight/quantity.js';
 import { isOnpremInstallation, type ManagedInstallation } from '../lib/spec/schema.js';
 import { parseSpecText } from '../lib/spec/validate.js';
-import { clusterObjects, node, SERVER_VERSION, type Cloud } from './support/managed-clusters.js';
+import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
+import { clusterObjects, CNI_SHAPES, node, SERVER_VERSION, type Cloud, type CniShape } from './support/managed-clusters.js';
 import { fixture } from './support/repo.js';
 
 function spec(name: 'acme-eks.yaml' | 'acme-aks.yaml', edit?: (doc: ManagedInstallation) => void): ManagedInstallation {
@@ -21,9 +22,14 @@ function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = 
     serverVersion,
     nodes: objects.nodes.map(observedNode),
     daemonSets: objects.daemonSets.map(observedDaemonSet),
+    cniConfig: Object.fromEntries(objects.configMaps.map((cm) => [`${cm.metadata!.namespace}/${cm.metadata!.name}`, cm.data ?? {}])),
     csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!),
   };
 }
+/** The cluster with this CNI's node agent (and ConfigMap) in place of the service's. */
+const withCni = (cloud: Cloud, shape: CniShape) => observe(cloud, { ...clusterObjects(cloud), daemonSets: shape.daemonSets, configMaps: shape.configMaps });
+const networkPolicyOf = (cloud: Cloud, observed: ObservedManagedCluster) =>
+  managedPreflightReport(observed, managedRequirements(specOf(cloud), observed)).findings.filter((f) => f.rule === 'network-policy');
 const failed = (findings: Finding[]) => findings.filter((f) => f.result === 'failed');
 
 describe('managed preflight rules (pure)', () => {
@@ -48,11 +54,134 @@ describe('managed preflight rules (pure)', () => {
     expect(platform?.observed).toMatch(/^2 nodes, the smallest 8 CPUs \/ 31\.4 GiB \(allocatable 7\.\d+ CPUs \/ \d+\.\d GiB\)$/);
   });
 
-  it('finds the CNI that enforces NetworkPolicy: Azure NPM on AKS, the enabled AWS agent on EKS', () => {
+  it('finds the CNI that enforces NetworkPolicy: Azure NPM on AKS, the enabled VPC CNI agent on EKS', () => {
     const aks = managedPreflightReport(observe('aks'), managedRequirements(specOf('aks'))).findings.find((f) => f.rule === 'network-policy');
     expect(aks).toMatchObject({ result: 'ok', object: 'DaemonSet kube-system/azure-npm (Azure NPM)' });
     const eks = managedPreflightReport(observe('eks'), managedRequirements(specOf('eks'))).findings.find((f) => f.rule === 'network-policy');
-    expect(eks).toMatchObject({ result: 'ok', object: 'DaemonSet kube-system/aws-node (the AWS network policy agent)' });
+    expect(eks).toMatchObject({ result: 'ok', object: 'DaemonSet kube-system/aws-node (Amazon VPC CNI)' });
+  });
+
+  // Each shape is its upstream manifest's (test/support/managed-clusters.ts CNI_SHAPES names the manifest and version).
+  it.each<[string, Cloud, CniShape, string, string]>([
+    [
+      'VPC CNI chart 1.23.1, aws-eks-nodeagent with --enable-network-policy=true',
+      'eks',
+      CNI_SHAPES.vpcCni({ networkPolicy: true }),
+      'DaemonSet kube-system/aws-node (Amazon VPC CNI)',
+      'aws-node carries aws-eks-nodeagent with --enable-network-policy=true',
+    ],
+    [
+      'Calico v3.31.7 by manifest (kube-system)',
+      'aks',
+      CNI_SHAPES.calicoManifest(),
+      'DaemonSet kube-system/calico-node (Calico)',
+      'calico-node enforces NetworkPolicy',
+    ],
+    [
+      'Calico v3.31.7 by the Tigera operator v1.40 (calico-system)',
+      'aks',
+      CNI_SHAPES.calicoOperator(),
+      'DaemonSet calico-system/calico-node (Calico)',
+      'calico-node enforces NetworkPolicy',
+    ],
+    [
+      'Cilium 1.19 chart, policyEnforcementMode default',
+      'eks',
+      CNI_SHAPES.cilium(),
+      'DaemonSet kube-system/cilium (Cilium)',
+      'Cilium enforces NetworkPolicy (enable-policy: default)',
+    ],
+    [
+      'Cilium 1.19 chart, policyEnforcementMode always',
+      'aks',
+      CNI_SHAPES.cilium({ policyEnforcementMode: 'always' }),
+      'DaemonSet kube-system/cilium (Cilium)',
+      'Cilium enforces NetworkPolicy (enable-policy: always)',
+    ],
+    ['Azure NPM v1.6.29 (npm/azure-npm.yaml)', 'aks', CNI_SHAPES.azureNpm(), 'DaemonSet kube-system/azure-npm (Azure NPM)', 'Azure NPM enforces NetworkPolicy'],
+    ['Antrea (build/yamls/antrea.yml)', 'eks', CNI_SHAPES.antrea(), 'DaemonSet kube-system/antrea-agent (Antrea)', 'antrea-agent enforces NetworkPolicy'],
+  ])('network-policy passes with %s', (_, cloud, shape, object, observed) => {
+    expect(networkPolicyOf(cloud, withCni(cloud, shape))).toEqual([expect.objectContaining({ result: 'ok', object, observed })]);
+  });
+
+  it.each<[string, Cloud, CniShape, string]>([
+    [
+      'VPC CNI chart 1.23.1 with --enable-network-policy=false (the chart default): the agent named, present but off',
+      'eks',
+      CNI_SHAPES.vpcCni({ networkPolicy: false }),
+      'Amazon VPC CNI present but off: aws-node carries aws-eks-nodeagent with --enable-network-policy=false',
+    ],
+    [
+      'VPC CNI chart 1.23.1 with nodeAgent.enabled false: no agent container',
+      'eks',
+      CNI_SHAPES.vpcCni({ networkPolicy: true, nodeAgent: false }),
+      'Amazon VPC CNI present but off: aws-node carries no network policy agent (no amazon/aws-network-policy-agent container)',
+    ],
+    [
+      'Cilium 1.19 with policyEnforcementMode never',
+      'aks',
+      CNI_SHAPES.cilium({ policyEnforcementMode: 'never' }),
+      'Cilium present but off: kube-system/cilium-config sets enable-policy: never',
+    ],
+    [
+      'Cilium 1.19 with k8sNetworkPolicy.enabled false',
+      'aks',
+      CNI_SHAPES.cilium({ k8sNetworkPolicy: false }),
+      'Cilium present but off: kube-system/cilium-config sets enable-k8s-networkpolicy: "false"',
+    ],
+  ])('network-policy fails with %s', (_, cloud, shape, off) => {
+    const [finding] = networkPolicyOf(cloud, withCni(cloud, shape));
+    expect(finding).toMatchObject({ result: 'failed', object: 'kube-system, calico-system, kube-flannel' });
+    expect(finding?.observed).toMatch(/^no CNI enforces NetworkPolicy \(DaemonSets: /);
+    expect(finding?.observed).toContain(`; ${off})`);
+  });
+
+  it('an AKS cluster with Azure CNI and no policy engine: no CNI enforces NetworkPolicy, each DaemonSet named with the CNI it is', () => {
+    expect(networkPolicyOf('aks', observe('aks', clusterObjects('aks', 2, { networkPolicy: false })))[0]).toMatchObject({
+      result: 'failed',
+      observed:
+        'no CNI enforces NetworkPolicy (DaemonSets: azure-cns (Azure CNI), azure-ip-masq-agent, cloud-node-manager, csi-azuredisk-node, csi-azurefile-node, kube-proxy)',
+    });
+  });
+
+  describe('EKS Auto Mode (AWS EKS user guide: "Create a storage class", "Use Network Policies with EKS Auto Mode")', () => {
+    const autoMode = (change: { networkPolicy?: boolean } = {}) => observe('eks', clusterObjects('eks', 2, { autoMode: true, ...change }));
+
+    it('is recognised from the nodes: pools by karpenter.sh/nodepool, kdisk on ebs.csi.eks.amazonaws.com, no aws-node needed', () => {
+      const observed = autoMode();
+      const req = managedRequirements(specOf('eks'), observed);
+      expect(req.eksAutoMode).toBe(true);
+      const report = managedPreflightReport(observed, req);
+      expect(failed(report.findings)).toEqual([]);
+      expect(report.findings.filter((f) => f.rule !== 'container-runtime' && f.rule !== 'server-version').map((f) => [f.rule, f.object, f.result])).toEqual([
+        ['node-pools', 'platform pool (karpenter.sh/nodepool=platform)', 'ok'],
+        ['node-pools', 'compute pool (karpenter.sh/nodepool=compute)', 'ok'],
+        ['gpu-pool', 'GPU pool', 'ok'],
+        ['network-policy', 'EKS Auto Mode VPC CNI', 'ok'],
+        ['csi-drivers', 'CSIDriver ebs.csi.eks.amazonaws.com', 'ok'],
+        ['csi-drivers', 'CSIDriver efs.csi.aws.com', 'ok'],
+        ['ingress-fqdn', 'spec.katonic.fqdn', 'ok'],
+      ]);
+      // The class the storage-classes phase applies follows the same reading (handed on as eksAutoMode).
+      const kdisk = storageObjectsFor(specOf('eks'), req).find((o) => o.metadata.name === 'kdisk');
+      expect(kdisk).toMatchObject({ provisioner: 'ebs.csi.eks.amazonaws.com', parameters: { type: 'gp3', encrypted: 'true' } });
+      expect(storageObjectsFor(specOf('eks')).find((o) => o.metadata.name === 'kdisk')).toMatchObject({ provisioner: 'ebs.csi.aws.com' });
+    });
+
+    it('without the network policy controller enabled (no amazon-vpc-cni ConfigMap), network-policy fails naming the ConfigMap', () => {
+      expect(networkPolicyOf('eks', autoMode({ networkPolicy: false }))).toEqual([
+        expect.objectContaining({
+          result: 'failed',
+          object: 'EKS Auto Mode VPC CNI',
+          observed: 'NetworkPolicy not enforced: no kube-system/amazon-vpc-cni with enable-network-policy-controller',
+        }),
+      ]);
+    });
+
+    it('a cluster mixing Auto Mode nodes with node groups is judged as EKS with node groups (aws-node, the EBS add-on)', () => {
+      const nodes = [node('eks', { name: 'a', pool: 'platform', autoMode: true }), node('eks', { name: 'b', pool: 'compute' })];
+      expect(managedRequirements(specOf('eks'), observe('eks', clusterObjects('eks', 0, { nodes }))).eksAutoMode).toBe(false);
+    });
   });
 
   it('reports a Docker runtime, a too-small compute pool and no NetworkPolicy CNI all at once, each naming its objects', () => {
@@ -73,8 +202,8 @@ describe('managed preflight rules (pure)', () => {
       ],
       [
         'network-policy',
-        'kube-system, calico-system',
-        'no NetworkPolicy-capable CNI (DaemonSets: aws-node, kube-proxy, ebs-csi-node, efs-csi-node; the AWS network policy agent is present but not enabled)',
+        'kube-system, calico-system, kube-flannel',
+        'no CNI enforces NetworkPolicy (DaemonSets: aws-node (Amazon VPC CNI), kube-proxy, ebs-csi-node, efs-csi-node; Amazon VPC CNI present but off: aws-node carries aws-eks-nodeagent with --enable-network-policy=false)',
       ],
     ]);
     expect(failed(report.findings)[0]?.expected).toContain('Docker is deprecated as a container runtime from Kubernetes 1.21');

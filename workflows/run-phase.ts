@@ -47,7 +47,12 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       for (const step of steps) {
         current = step;
         result = await runStep(step, { spec, limitHosts: limitHosts ?? planned?.target?.limit, operatorVars, target: planned?.target, ...run.handoffs });
-        run.handOn({ adminConf: result.adminConf, inventoryDigest: result.inventoryDigest, cordonedBefore: result.cordonedBefore });
+        run.handOn({
+          adminConf: result.adminConf,
+          inventoryDigest: result.inventoryDigest,
+          cordonedBefore: result.cordonedBefore,
+          eksAutoMode: result.eksAutoMode,
+        });
         attempts = Math.max(attempts, result.attempt);
       }
       run.completeRun(phase, phaseRun, result, attempts);

@@ -1,10 +1,11 @@
 // The live cluster as a drift check compares it (lib/cluster/live-cluster.ts): the nodes, every
 // StorageClass, which of the expected namespaces exist, and the CNI node agents that run
-// (lib/cluster/cni-agents.ts), read through the API (lists paginated: clusters of hundreds of nodes).
+// (lib/cluster/cni-agents.ts: known by their images), read through the API (lists paginated: clusters of hundreds of nodes).
 import { AppsV1Api, CoreV1Api, StorageV1Api, type KubeConfig, type V1DaemonSet, type V1Node, type V1StorageClass } from '@kubernetes/client-node';
 import { CNI_AGENT_NAMESPACES, isCniAgent } from '../../lib/cluster/cni-agents.js';
 import type { ObservedCluster, ObservedCni, ObservedNode, ObservedStorageClass } from '../../lib/cluster/live-cluster.js';
 import { listAll } from './kube-client.js';
+import { observedDaemonSet } from './read-managed-cluster.js';
 
 const ROLE_LABEL = 'node-role.kubernetes.io/';
 // The beta annotation is still honoured by the API server's DefaultStorageClass admission.
@@ -64,7 +65,7 @@ export async function readLiveCluster(kc: KubeConfig, opts: { namespaces: string
     namespaces: opts.namespaces.filter((ns) => existing.has(ns)),
     cni: daemonSets
       .flat()
-      .filter((ds) => isCniAgent(ds.metadata?.name ?? ''))
+      .filter((ds) => isCniAgent(observedDaemonSet(ds)))
       .map(liveCni),
   };
 }

@@ -1,9 +1,11 @@
 // What the managed preflight judges, read through the Kubernetes API: the server version, the
 // nodes (paginated: clusters of hundreds of nodes), the DaemonSets of the system namespaces
-// (for the CNI) and the CSIDriver objects, each cut down to what the rules read.
+// (for the CNI), the CNI ConfigMaps that say whether NetworkPolicy is on (Cilium's, the VPC
+// CNI's) and the CSIDriver objects, each cut down to what the rules read.
 import { AppsV1Api, CoreV1Api, StorageV1Api, VersionApi, type KubeConfig, type V1DaemonSet, type V1Node } from '@kubernetes/client-node';
-import { CNI_NAMESPACES, type ObservedDaemonSet, type ObservedManagedCluster, type ObservedNode } from '../../lib/preflight/managed-rules.js';
-import { listAll } from './kube-client.js';
+import { CNI_AGENT_NAMESPACES, CNI_CONFIG_MAPS, type CniConfigMaps } from '../../lib/cluster/cni-agents.js';
+import type { ObservedDaemonSet, ObservedManagedCluster, ObservedNode } from '../../lib/preflight/managed-rules.js';
+import { listAll, readIfExists } from './kube-client.js';
 
 export function observedNode(node: V1Node): ObservedNode {
   const status = node.status;
@@ -27,20 +29,33 @@ export function observedDaemonSet(ds: V1DaemonSet): ObservedDaemonSet {
   };
 }
 
+/** The CNI ConfigMaps that exist, by "namespace/name" (one that is not there is left out). */
+async function readCniConfig(core: CoreV1Api): Promise<CniConfigMaps> {
+  const found = await Promise.all(
+    CNI_CONFIG_MAPS.map(async ({ namespace, name }) => {
+      const cm = await readIfExists(() => core.readNamespacedConfigMap({ namespace, name }));
+      return cm ? [[`${namespace}/${name}`, cm.data ?? {}] as const] : [];
+    }),
+  );
+  return Object.fromEntries(found.flat());
+}
+
 export async function readManagedCluster(kc: KubeConfig): Promise<ObservedManagedCluster> {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const storage = kc.makeApiClient(StorageV1Api);
-  const [version, nodes, daemonSets, csiDrivers] = await Promise.all([
+  const [version, nodes, daemonSets, cniConfig, csiDrivers] = await Promise.all([
     kc.makeApiClient(VersionApi).getCode(),
     listAll((page) => core.listNode(page)),
-    Promise.all(CNI_NAMESPACES.map((namespace) => listAll((page) => apps.listNamespacedDaemonSet({ namespace, ...page })))),
+    Promise.all(CNI_AGENT_NAMESPACES.map((namespace) => listAll((page) => apps.listNamespacedDaemonSet({ namespace, ...page })))),
+    readCniConfig(core),
     listAll((page) => storage.listCSIDriver(page)),
   ]);
   return {
     serverVersion: version.gitVersion,
     nodes: nodes.map(observedNode),
     daemonSets: daemonSets.flat().map(observedDaemonSet),
+    cniConfig,
     csiDrivers: csiDrivers.map((d) => d.metadata?.name ?? ''),
   };
 }

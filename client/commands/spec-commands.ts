@@ -55,10 +55,10 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const files = new Map([...renderRunFiles(spec, layout)].map(([path, text]) => [relative(layout.runDir, path), text]));
   const plan = planOf(flow);
   const approvals = approvalGates(spec);
-  // Managed: the StorageClasses the storage-classes phase applies, and what the cluster looks like now.
-  const manifests = isOnpremInstallation(spec) ? undefined : storageObjectsFor(spec);
   // The Kubernetes client loads in about a second: only a managed plan reads a cluster.
-  const cluster = !isOnpremInstallation(spec) && manifests ? await (await import('../cluster-preview.js')).previewManagedCluster(spec, manifests) : undefined;
+  const cluster = isOnpremInstallation(spec) ? undefined : await (await import('../cluster-preview.js')).previewManagedCluster(spec);
+  // Managed: the StorageClasses the storage-classes phase applies (for an EKS Auto Mode cluster when the cluster read is one), and what the cluster looks like now.
+  const manifests = isOnpremInstallation(spec) ? undefined : storageObjectsFor(spec, cluster && 'eksAutoMode' in cluster ? cluster : {});
   if (opts.out) await writePlanFiles(opts.out, files, Boolean(opts.force));
   if (json) {
     const phases = plan.map((p) => p.name);

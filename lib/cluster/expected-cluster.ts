@@ -3,16 +3,17 @@
 // a managed cluster's is the cloud's, and preflight accepted whichever it found).
 import { NETWORK_PLUGIN } from '../inventory/group-vars.js';
 import { KATONIC_NAMESPACES } from '../katonic-platform.js';
+import type { Handoffs } from '../install/phase-io.js';
 import type { Installation } from '../spec/schema.js';
 import type { ExpectedCluster } from './live-cluster.js';
 import { expectedStorageClasses } from './storage-class-summary.js';
 
-export function expectedCluster(spec: Installation, kubernetesVersion: string | undefined): ExpectedCluster {
+export function expectedCluster(spec: Installation, kubernetesVersion: string | undefined, found: Pick<Handoffs, 'eksAutoMode'> = {}): ExpectedCluster {
   const onprem = spec.spec.onprem;
   return {
     nodes: (onprem?.nodes ?? []).map((n) => ({ name: n.name, roles: [...n.roles] })),
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
-    storageClasses: expectedStorageClasses(spec),
+    storageClasses: expectedStorageClasses(spec, found),
     namespaces: [...KATONIC_NAMESPACES],
     ...(onprem ? { cni: NETWORK_PLUGIN.daemonSet.name } : {}),
   };

@@ -1,6 +1,7 @@
 // A StorageClass as a drift check compares it (ObservedStorageClass): the same summary of the
 // classes the install applies (lib/storage) and of those the Kubernetes API returns, so both
 // sides are read alike.
+import type { Handoffs } from '../install/phase-io.js';
 import type { Installation } from '../spec/schema.js';
 import { storageObjectsFor } from '../storage/cluster-storage.js';
 import type { ObservedStorageClass } from './live-cluster.js';
@@ -32,8 +33,8 @@ export function storageClassSummary(object: StorageClassObject): ObservedStorage
 }
 
 /** kdisk and kfs as the install applies them for this spec. */
-export function expectedStorageClasses(doc: Installation): ObservedStorageClass[] {
-  return storageObjectsFor(doc)
+export function expectedStorageClasses(doc: Installation, found: Pick<Handoffs, 'eksAutoMode'> = {}): ObservedStorageClass[] {
+  return storageObjectsFor(doc, found)
     .filter((o) => o.kind === 'StorageClass')
     .map(storageClassSummary);
 }

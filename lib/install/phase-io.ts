@@ -17,6 +17,8 @@ export interface Handoffs {
   inventoryDigest?: string;
   /** An upgrade's drain check: the nodes cordoned before it changed anything, which its node phases leave cordoned (the others they uncordon). */
   cordonedBefore?: string[];
+  /** The managed preflight's reading of an EKS cluster: Auto Mode's nodes (lib/managed/clouds.ts), whose kdisk is on Auto Mode's EBS driver. */
+  eksAutoMode?: boolean;
 }
 
 export interface PhaseInput<Spec extends Installation = Installation> extends Handoffs {

@@ -8,7 +8,8 @@
 // reserves for the kubelet and the system) is shown beside it: an AKS node of 16 GB has
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
 import { findingsPass, formatFindings, type Finding as AnyFinding } from '../checks/finding.js';
-import { CLOUDS, type ManagedFlow } from '../managed/clouds.js';
+import { autoModePolicy, CNI_AGENT_NAMESPACES, CNIS, cniOf, type AgentDaemonSet, type CniConfigMaps } from '../cluster/cni-agents.js';
+import { isEksAutoMode, managedCloud, type ManagedFlow } from '../managed/clouds.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
 import type { ManagedInstallation } from '../spec/schema.js';
@@ -31,17 +32,15 @@ export interface ObservedNode {
 }
 
 /** A DaemonSet of the system namespaces, as far as CNI detection needs it. */
-export interface ObservedDaemonSet {
-  namespace: string;
-  name: string;
-  containers: { name: string; image: string; args: string[] }[];
-}
+export type ObservedDaemonSet = AgentDaemonSet;
 
 export interface ObservedManagedCluster {
   /** The API server's gitVersion (GET /version), e.g. v1.30.4-eks-a737599 */
   serverVersion: string;
   nodes: ObservedNode[];
   daemonSets: ObservedDaemonSet[];
+  /** The CNI ConfigMaps that exist (CNI_CONFIG_MAPS): Cilium's and the VPC CNI's settings. */
+  cniConfig: CniConfigMaps;
   csiDrivers: string[];
 }
 
@@ -52,6 +51,8 @@ export interface PoolSelector {
 
 export interface ManagedRequirements {
   flow: ManagedFlow;
+  /** An EKS cluster whose nodes are all Auto Mode's: its pools, block storage driver and CNI are Auto Mode's (EKS_AUTO_MODE). */
+  eksAutoMode: boolean;
   minKubeVersion: string;
   platform: { selector: PoolSelector; cpus: number; memoryGb: number };
   compute: { selector: PoolSelector; cpus: number; memoryGb: number };
@@ -66,9 +67,6 @@ export interface ManagedPreflightReport {
   passed: boolean;
   findings: Finding[];
 }
-
-/** Namespaces the CNI is looked for in: kube-system, and calico-system where the Tigera operator (AKS with Calico) puts calico-node. */
-export const CNI_NAMESPACES = ['kube-system', 'calico-system'];
 
 const NAMES_SHOWN = 5;
 const MIN_VERSION_DEFAULT = '1.20';
@@ -147,7 +145,7 @@ function poolRule(role: 'platform' | 'compute', pool: ManagedRequirements['platf
   const expected = `Ready nodes of >= ${pool.cpus} CPUs and >= ${pool.memoryGb} GB memory (capacity)`;
   const nodes = observed.nodes.filter((n) => matches(n, pool.selector));
   if (!nodes.length) {
-    const poolLabel = CLOUDS[req.flow].poolLabel;
+    const poolLabel = managedCloud(req.flow, req.eksAutoMode).poolLabel;
     const pools = [...new Set(observed.nodes.map((n) => n.labels[poolLabel]).filter((v): v is string => Boolean(v)))];
     const found = pools.length ? `pools found by ${poolLabel}: ${pools.slice(0, 10).join(', ')}` : `no node carries ${poolLabel}`;
     return [{ rule: 'node-pools', object, observed: `no node matches (${found})`, expected, result: 'failed' }];
@@ -235,40 +233,43 @@ function gpuRule(observed: ObservedManagedCluster, req: ManagedRequirements): Fi
   return [{ rule: 'gpu-pool', object, observed: `${nodes.length} nodes, ${total} GPUs`, expected, result: 'ok' }];
 }
 
-interface PolicyProvider {
-  name: string;
-  offers(ds: ObservedDaemonSet): boolean;
-}
+const POLICY_CNIS = CNIS.filter((cni) => cni.networkPolicy).map((cni) => cni.name);
 
-const byNameOrImage = (names: string[], images: string[]) => (ds: ObservedDaemonSet) =>
-  names.includes(ds.name) || ds.containers.some((c) => images.some((image) => c.image.split('@')[0]!.split(':')[0]!.endsWith(image)));
-
-/** CNIs (or their policy engines) that enforce NetworkPolicy, as their DaemonSets show them. */
-export const NETWORK_POLICY_PROVIDERS: PolicyProvider[] = [
-  { name: 'Calico', offers: byNameOrImage(['calico-node', 'canal'], ['calico/node']) },
-  { name: 'Cilium', offers: byNameOrImage(['cilium'], ['cilium/cilium']) },
-  { name: 'Azure NPM', offers: byNameOrImage(['azure-npm'], ['containernetworking/azure-npm']) },
-  // The Amazon VPC CNI ships the agent in aws-node, off unless its add-on enables network policy.
-  {
-    name: 'the AWS network policy agent',
-    offers: (ds) => ds.containers.some((c) => c.name === 'aws-network-policy-agent' && c.args.includes('--enable-network-policy=true')),
-  },
-  { name: 'Antrea', offers: byNameOrImage(['antrea-agent'], ['antrea/antrea-agent-ubuntu', 'antrea/antrea-ubuntu']) },
-  { name: 'Weave Net', offers: byNameOrImage(['weave-net'], ['weaveworks/weave-kube']) },
-  { name: 'kube-router', offers: byNameOrImage(['kube-router'], ['cloudnativelabs/kube-router']) },
-];
-
-function networkPolicyRule(observed: ObservedManagedCluster): Finding[] {
-  const expected = `a CNI that enforces NetworkPolicy: ${NETWORK_POLICY_PROVIDERS.map((p) => p.name).join(', ')}`;
-  const found = observed.daemonSets.flatMap((ds) => NETWORK_POLICY_PROVIDERS.filter((p) => p.offers(ds)).map((p) => `${ds.namespace}/${ds.name} (${p.name})`));
-  if (found.length) return [{ rule: 'network-policy', object: `DaemonSet ${found.join(', ')}`, observed: 'enforces NetworkPolicy', expected, result: 'ok' }];
-  const agentOff = observed.daemonSets.some((ds) => ds.containers.some((c) => c.name === 'aws-network-policy-agent'));
-  const seen = observed.daemonSets.map((ds) => ds.name).join(', ') || 'none';
+/** A CNI that enforces NetworkPolicy, recognised by its DaemonSet's images and judged by its own switch (lib/cluster/cni-agents.ts); on EKS Auto Mode, the managed VPC CNI's. */
+function networkPolicyRule(observed: ObservedManagedCluster, req: ManagedRequirements): Finding[] {
+  if (req.eksAutoMode) {
+    const policy = autoModePolicy(observed.cniConfig);
+    const expected = `EKS Auto Mode's VPC CNI with its network policy controller enabled (the ConfigMap kube-system/amazon-vpc-cni, enable-network-policy-controller: "true")`;
+    return [
+      policy.enforced
+        ? { rule: 'network-policy', object: 'EKS Auto Mode VPC CNI', observed: policy.by, expected, result: 'ok' }
+        : { rule: 'network-policy', object: 'EKS Auto Mode VPC CNI', observed: `NetworkPolicy not enforced: ${policy.because}`, expected, result: 'failed' },
+    ];
+  }
+  const expected = `a CNI that enforces NetworkPolicy: ${POLICY_CNIS.join(', ')}`;
+  const judged = observed.daemonSets.flatMap((ds) => {
+    const cni = cniOf(ds);
+    return cni?.networkPolicy ? [{ ds: `${ds.namespace}/${ds.name}`, cni: cni.name, policy: cni.networkPolicy(ds, observed.cniConfig) }] : [];
+  });
+  const on = judged.flatMap(({ ds, cni, policy }) => (policy.enforced ? [{ object: `${ds} (${cni})`, by: policy.by }] : []));
+  if (on.length)
+    return [
+      { rule: 'network-policy', object: `DaemonSet ${on.map((o) => o.object).join(', ')}`, observed: on.map((o) => o.by).join('; '), expected, result: 'ok' },
+    ];
+  // A CNI that can enforce NetworkPolicy but has it off is named with the switch that says so.
+  const off = judged.flatMap(({ cni, policy }) => (policy.enforced ? [] : [`${cni} present but off: ${policy.because}`]));
+  const seen =
+    observed.daemonSets
+      .map((ds) => {
+        const cni = cniOf(ds)?.name;
+        return cni ? `${ds.name} (${cni})` : ds.name;
+      })
+      .join(', ') || 'none';
   return [
     {
       rule: 'network-policy',
-      object: CNI_NAMESPACES.join(', '),
-      observed: `no NetworkPolicy-capable CNI (DaemonSets: ${seen}${agentOff ? '; the AWS network policy agent is present but not enabled' : ''})`,
+      object: CNI_AGENT_NAMESPACES.join(', '),
+      observed: `no CNI enforces NetworkPolicy (DaemonSets: ${seen}${off.length ? `; ${off.join('; ')}` : ''})`,
       expected,
       result: 'failed',
     },
@@ -278,13 +279,14 @@ function networkPolicyRule(observed: ObservedManagedCluster): Finding[] {
 /** Where each CSI driver comes from, for the message when it is missing. */
 const CSI_GUIDANCE: Record<string, string> = {
   'ebs.csi.aws.com': 'the Amazon EBS CSI driver (EKS add-on aws-ebs-csi-driver)',
+  'ebs.csi.eks.amazonaws.com': "EKS Auto Mode's block storage (the cluster's storageConfig.blockStorage.enabled)",
   'efs.csi.aws.com': 'the Amazon EFS CSI driver (EKS add-on aws-efs-csi-driver)',
   'disk.csi.azure.com': 'the Azure Disk CSI driver (az aks update --enable-disk-driver)',
   'file.csi.azure.com': 'the Azure Files CSI driver (az aks update --enable-file-driver)',
 };
 
 function csiRule(observed: ObservedManagedCluster, req: ManagedRequirements): Finding[] {
-  const cloud = CLOUDS[req.flow];
+  const cloud = managedCloud(req.flow, req.eksAutoMode);
   const needed = [
     { driver: cloud.kdisk.provisioner, for: 'kdisk' },
     { driver: cloud.kfs.provisioner, for: 'kfs' },
@@ -321,22 +323,29 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
     ...poolRule('compute', req.compute, observed, req),
     ...distinctPoolsRule(observed, req),
     ...gpuRule(observed, req),
-    ...networkPolicyRule(observed),
+    ...networkPolicyRule(observed, req),
     ...csiRule(observed, req),
     ...ingressRule(req),
   ].map((f): Finding => (f.result === 'failed' && req.ignore.includes(f.rule) ? { ...f, result: 'ignored' } : f));
   return { passed: findingsPass(findings), findings };
 }
 
-/** The requirements a managed spec sets: the seed's, with the spec's pools, minimums and ignored rules. */
-export function managedRequirements(doc: ManagedInstallation): ManagedRequirements {
+/**
+ * The requirements a managed spec sets: the seed's, with the spec's pools, minimums and ignored
+ * rules. A pool named by name is found by the cloud's pool label, which on EKS Auto Mode (the
+ * nodes read from the cluster say so; without them, the spec alone is judged) is the Karpenter
+ * NodePool's.
+ */
+export function managedRequirements(doc: ManagedInstallation, observed?: Pick<ObservedManagedCluster, 'nodes'>): ManagedRequirements {
   const { flow, managed, katonic } = doc.spec;
-  const poolLabel = CLOUDS[flow].poolLabel;
+  const eksAutoMode = flow === 'eks' && isEksAutoMode(observed?.nodes ?? []);
+  const poolLabel = managedCloud(flow, eksAutoMode).poolLabel;
   const selector = (pool: SpecPool): PoolSelector => (typeof pool === 'string' ? { labels: { [poolLabel]: pool } } : { labels: pool.labels });
   const { pools, preflight } = managed;
   const worker = SEED_REQUIREMENTS.worker;
   return {
     flow,
+    eksAutoMode,
     minKubeVersion: preflight?.minKubeVersion?.replace(/^v/, '') ?? MIN_VERSION_DEFAULT,
     platform: { selector: selector(pools?.platform ?? 'platform'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.platform },
     compute: { selector: selector(pools?.compute ?? 'compute'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.compute },

@@ -1,7 +1,8 @@
 // The StorageClasses a managed cluster gets: kdisk (ReadWriteOnce block storage, dynamic) and
-// kfs (ReadWriteMany files, volumeBindingMode Immediate), on the cloud's CSI drivers.
+// kfs (ReadWriteMany files, volumeBindingMode Immediate), on the cloud's CSI drivers (on EKS
+// Auto Mode, kdisk on Auto Mode's own EBS driver).
 import { STORAGE_CLASSES } from '../katonic-platform.js';
-import { CLOUDS, PROVISIONED_IOPS_TYPES, type ManagedFlow } from '../managed/clouds.js';
+import { PROVISIONED_IOPS_TYPES, type Cloud, type ManagedFlow } from '../managed/clouds.js';
 import type { ManagedSpec } from '../spec/managed-schema.js';
 import { storageClass, type KubeObject } from './storage-objects.js';
 
@@ -9,8 +10,7 @@ import { storageClass, type KubeObject } from './storage-objects.js';
 // created where the pod was scheduled.
 const ZONAL = 'WaitForFirstConsumer';
 
-function kdisk(flow: ManagedFlow, managed: ManagedSpec): KubeObject {
-  const cloud = CLOUDS[flow];
+function kdisk(flow: ManagedFlow, cloud: Cloud, managed: ManagedSpec): KubeObject {
   const type = managed.storage?.kdisk?.type ?? cloud.kdisk.defaultType;
   if (flow === 'eks') {
     const parameters: Record<string, string> = { type, fsType: 'ext4', encrypted: 'true' };
@@ -22,8 +22,8 @@ function kdisk(flow: ManagedFlow, managed: ManagedSpec): KubeObject {
   return storageClass(STORAGE_CLASSES.rwo, cloud.kdisk.provisioner, 'ReadWriteOnce', ZONAL, { skuName: type, cachingMode: 'ReadOnly' });
 }
 
-function kfs(flow: ManagedFlow, managed: ManagedSpec): KubeObject {
-  const provisioner = CLOUDS[flow].kfs.provisioner;
+function kfs(flow: ManagedFlow, cloud: Cloud, managed: ManagedSpec): KubeObject {
+  const provisioner = cloud.kfs.provisioner;
   if (flow === 'eks') {
     // One EFS access point per volume, under /katonic of the spec's file system; EFS grows by
     // itself, so volume expansion is off. "tls": encrypted in transit (efs-utils).
@@ -43,6 +43,7 @@ function kfs(flow: ManagedFlow, managed: ManagedSpec): KubeObject {
   );
 }
 
-export function managedStorageClasses(flow: ManagedFlow, managed: ManagedSpec): KubeObject[] {
-  return [kdisk(flow, managed), kfs(flow, managed)];
+/** kdisk and kfs on `cloud`: CLOUDS[flow], or EKS_AUTO_MODE (managedCloud). */
+export function managedStorageClasses(flow: ManagedFlow, cloud: Cloud, managed: ManagedSpec): KubeObject[] {
+  return [kdisk(flow, cloud, managed), kfs(flow, cloud, managed)];
 }

@@ -1,6 +1,7 @@
 // What `verify` expects of a finished install, judged from what the Kubernetes API returned:
 // the nodes Ready, kdisk and kfs as the install made them, the Katonic namespaces, and the
 // workloads the install created (storage provisioners, the CNI's DaemonSet) Available.
+import type { Handoffs } from '../install/phase-io.js';
 import { KATONIC_NAMESPACES } from '../katonic-platform.js';
 import { NETWORK_PLUGIN } from '../inventory/group-vars.js';
 import { isOnpremInstallation, type Installation, type ManagedInstallation, type OnpremInstallation } from '../spec/schema.js';
@@ -66,14 +67,14 @@ export function onpremExpectations(doc: OnpremInstallation): ClusterExpectations
   };
 }
 
-/** What a managed install leaves: one Ready node at least, kdisk and kfs, the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
-export function managedExpectations(doc: ManagedInstallation): ClusterExpectations {
-  return { storageClasses: storageObjectsFor(doc), namespaces: KATONIC_NAMESPACES, workloads: [] };
+/** What a managed install leaves: one Ready node at least, kdisk and kfs (as the storage-classes phase applied them for the cluster preflight found), the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
+export function managedExpectations(doc: ManagedInstallation, found: Pick<Handoffs, 'eksAutoMode'> = {}): ClusterExpectations {
+  return { storageClasses: storageObjectsFor(doc, found), namespaces: KATONIC_NAMESPACES, workloads: [] };
 }
 
 /** What verify expects of the cluster the spec describes; after a remove-node (`absentNodes`), without that node. */
-export function verifyExpectations(doc: Installation, absentNodes: string[] = []): ClusterExpectations {
-  if (!isOnpremInstallation(doc)) return managedExpectations(doc);
+export function verifyExpectations(doc: Installation, absentNodes: string[] = [], found: Pick<Handoffs, 'eksAutoMode'> = {}): ClusterExpectations {
+  if (!isOnpremInstallation(doc)) return managedExpectations(doc, found);
   const expected = onpremExpectations(doc);
   if (!absentNodes.length) return expected;
   return { ...expected, nodeNames: expected.nodeNames?.filter((n) => !absentNodes.includes(n)), absentNodes };

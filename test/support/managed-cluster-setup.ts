@@ -1,6 +1,6 @@
 // Builds an EKS- or AKS-shaped cluster in a real kube-apiserver (see managed-clusters.ts for
 // the shapes): Nodes registered as their kubelets would (kwok then keeps them Ready and runs
-// their pods), the kube-system DaemonSets, the CSIDriver
+// their pods), the kube-system DaemonSets and CNI ConfigMaps, the CSIDriver
 // objects and the StorageClasses the service ships. Also a ServiceAccount token, the kind of
 // bearer token an exec credential plugin hands out, and kubeconfigs that use it.
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
@@ -48,6 +48,8 @@ export async function createClusterObjects(kc: KubeConfig, objects: ClusterObjec
   const apps = kc.makeApiClient(AppsV1Api);
   const storage = kc.makeApiClient(StorageV1Api);
   await registerNodes(kc, objects.nodes);
+  const core = kc.makeApiClient(CoreV1Api);
+  for (const cm of objects.configMaps) await core.createNamespacedConfigMap({ namespace: cm.metadata!.namespace!, body: cm });
   for (const ds of objects.daemonSets) await apps.createNamespacedDaemonSet({ namespace: ds.metadata!.namespace!, body: ds });
   for (const driver of objects.csiDrivers) await storage.createCSIDriver({ body: driver });
   for (const sc of objects.storageClasses) await storage.createStorageClass({ body: sc });

@@ -1,9 +1,11 @@
 // EKS- and AKS-shaped cluster objects, modelled on what those services really report (node
 // labels, nodeInfo, capacity and allocatable of m5.2xlarge / Standard_D8s_v3 nodes, the
-// kube-system DaemonSets, CSIDriver objects and the StorageClasses they ship). Used by the
-// unit tests of the preflight rules and, created in the real API server, by the e2e tests.
+// kube-system DaemonSets, CSIDriver objects and the StorageClasses they ship), EKS Auto Mode's
+// too, and the node agents of each CNI as its upstream manifest deploys it (CNI_SHAPES; the
+// manifests and versions are named there and in lib/cluster/cni-agents.ts). Used by the unit
+// tests of the preflight rules and, created in the real API server, by the e2e tests.
 import { createHash } from 'node:crypto';
-import type { V1CSIDriver, V1DaemonSet, V1Node, V1StorageClass } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1CSIDriver, V1DaemonSet, V1Node, V1StorageClass } from '@kubernetes/client-node';
 import type { Installation } from '../../lib/spec/schema.js';
 
 export type Cloud = 'eks' | 'aks';
@@ -17,6 +19,8 @@ export interface NodeShape {
   runtime?: string;
   kubeletVersion?: string;
   ready?: boolean;
+  /** An EKS Auto Mode node: its pool is a Karpenter NodePool. */
+  autoMode?: boolean;
 }
 
 const KIB = 1024;
@@ -49,7 +53,19 @@ export function node(cloud: Cloud, shape: NodeShape): V1Node {
     'kubernetes.io/hostname': shape.name,
     'node.kubernetes.io/instance-type': instanceType,
   };
-  const labels: Record<string, string> =
+  // EKS Auto Mode's nodes: labelled by the NodePool and NodeClass they come from (AWS EKS user guide, "Create a Node Pool for EKS Auto Mode").
+  const autoMode = {
+    ...common,
+    'eks.amazonaws.com/compute-type': 'auto',
+    'eks.amazonaws.com/nodeclass': 'default',
+    'karpenter.sh/nodepool': shape.pool,
+    'karpenter.sh/capacity-type': 'on-demand',
+    'karpenter.sh/initialized': 'true',
+    'karpenter.sh/registered': 'true',
+    'topology.kubernetes.io/region': 'us-east-1',
+    'topology.kubernetes.io/zone': 'us-east-1a',
+  };
+  const groupLabels: Record<string, string> =
     cloud === 'eks'
       ? {
           ...common,
@@ -72,6 +88,7 @@ export function node(cloud: Cloud, shape: NodeShape): V1Node {
           'topology.kubernetes.io/region': 'eastus',
           'topology.kubernetes.io/zone': '0',
         };
+  const labels = cloud === 'eks' && shape.autoMode ? autoMode : groupLabels;
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -108,35 +125,165 @@ export function node(cloud: Cloud, shape: NodeShape): V1Node {
   };
 }
 
-function daemonSet(name: string, containers: { name: string; image: string; args?: string[] }[], namespace = 'kube-system'): V1DaemonSet {
+type Container = { name: string; image: string; command?: string[]; args?: string[] };
+
+function daemonSet(name: string, containers: Container[], namespace = 'kube-system', initContainers: Container[] = []): V1DaemonSet {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace },
     spec: {
       selector: { matchLabels: { 'k8s-app': name } },
-      template: { metadata: { labels: { 'k8s-app': name } }, spec: { containers } },
+      template: { metadata: { labels: { 'k8s-app': name } }, spec: { ...(initContainers.length ? { initContainers } : {}), containers } },
     },
   };
 }
 
-const ECR = '602401143452.dkr.ecr.us-east-1.amazonaws.com';
+const configMap = (namespace: string, name: string, data: Record<string, string>): V1ConfigMap => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace },
+  data,
+});
 
-/** kube-system DaemonSets: the VPC CNI (network policy agent on or off), or Azure CNI with Azure NPM (or without policy). */
-export function systemDaemonSets(cloud: Cloud, networkPolicy: boolean): V1DaemonSet[] {
+/** A CNI's node agent as its upstream manifest deploys it, and the ConfigMap its NetworkPolicy setting is read from. */
+export interface CniShape {
+  daemonSets: V1DaemonSet[];
+  configMaps: V1ConfigMap[];
+}
+
+const ECR = '602401143452.dkr.ecr.us-east-1.amazonaws.com';
+const CALICO = 'v3.31.7';
+const CILIUM = 'quay.io/cilium/cilium:v1.19.1';
+const ANTREA = 'antrea/antrea-agent-ubuntu:latest';
+
+/**
+ * The node agents of each CNI, as upstream ships them:
+ * - vpcCni: aws/amazon-vpc-cni-k8s charts/aws-vpc-cni 1.23.1 (templates/daemonset.yaml,
+ *   values.yaml), pulled from the us-east-1 ECR as the EKS add-on does: aws-node with the
+ *   container aws-eks-nodeagent (image amazon/aws-network-policy-agent) and its
+ *   --enable-network-policy (the add-on's enableNetworkPolicy; "false" by default); with
+ *   nodeAgent.enabled false, no agent container at all. The chart's ConfigMap amazon-vpc-cni
+ *   carries enable-network-policy-controller beside it.
+ * - calicoManifest: projectcalico/calico manifests/calico.yaml (release-v3.31, v3.31.7), calico-node in kube-system.
+ * - calicoOperator: tigera/operator release-v1.40 (Calico v3.31.7): calico-node in calico-system
+ *   (pkg/render/node.go: init containers flexvol-driver and install-cni, container calico-node).
+ * - cilium: cilium/cilium install/kubernetes/cilium 1.19: DaemonSet cilium (container
+ *   cilium-agent, --config-dir=/tmp/cilium/config-map), ConfigMap cilium-config with
+ *   enable-policy (policyEnforcementMode) and enable-k8s-networkpolicy.
+ * - azureNpm: Azure/azure-container-networking npm/azure-npm.yaml (azure-npm v1.6.29).
+ * - antrea: antrea-io/antrea build/yamls/antrea.yml at main (v2.8.0-dev, image tag latest):
+ *   antrea-agent with containers antrea-agent and antrea-ovs, init container install-cni.
+ */
+export const CNI_SHAPES = {
+  vpcCni: (opts: { networkPolicy: boolean; nodeAgent?: boolean }): CniShape => ({
+    daemonSets: [
+      daemonSet(
+        'aws-node',
+        [
+          { name: 'aws-node', image: `${ECR}/amazon-k8s-cni:v1.23.1` },
+          ...(opts.nodeAgent === false
+            ? []
+            : [
+                {
+                  name: 'aws-eks-nodeagent',
+                  image: `${ECR}/amazon/aws-network-policy-agent:v1.4.2`,
+                  args: [
+                    '--enable-ipv6=false',
+                    `--enable-network-policy=${opts.networkPolicy}`,
+                    '--enable-cloudwatch-logs=false',
+                    '--enable-policy-event-logs=false',
+                    '--log-file=/var/log/aws-routed-eni/network-policy-agent.log',
+                    '--metrics-bind-addr=:8162',
+                    '--health-probe-bind-addr=:8163',
+                    '--conntrack-cache-cleanup-period=300',
+                    '--conntrack-cache-table-size=524288',
+                    '--log-level=debug',
+                  ],
+                },
+              ]),
+        ],
+        'kube-system',
+        [{ name: 'aws-vpc-cni-init', image: `${ECR}/amazon-k8s-cni-init:v1.23.1` }],
+      ),
+    ],
+    configMaps: [
+      configMap('kube-system', 'amazon-vpc-cni', { 'enable-network-policy-controller': String(opts.networkPolicy), 'enable-windows-ipam': 'false' }),
+    ],
+  }),
+  calicoManifest: (): CniShape => ({
+    daemonSets: [
+      daemonSet('calico-node', [{ name: 'calico-node', image: `quay.io/calico/node:${CALICO}` }], 'kube-system', [
+        { name: 'upgrade-ipam', image: `quay.io/calico/cni:${CALICO}`, command: ['/opt/cni/bin/calico-ipam', '-upgrade'] },
+        { name: 'install-cni', image: `quay.io/calico/cni:${CALICO}`, command: ['/opt/cni/bin/install'] },
+      ]),
+    ],
+    configMaps: [],
+  }),
+  calicoOperator: (): CniShape => ({
+    daemonSets: [
+      daemonSet('calico-node', [{ name: 'calico-node', image: `quay.io/calico/node:${CALICO}` }], 'calico-system', [
+        { name: 'flexvol-driver', image: `quay.io/calico/pod2daemon-flexvol:${CALICO}` },
+        { name: 'install-cni', image: `quay.io/calico/cni:${CALICO}`, command: ['/opt/cni/bin/install'] },
+      ]),
+    ],
+    configMaps: [],
+  }),
+  cilium: (opts: { policyEnforcementMode?: 'default' | 'always' | 'never'; k8sNetworkPolicy?: boolean } = {}): CniShape => ({
+    daemonSets: [
+      daemonSet('cilium', [{ name: 'cilium-agent', image: CILIUM, command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'] }], 'kube-system', [
+        { name: 'config', image: CILIUM, command: ['cilium', 'build-config'] },
+        { name: 'mount-cgroup', image: CILIUM },
+        { name: 'apply-sysctl-overwrites', image: CILIUM },
+        { name: 'mount-bpf-fs', image: CILIUM },
+        { name: 'clean-cilium-state', image: CILIUM },
+        { name: 'install-cni-binaries', image: CILIUM },
+      ]),
+    ],
+    configMaps: [
+      configMap('kube-system', 'cilium-config', {
+        'enable-policy': opts.policyEnforcementMode ?? 'default',
+        'enable-k8s-networkpolicy': String(opts.k8sNetworkPolicy ?? true),
+        'enable-ipv4': 'true',
+        'identity-allocation-mode': 'crd',
+      }),
+    ],
+  }),
+  azureNpm: (): CniShape => ({
+    daemonSets: [daemonSet('azure-npm', [{ name: 'azure-npm', image: 'mcr.microsoft.com/containernetworking/azure-npm:v1.6.29' }])],
+    configMaps: [],
+  }),
+  antrea: (): CniShape => ({
+    daemonSets: [
+      daemonSet(
+        'antrea-agent',
+        [
+          {
+            name: 'antrea-agent',
+            image: ANTREA,
+            command: ['antrea-agent'],
+            args: ['--config=/etc/antrea/antrea-agent.conf', '--logtostderr=false', '--log_dir=/var/log/antrea', '--alsologtostderr'],
+          },
+          { name: 'antrea-ovs', image: ANTREA, command: ['start_ovs'], args: ['--log_file_max_size=100', '--log_file_max_num=4'] },
+        ],
+        'kube-system',
+        [{ name: 'install-cni', image: ANTREA, command: ['install_cni'] }],
+      ),
+    ],
+    configMaps: [],
+  }),
+};
+
+/** kube-system DaemonSets: the VPC CNI (network policy agent on or off), or Azure CNI with Azure NPM (or without policy); EKS Auto Mode runs none of its own (its CNI, kube-proxy and EBS driver run on the node), the EFS add-on's alone. */
+export function systemDaemonSets(cloud: Cloud, networkPolicy: boolean, autoMode = false): V1DaemonSet[] {
+  const efs = daemonSet('efs-csi-node', [{ name: 'efs-plugin', image: `${ECR}/eks/aws-efs-csi-driver:v2.0.7` }]);
+  if (cloud === 'eks' && autoMode) return [efs];
   if (cloud === 'eks') {
     return [
-      daemonSet('aws-node', [
-        { name: 'aws-node', image: `${ECR}/amazon-k8s-cni:v1.18.3-eksbuild.2` },
-        {
-          name: 'aws-network-policy-agent',
-          image: `${ECR}/amazon/aws-network-policy-agent:v1.1.2-eksbuild.2`,
-          args: ['--enable-ipv6=false', `--enable-network-policy=${networkPolicy}`, '--enable-cloudwatch-logs=false', '--metrics-bind-addr=:8162'],
-        },
-      ]),
+      ...CNI_SHAPES.vpcCni({ networkPolicy }).daemonSets,
       daemonSet('kube-proxy', [{ name: 'kube-proxy', image: `${ECR}/eks/kube-proxy:v1.30.3-minimal-eksbuild.5` }]),
       daemonSet('ebs-csi-node', [{ name: 'ebs-plugin', image: `${ECR}/eks/aws-ebs-csi-driver:v1.35.0` }]),
-      daemonSet('efs-csi-node', [{ name: 'efs-plugin', image: `${ECR}/eks/aws-efs-csi-driver:v2.0.7` }]),
+      efs,
     ];
   }
   return [
@@ -146,12 +293,20 @@ export function systemDaemonSets(cloud: Cloud, networkPolicy: boolean): V1Daemon
     daemonSet('csi-azuredisk-node', [{ name: 'azuredisk', image: 'mcr.microsoft.com/oss/kubernetes-csi/azuredisk-csi:v1.30.4' }]),
     daemonSet('csi-azurefile-node', [{ name: 'azurefile', image: 'mcr.microsoft.com/oss/kubernetes-csi/azurefile-csi:v1.30.5' }]),
     daemonSet('kube-proxy', [{ name: 'kube-proxy', image: 'mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.30.5' }]),
-    ...(networkPolicy ? [daemonSet('azure-npm', [{ name: 'azure-npm', image: 'mcr.microsoft.com/containernetworking/azure-npm:v1.5.37' }])] : []),
+    ...(networkPolicy ? CNI_SHAPES.azureNpm().daemonSets : []),
   ];
 }
 
-export function csiDrivers(cloud: Cloud): V1CSIDriver[] {
-  const names = cloud === 'eks' ? ['ebs.csi.aws.com', 'efs.csi.aws.com'] : ['disk.csi.azure.com', 'file.csi.azure.com'];
+/** The CNI ConfigMaps: the VPC CNI chart's amazon-vpc-cni (on EKS Auto Mode, the one AWS's guide has applied to enable the network policy controller). */
+export function systemConfigMaps(cloud: Cloud, networkPolicy: boolean, autoMode = false): V1ConfigMap[] {
+  if (cloud !== 'eks') return [];
+  if (autoMode) return networkPolicy ? [configMap('kube-system', 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' })] : [];
+  return CNI_SHAPES.vpcCni({ networkPolicy }).configMaps;
+}
+
+export function csiDrivers(cloud: Cloud, autoMode = false): V1CSIDriver[] {
+  const ebs = autoMode ? 'ebs.csi.eks.amazonaws.com' : 'ebs.csi.aws.com';
+  const names = cloud === 'eks' ? [ebs, 'efs.csi.aws.com'] : ['disk.csi.azure.com', 'file.csi.azure.com'];
   return names.map((name) => ({
     apiVersion: 'storage.k8s.io/v1',
     kind: 'CSIDriver',
@@ -162,8 +317,9 @@ export function csiDrivers(cloud: Cloud): V1CSIDriver[] {
 
 const defaultClass = { 'storageclass.kubernetes.io/is-default-class': 'true' };
 
-/** The StorageClasses the service creates with a new cluster. */
-export function shippedStorageClasses(cloud: Cloud): V1StorageClass[] {
+/** The StorageClasses the service creates with a new cluster (EKS Auto Mode creates none: "EKS Auto Mode does not create a StorageClass for you"). */
+export function shippedStorageClasses(cloud: Cloud, autoMode = false): V1StorageClass[] {
+  if (autoMode) return [];
   const sc = (name: string, provisioner: string, parameters: Record<string, string>, more: Partial<V1StorageClass> = {}): V1StorageClass => ({
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
@@ -203,19 +359,23 @@ export function shippedStorageClasses(cloud: Cloud): V1StorageClass[] {
   ];
 }
 
-/** A healthy cluster: platform and compute pools of `perPool` nodes, a NetworkPolicy CNI, the CSI drivers. */
-export function clusterObjects(cloud: Cloud, perPool = 2, change: { nodes?: V1Node[]; networkPolicy?: boolean } = {}) {
+/** A healthy cluster: platform and compute pools of `perPool` nodes, a NetworkPolicy CNI, the CSI drivers (EKS Auto Mode's with `autoMode`). */
+export function clusterObjects(cloud: Cloud, perPool = 2, change: { nodes?: V1Node[]; networkPolicy?: boolean; autoMode?: boolean } = {}) {
+  const autoMode = cloud === 'eks' && Boolean(change.autoMode);
   const prefix =
     cloud === 'eks'
       ? (pool: string, i: number) => `ip-10-0-${pool === 'platform' ? 1 : 2}-${10 + i}.ec2.internal`
       : (pool: string, i: number) => `aks-${pool}-12345678-vmss00000${i}`;
   const nodes =
-    change.nodes ?? ['platform', 'compute'].flatMap((pool) => Array.from({ length: perPool }, (_, i) => node(cloud, { name: prefix(pool, i), pool })));
+    change.nodes ??
+    ['platform', 'compute'].flatMap((pool) => Array.from({ length: perPool }, (_, i) => node(cloud, { name: prefix(pool, i), pool, autoMode })));
+  const networkPolicy = change.networkPolicy ?? true;
   return {
     nodes,
-    daemonSets: systemDaemonSets(cloud, change.networkPolicy ?? true),
-    csiDrivers: csiDrivers(cloud),
-    storageClasses: shippedStorageClasses(cloud),
+    daemonSets: systemDaemonSets(cloud, networkPolicy, autoMode),
+    configMaps: systemConfigMaps(cloud, networkPolicy, autoMode),
+    csiDrivers: csiDrivers(cloud, autoMode),
+    storageClasses: shippedStorageClasses(cloud, autoMode),
   };
 }
 
