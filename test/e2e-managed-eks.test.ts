@@ -1,16 +1,22 @@
 // The EKS flow on a real kube-apiserver of its own (the cluster-wide objects are this test's),
 // shaped like EKS (nodegroup labels, nodeInfo and capacities of m5.2xlarge nodes, the VPC CNI
-// with its network policy agent, the EBS and EFS CSI drivers, the gp2 class EKS ships), reached
-// through a kubeconfig whose user is an exec credential plugin, as `aws eks update-kubeconfig`
-// writes it; the plugin is a script that prints a token the API server accepts.
+// as its chart 1.23.1 deploys it, with the network policy agent aws-eks-nodeagent in aws-node,
+// the EBS and EFS CSI drivers, the gp2 class EKS ships), reached through a kubeconfig whose user
+// is an exec credential plugin, as `aws eks update-kubeconfig` writes it; the plugin is a script
+// that prints a token the API server accepts. Last, the same cluster made EKS Auto Mode's.
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AppsV1Api, StorageV1Api, type V1StorageClass } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, StorageV1Api, type V1StorageClass } from '@kubernetes/client-node';
+import { readManagedCluster } from '../activities/kubernetes/read-managed-cluster.js';
+import { managedPreflightReport, managedRequirements } from '../lib/preflight/managed-rules.js';
+import { isOnpremInstallation } from '../lib/spec/schema.js';
+import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
+import { parseSpecText } from '../lib/spec/validate.js';
 import { startHarness, type Harness } from './support/e2e-harness.js';
 import { startFlakyProxy } from './support/flaky-api-proxy.js';
 import { readInertYaml } from './support/inert-yaml-reader.js';
 import { bearerToken, createClusterObjects, deleteNodes, execPluginKubeconfig, registerNodes } from './support/managed-cluster-setup.js';
-import { asManagedSpec, clusterObjects, node } from './support/managed-clusters.js';
+import { asManagedSpec, clusterObjects, csiDrivers, node } from './support/managed-clusters.js';
 
 let h: Harness;
 let token: string;
@@ -23,6 +29,11 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+const specOf = async (file: string) => {
+  const parsed = parseSpecText(await readFile(file, 'utf8'));
+  if (!parsed.ok || isOnpremInstallation(parsed.spec)) throw new Error(`${file}: not a managed spec`);
+  return parsed.spec;
+};
 const platform = (i: number) => `ip-10-0-1-${10 + i}.ec2.internal`;
 const compute = (i: number) => `ip-10-0-2-${10 + i}.ec2.internal`;
 const classView = (c: V1StorageClass) => ({
@@ -36,7 +47,7 @@ const classView = (c: V1StorageClass) => ({
 });
 
 describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-plugin kubeconfig, stand-in Katonic role)', () => {
-  it('a cluster with a Docker node, a too-small compute pool and no NetworkPolicy CNI fails preflight with all three reasons at once and waits; fixed, it installs to completion', async () => {
+  it('a cluster with a Docker node, a too-small compute pool and the VPC CNI policy agent off (chart 1.23.1: aws-node carries aws-eks-nodeagent with --enable-network-policy=false) fails preflight with all three reasons at once and waits; fixed (=true), it installs to completion', async () => {
     const nodes = [
       node('eks', { name: platform(0), pool: 'platform', runtime: 'docker://20.10.25' }),
       node('eks', { name: platform(1), pool: 'platform' }),
@@ -59,8 +70,9 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     expect(failedRows[1]).toMatch(
       new RegExp(`^FAILED\\s+node-pools\\s+Nodes ${compute(0)}, ${compute(1)} of the compute pool \\(eks.amazonaws.com/nodegroup=compute\\)\\s+4 CPUs`),
     );
+    // The VPC CNI's agent is there, off: named with the argument that says so.
     expect(failedRows[2]).toMatch(
-      /^FAILED\s+network-policy\s+kube-system, calico-system\s+no NetworkPolicy-capable CNI .*the AWS network policy agent is present but not enabled/,
+      /^FAILED\s+network-policy\s+kube-system, calico-system, kube-flannel\s+no CNI enforces NetworkPolicy .*; Amazon VPC CNI present but off: aws-node carries aws-eks-nodeagent with --enable-network-policy=false\)/,
     );
     expect((await h.cli('status', 'install-eks')).stdout).toContain('FAILED  container-runtime');
 
@@ -74,7 +86,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     const apps = h.cluster.kc.makeApiClient(AppsV1Api);
     const awsNode = await apps.readNamespacedDaemonSet({ name: 'aws-node', namespace: 'kube-system' });
     const containers = awsNode.spec!.template.spec!.containers;
-    const agent = containers.findIndex((c) => c.name === 'aws-network-policy-agent');
+    const agent = containers.findIndex((c) => c.name === 'aws-eks-nodeagent');
     const args = containers[agent]!.args!.map((a) => (a === '--enable-network-policy=false' ? '--enable-network-policy=true' : a));
     await apps.patchNamespacedDaemonSet({
       name: 'aws-node',
@@ -91,6 +103,15 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
       ['katonic', 'completed', 1],
       ['verify', 'completed', 1],
     ]);
+    // The rule passed on the agent's argument, as the preflight activity reads it through the API.
+    const observed = await readManagedCluster(h.cluster.kc);
+    expect(managedPreflightReport(observed, managedRequirements(await specOf(file), observed)).findings.find((f) => f.rule === 'network-policy')).toMatchObject(
+      {
+        result: 'ok',
+        object: 'DaemonSet kube-system/aws-node (Amazon VPC CNI)',
+        observed: 'aws-node carries aws-eks-nodeagent with --enable-network-policy=true',
+      },
+    );
     // The classes the flow created, read back from the API server; the one EKS ships is untouched.
     const classes = new Map((await storage.listStorageClass()).items.map((c) => [c.metadata!.name!, c]));
     expect([...classes.keys()].sort()).toEqual(['gp2', 'kdisk', 'kfs']);
@@ -170,5 +191,47 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     } finally {
       await proxy.close();
     }
+  });
+
+  it('the cluster made EKS Auto Mode (nodes of Karpenter NodePools, no aws-node, its EBS driver, the network policy controller enabled): preflight reads it as such, and kdisk is made for its driver', async () => {
+    const core = h.cluster.kc.makeApiClient(CoreV1Api);
+    const apps = h.cluster.kc.makeApiClient(AppsV1Api);
+    const storage = h.cluster.kc.makeApiClient(StorageV1Api);
+    const file = await h.writeSpec('eks-auto', asManagedSpec('eks', kubeconfig));
+    const spec = await specOf(file);
+    // As Auto Mode labels its nodes: the NodePool's name instead of a node group's.
+    const nodes = (await core.listNode()).items;
+    for (const n of nodes) {
+      const autoMode = node('eks', { name: n.metadata!.name!, pool: n.metadata!.labels!['eks.amazonaws.com/nodegroup']!, autoMode: true }).metadata!.labels!;
+      await core.patchNode({ name: n.metadata!.name!, body: [{ op: 'replace', path: '/metadata/labels', value: autoMode }] });
+    }
+    await apps.deleteNamespacedDaemonSet({ name: 'aws-node', namespace: 'kube-system' });
+    await storage.createCSIDriver({ body: csiDrivers('eks', true)[0]! });
+    const observed = await readManagedCluster(h.cluster.kc);
+    const req = managedRequirements(spec, observed);
+    expect(req.eksAutoMode).toBe(true);
+    const report = managedPreflightReport(observed, req);
+    expect(
+      report.findings.filter((f) => ['node-pools', 'network-policy', 'csi-drivers'].includes(f.rule)).map((f) => [f.result, f.object, f.observed]),
+    ).toEqual([
+      ['ok', 'platform pool (karpenter.sh/nodepool=platform)', expect.stringMatching(/^2 nodes/)],
+      ['ok', 'compute pool (karpenter.sh/nodepool=compute)', expect.stringMatching(/^2 nodes/)],
+      // amazon-vpc-cni as the cluster was made (the chart's, enableNetworkPolicy false): Auto Mode reads the same key.
+      ['failed', 'EKS Auto Mode VPC CNI', 'NetworkPolicy not enforced: kube-system/amazon-vpc-cni sets enable-network-policy-controller: "false"'],
+      ['ok', 'CSIDriver ebs.csi.eks.amazonaws.com', 'installed'],
+      ['ok', 'CSIDriver efs.csi.aws.com', 'installed'],
+    ]);
+    // The step of AWS's guide: the ConfigMap that enables the network policy controller.
+    await core.patchNamespacedConfigMap({
+      name: 'amazon-vpc-cni',
+      namespace: 'kube-system',
+      body: [{ op: 'replace', path: '/data/enable-network-policy-controller', value: 'true' }],
+    });
+    const enabled = await readManagedCluster(h.cluster.kc);
+    expect(managedPreflightReport(enabled, managedRequirements(spec, enabled)).findings.find((f) => f.rule === 'network-policy')).toMatchObject({
+      result: 'ok',
+      observed: 'kube-system/amazon-vpc-cni sets enable-network-policy-controller: "true"',
+    });
+    expect(storageObjectsFor(spec, req).find((o) => o.metadata.name === 'kdisk')).toMatchObject({ provisioner: 'ebs.csi.eks.amazonaws.com' });
   });
 });
