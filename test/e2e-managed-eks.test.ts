@@ -10,7 +10,6 @@ import { AppsV1Api, CoreV1Api, StorageV1Api, type V1StorageClass } from '@kubern
 import { readManagedCluster } from '../activities/kubernetes/read-managed-cluster.js';
 import { managedPreflightReport, managedRequirements } from '../lib/preflight/managed-rules.js';
 import { isOnpremInstallation } from '../lib/spec/schema.js';
-import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
 import { parseSpecText } from '../lib/spec/validate.js';
 import { startHarness, type Harness } from './support/e2e-harness.js';
 import { startFlakyProxy } from './support/flaky-api-proxy.js';
@@ -193,7 +192,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     }
   });
 
-  it('the cluster made EKS Auto Mode (nodes of Karpenter NodePools, no aws-node, its EBS driver, the network policy controller enabled): preflight reads it as such, and kdisk is made for its driver', async () => {
+  it('the cluster made EKS Auto Mode (nodes of Karpenter NodePools, no aws-node, its EBS driver, the network policy controller enabled): preflight reads it as such, and an install makes kdisk for its driver', async () => {
     const core = h.cluster.kc.makeApiClient(CoreV1Api);
     const apps = h.cluster.kc.makeApiClient(AppsV1Api);
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);
@@ -232,6 +231,18 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
       result: 'ok',
       observed: 'kube-system/amazon-vpc-cni sets enable-network-policy-controller: "true"',
     });
-    expect(storageObjectsFor(spec, req).find((o) => o.metadata.name === 'kdisk')).toMatchObject({ provisioner: 'ebs.csi.eks.amazonaws.com' });
+
+    // An install on it (this cluster's kdisk and kfs were the node-group cluster's: gone, as on a new cluster): preflight hands
+    // eksAutoMode on, storage-classes makes kdisk on Auto Mode's driver, and verify expects that class.
+    await storage.deleteStorageClass({ name: 'kdisk' });
+    await storage.deleteStorageClass({ name: 'kfs' });
+    expect((await h.cli('start', file)).exitCode).toBe(0);
+    const done = await h.waitFor('eks-auto', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
+    expect(done.error).toBeUndefined();
+    expect(done.phases.find((p) => p.name === 'preflight')?.summary).toMatch(/ \(EKS Auto Mode\): every requirement met/);
+    expect(done.handoffs?.eksAutoMode).toBe(true);
+    const kdisk = await storage.readStorageClass({ name: 'kdisk' });
+    expect(classView(kdisk)).toMatchObject({ provisioner: 'ebs.csi.eks.amazonaws.com', parameters: { type: 'gp3', fsType: 'ext4', encrypted: 'true' } });
+    expect((await storage.readStorageClass({ name: 'kfs' })).provisioner).toBe('efs.csi.aws.com');
   });
 });
