@@ -4,6 +4,7 @@ import { managedPreflightReport, formatManagedReport, managedRequirements, type 
 import { parseQuantity } from '../lib/preflight/quantity.js';
 import { isOnpremInstallation, type ManagedInstallation } from '../lib/spec/schema.js';
 import { parseSpecText } from '../lib/spec/validate.js';
+import { cniOf, configMapKey, imageRepository } from '../lib/cluster/cni-agents.js';
 import { storageObjectsFor } from '../lib/storage/cluster-storage.js';
 import { clusterObjects, CNI_SHAPES, node, SERVER_VERSION, type Cloud, type CniShape } from './support/managed-clusters.js';
 import { fixture } from './support/repo.js';
@@ -22,7 +23,9 @@ function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = 
     serverVersion,
     nodes: objects.nodes.map(observedNode),
     daemonSets: objects.daemonSets.map(observedDaemonSet),
-    cniConfig: Object.fromEntries(objects.configMaps.map((cm) => [`${cm.metadata!.namespace}/${cm.metadata!.name}`, cm.data ?? {}])),
+    cniConfig: Object.fromEntries(
+      objects.configMaps.map((cm) => [configMapKey({ namespace: cm.metadata!.namespace!, name: cm.metadata!.name! }), cm.data ?? {}]),
+    ),
     csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!),
   };
 }
@@ -134,6 +137,20 @@ describe('managed preflight rules (pure)', () => {
     expect(finding).toMatchObject({ result: 'failed', object: 'kube-system, calico-system, kube-flannel' });
     expect(finding?.observed).toMatch(/^no CNI enforces NetworkPolicy \(DaemonSets: /);
     expect(finding?.observed).toContain(`; ${off})`);
+  });
+
+  it('knows an image by its repository whatever the registry, tag or digest, and a neighbouring repository is not the CNI', () => {
+    expect(imageRepository('registry.local:5000/calico/node:v3.31.7@sha256:0123')).toBe('registry.local:5000/calico/node');
+    expect(imageRepository('registry.local:5000/calico/node')).toBe('registry.local:5000/calico/node');
+    const agent = (image: string) => cniOf({ namespace: 'kube-system', name: 'x', containers: [{ name: 'x', image, args: [] }] })?.name;
+    expect(
+      [
+        'mcr.microsoft.com/oss/calico/node:v3.28.2',
+        'mcr.microsoft.com/oss/cilium/cilium:1.16.6',
+        'quay.io/cilium/cilium-envoy:v1.35.9',
+        'quay.io/calico/node-driver-registrar:v3.31.7',
+      ].map(agent),
+    ).toEqual(['Calico', 'Cilium', undefined, undefined]);
   });
 
   it('an AKS cluster with Azure CNI and no policy engine: no CNI enforces NetworkPolicy, each DaemonSet named with the CNI it is', () => {

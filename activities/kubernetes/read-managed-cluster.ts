@@ -3,7 +3,7 @@
 // (for the CNI), the CNI ConfigMaps that say whether NetworkPolicy is on (Cilium's, the VPC
 // CNI's) and the CSIDriver objects, each cut down to what the rules read.
 import { AppsV1Api, CoreV1Api, StorageV1Api, VersionApi, type KubeConfig, type V1DaemonSet, type V1Node } from '@kubernetes/client-node';
-import { CNI_AGENT_NAMESPACES, CNI_CONFIG_MAPS, type CniConfigMaps } from '../../lib/cluster/cni-agents.js';
+import { CNI_AGENT_NAMESPACES, CNI_CONFIG_MAPS, configMapKey, type CniConfigMaps } from '../../lib/cluster/cni-agents.js';
 import type { ObservedDaemonSet, ObservedManagedCluster, ObservedNode } from '../../lib/preflight/managed-rules.js';
 import { listAll, readIfExists } from './kube-client.js';
 
@@ -32,9 +32,9 @@ export function observedDaemonSet(ds: V1DaemonSet): ObservedDaemonSet {
 /** The CNI ConfigMaps that exist, by "namespace/name" (one that is not there is left out). */
 async function readCniConfig(core: CoreV1Api): Promise<CniConfigMaps> {
   const found = await Promise.all(
-    CNI_CONFIG_MAPS.map(async ({ namespace, name }) => {
-      const cm = await readIfExists(() => core.readNamespacedConfigMap({ namespace, name }));
-      return cm ? [[`${namespace}/${name}`, cm.data ?? {}] as const] : [];
+    CNI_CONFIG_MAPS.map(async (which) => {
+      const cm = await readIfExists(() => core.readNamespacedConfigMap(which));
+      return cm ? [[configMapKey(which), cm.data ?? {}] as const] : [];
     }),
   );
   return Object.fromEntries(found.flat());

@@ -69,13 +69,14 @@ export interface Cni {
 /** Where CNI node agents run. */
 export const CNI_AGENT_NAMESPACES = ['kube-system', 'calico-system', 'kube-flannel'];
 
-const CILIUM_CONFIG = 'kube-system/cilium-config';
-const VPC_CNI_CONFIG = 'kube-system/amazon-vpc-cni';
+/** A ConfigMap's key in CniConfigMaps. */
+export const configMapKey = (cm: { namespace: string; name: string }): string => `${cm.namespace}/${cm.name}`;
+const CILIUM_CONFIG_MAP = { namespace: 'kube-system', name: 'cilium-config' };
+const VPC_CNI_CONFIG_MAP = { namespace: 'kube-system', name: 'amazon-vpc-cni' };
 /** The ConfigMaps a CNI's NetworkPolicy setting is read from (in kube-system, where their charts put them). */
-export const CNI_CONFIG_MAPS = [CILIUM_CONFIG, VPC_CNI_CONFIG].map((key) => {
-  const [namespace, name] = key.split('/') as [string, string];
-  return { namespace, name };
-});
+export const CNI_CONFIG_MAPS = [CILIUM_CONFIG_MAP, VPC_CNI_CONFIG_MAP];
+const CILIUM_CONFIG = configMapKey(CILIUM_CONFIG_MAP);
+const VPC_CNI_CONFIG = configMapKey(VPC_CNI_CONFIG_MAP);
 
 /** An image's repository: the reference without digest and tag (a registry's port kept). */
 export function imageRepository(image: string): string {
