@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ClusterEntity, LOG_LIMIT, newClusterStatus, type OperationRequest } from '../lib/cluster/cluster-entity.js';
 import type { InstallStatus } from '../lib/install/status.js';
+import { asManagedSpec } from './support/managed-clusters.js';
 import { aksSpec, onpremSpec } from './support/workflow-specs.js';
 
 const clock = () => {
@@ -47,6 +48,18 @@ describe('the cluster entity', () => {
     expect(refusal(entity, { kind: 'reset' })).toBe(
       'InstallRequestRefused: e1 runs one operation at a time: remove-node worker-1 (operation 2, cluster-e1-2-remove-node) is running; wait for it, or cancel it',
     );
+  });
+
+  it('keeps what a managed install found for the operations after it: an EKS Auto Mode cluster (kdisk on its driver), until a later run reads otherwise', () => {
+    const entity = new ClusterEntity(newClusterStatus('a1', '2026-12-03T09:00:00Z'), clock());
+    entity.adoptSpec(aksSpec('a1', asManagedSpec('eks', 'kubeconfig')));
+    entity.begin({ kind: 'install' }, undefined);
+    const found = (eksAutoMode: boolean) => ({ ...completed(['preflight', 'verify']), handoffs: { eksAutoMode } }) as unknown as InstallStatus;
+    entity.finish({ kind: 'install' }, { status: found(true) });
+    expect(entity.status.handoffs).toEqual({ eksAutoMode: true });
+    entity.begin({ kind: 'upgrade-katonic', version: '9.9' }, undefined);
+    entity.finish({ kind: 'upgrade-katonic', version: '9.9' }, { status: found(false) });
+    expect(entity.status.handoffs).toEqual({ eksAutoMode: false });
   });
 
   it('records each end: a completed operation changes the spec, a failed one leaves the cluster ready as it was, a reset ends it', () => {

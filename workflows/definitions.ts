@@ -24,8 +24,8 @@ export interface InstallOptions {
   resumeFrom?: { runId: string; phases: PhaseStatus[]; handoffs?: Handoffs; adminConf?: SealedValue };
   /** Who started it (the CLI's user, a ticket's): recorded, and kept from approving its own gates. */
   startedBy?: Actor;
-  /** A day-2 operation: what the cluster's install handed on (admin.conf), kept by the cluster's entity. */
-  handoffs?: Pick<Handoffs, 'adminConf'>;
+  /** A day-2 operation: what the cluster's install handed on (admin.conf, the EKS Auto Mode reading), kept by the cluster's entity. */
+  handoffs?: Pick<Handoffs, 'adminConf' | 'eksAutoMode'>;
 }
 
 export const statusQuery = defineQuery<InstallStatus>('status');

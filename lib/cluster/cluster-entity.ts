@@ -226,10 +226,12 @@ export class ClusterEntity {
     this.pushLog({ seq, kind, description: kind, startedAt: this.now(), endedAt: this.now(), outcome: 'refused', summary: why });
   }
 
-  /** What a completed run left: its phases' input hashes, and the install's admin.conf for the operations after it. */
+  /** What a completed run left: its phases' input hashes, and the install's admin.conf and EKS Auto Mode reading for the operations after it. */
   private applied(run: Pick<InstallStatus, 'phases' | 'handoffs'>): void {
     for (const phase of run.phases) if (phase.inputHash && phase.state === 'completed') this.status.lastApplied[phase.name] = phase.inputHash;
-    if (run.handoffs?.adminConf) this.status.handoffs = { adminConf: run.handoffs.adminConf };
+    const { adminConf, eksAutoMode } = run.handoffs ?? {};
+    if (adminConf) this.status.handoffs = { ...this.status.handoffs, adminConf };
+    if (eksAutoMode !== undefined) this.status.handoffs = { ...this.status.handoffs, eksAutoMode };
   }
 
   private refreshFromSpec(): void {

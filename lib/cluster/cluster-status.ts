@@ -46,8 +46,8 @@ export interface ClusterStatus {
   versions: ClusterVersions;
   /** Per phase name, the input hash of its last completed run. */
   lastApplied: Record<string, string>;
-  /** What operations need from the install: Kubespray's admin.conf, sealed. */
-  handoffs?: Pick<Handoffs, 'adminConf'>;
+  /** What operations need from the install: Kubespray's admin.conf, sealed; whether preflight found EKS Auto Mode (kdisk's driver). */
+  handoffs?: Pick<Handoffs, 'adminConf' | 'eksAutoMode'>;
   current?: OperationRecord;
   /** Every operation, oldest first (the oldest dropped past LOG_LIMIT, counted). */
   log: OperationRecord[];
