@@ -14,7 +14,7 @@ import { phaseFailure } from './phase-failure.js';
 export async function checkManagedCluster(config: ActivityConfig, input: PhaseInput<ManagedInstallation>): Promise<PhaseResult> {
   const { spec } = input;
   const cluster = await clusterApi(config, input, 'preflight');
-  const observed = await kubernetesCall(cluster, 'reading the nodes, DaemonSets and CSI drivers', () => readManagedCluster(cluster.kc));
+  const observed = await kubernetesCall(cluster, 'reading the nodes, DaemonSets and CSI drivers', () => readManagedCluster(cluster.kc, spec.spec.katonic));
   const report = managedPreflightReport(observed, managedRequirements(spec));
   if (!report.passed) {
     throw phaseFailure('PreflightFailed', `preflight: the cluster does not meet the requirements:\n${formatManagedReport(report)}`, {

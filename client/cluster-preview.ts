@@ -18,7 +18,7 @@ export async function previewManagedCluster(spec: ManagedInstallation, manifests
     const kc = kubeConfigFrom(await managedKubeconfig(spec.spec.managed, 'plan'));
     const target = { phase: 'plan', kubeconfig: spec.spec.managed.kubeconfigRef };
     const [observed, decisions] = await kubernetesCall(target, 'reading the cluster', () =>
-      Promise.all([readManagedCluster(kc), storageClassDecisions(kc, manifests)]),
+      Promise.all([readManagedCluster(kc, spec.spec.katonic, 'this machine'), storageClassDecisions(kc, manifests)]),
     );
     return {
       report: managedPreflightReport(observed, managedRequirements(spec)),

@@ -60,7 +60,7 @@ describe('Kubespray checkout checks in the on-prem preflight (real ansible-playb
     const done = await h.waitFor('ksnew', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
     expect(done.error).toBeUndefined();
     expect(done.phases.find((p) => p.name === 'preflight')?.summary).toMatch(
-      / meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\)$/,
+      / meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\); mlops\.demo\.local /,
     );
     expect(done.phases.find((p) => p.name === 'kubespray')?.state).toBe('completed');
   });

@@ -5,8 +5,9 @@
 // The contract with the workflow: `details[0]` is one object. `attempt` (the activity's attempt
 // that failed), `adminConf` (kubespray's, handed on), `failedHosts`, `unreachableHosts` and
 // `failures` (Ansible's) have their own places in the status; every other key is copied into
-// the phase's `error.details`. The on-prem preflight's report is `report`; the managed
-// preflight's table is `findings` (its rows, a shape of its own, so a reader needs no flow).
+// the phase's `error.details`. The on-prem preflight's report is `report` (the nodes); the
+// rows of the seed's other requirements are `findings` in both flows (the managed preflight's
+// whole table; on-prem, the FQDN), so a reader needs no flow.
 //
 // Pure: activities build their failures through activities/phase-failure.ts; workflow code
 // imports this file for its types only.
@@ -58,7 +59,7 @@ export interface PhaseFailureDetails {
   KubernetesObjectInvalid: KubernetesDetails;
   KubernetesRequestRefused: KubernetesDetails;
   KubernetesUnavailable: KubernetesDetails;
-  PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string } } | { findings: Finding[] };
+  PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string }; findings: AnyFinding[] } | { findings: Finding[] };
   StorageClassConflict: { conflicts: StorageClassConflict[] };
   /** settleSeconds: the cluster's objects were not as expected at the end of the settle window; findings: a check after it failed. */
   VerifyFailed: { problems: string[]; settleSeconds?: number; findings?: AnyFinding[] };

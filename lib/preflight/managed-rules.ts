@@ -8,10 +8,12 @@
 // reserves for the kubelet and the system) is shown beside it: an AKS node of 16 GB has
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
 import { findingsPass, formatFindings, type Finding as AnyFinding } from '../checks/finding.js';
+import { fqdnFinding, type DnsAnswer } from '../checks/front-door-rules.js';
 import { CLOUDS, type ManagedFlow } from '../managed/clouds.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
 import type { ManagedInstallation } from '../spec/schema.js';
+import { verifySettings } from '../spec/verify-settings.js';
 import { GIB, parseQuantity } from './quantity.js';
 import { MEMORY_TOLERANCE, SEED_REQUIREMENTS } from './requirements.js';
 
@@ -43,6 +45,8 @@ export interface ObservedManagedCluster {
   nodes: ObservedNode[];
   daemonSets: ObservedDaemonSet[];
   csiDrivers: string[];
+  /** spec.katonic.fqdn through DNS. */
+  fqdn: DnsAnswer;
 }
 
 /** A node pool: the labels its nodes carry. */
@@ -56,7 +60,8 @@ export interface ManagedRequirements {
   platform: { selector: PoolSelector; cpus: number; memoryGb: number };
   compute: { selector: PoolSelector; cpus: number; memoryGb: number };
   gpu?: { selector: PoolSelector };
-  fqdn: string;
+  /** spec.verify.frontDoor: off, the load balancer comes later and an FQDN without an address is a warning. */
+  frontDoor: boolean;
   ignore: ManagedRule[];
 }
 
@@ -301,16 +306,8 @@ function csiRule(observed: ObservedManagedCluster, req: ManagedRequirements): Fi
   });
 }
 
-function ingressRule(req: ManagedRequirements): Finding[] {
-  return [
-    {
-      rule: 'ingress-fqdn',
-      object: 'spec.katonic.fqdn',
-      observed: req.fqdn,
-      expected: 'the FQDN Katonic serves; its DNS must point at an SSL-terminating load balancer (not checked from here)',
-      result: 'ok',
-    },
-  ];
+function ingressRule(observed: ObservedManagedCluster, req: ManagedRequirements): Finding[] {
+  return [fqdnFinding(observed.fqdn, req.frontDoor)];
 }
 
 export function managedPreflightReport(observed: ObservedManagedCluster, req: ManagedRequirements): ManagedPreflightReport {
@@ -323,14 +320,14 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
     ...gpuRule(observed, req),
     ...networkPolicyRule(observed),
     ...csiRule(observed, req),
-    ...ingressRule(req),
+    ...ingressRule(observed, req),
   ].map((f): Finding => (f.result === 'failed' && req.ignore.includes(f.rule) ? { ...f, result: 'ignored' } : f));
   return { passed: findingsPass(findings), findings };
 }
 
 /** The requirements a managed spec sets: the seed's, with the spec's pools, minimums and ignored rules. */
 export function managedRequirements(doc: ManagedInstallation): ManagedRequirements {
-  const { flow, managed, katonic } = doc.spec;
+  const { flow, managed } = doc.spec;
   const poolLabel = CLOUDS[flow].poolLabel;
   const selector = (pool: SpecPool): PoolSelector => (typeof pool === 'string' ? { labels: { [poolLabel]: pool } } : { labels: pool.labels });
   const { pools, preflight } = managed;
@@ -341,7 +338,7 @@ export function managedRequirements(doc: ManagedInstallation): ManagedRequiremen
     platform: { selector: selector(pools?.platform ?? 'platform'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.platform },
     compute: { selector: selector(pools?.compute ?? 'compute'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.compute },
     gpu: pools?.gpu ? { selector: selector(pools.gpu) } : undefined,
-    fqdn: katonic.fqdn,
+    frontDoor: verifySettings(doc).frontDoor,
     ignore: preflight?.ignore ?? [],
   };
 }
