@@ -1,6 +1,7 @@
-// validate and plan: what a spec says, without touching anything (but --out).
+// validate and plan: what a spec says, without touching anything (but --out); plan asks DNS for the FQDN.
 import { relative } from 'node:path';
 import yaml from 'js-yaml';
+import { resolveFqdn } from '../../activities/checks/resolve-fqdn.js';
 import { formatPlannedChecks, plannedChecks } from '../../lib/checks/planned-checks.js';
 import { table } from '../../lib/format/table.js';
 import { renderRunFiles } from '../../lib/inventory/render.js';
@@ -13,7 +14,6 @@ import { escapeText } from '../../lib/safe-text.js';
 import { approvalGates, type ApprovalGate } from '../../lib/spec/approvals.js';
 import { isOnpremInstallation } from '../../lib/spec/schema.js';
 import { verifySettings } from '../../lib/spec/verify-settings.js';
-import { resolveFqdn } from '../../activities/checks/resolve-fqdn.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
 import { writePlanFiles } from '../plan-output.js';
 

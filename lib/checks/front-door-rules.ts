@@ -114,8 +114,8 @@ export function nameCovers(name: string, fqdn: string): boolean {
 }
 
 const isoDate = (iso: string) => iso.slice(0, 10);
-// Whole days from now to `iso`, negative once past.
-const daysUntil = (iso: string, now: Date) => Math.floor((Date.parse(iso) - now.getTime()) / DAY_MS);
+// Whole days from `from` to `to`.
+const daysBetween = (from: number, to: number) => Math.floor((to - from) / DAY_MS);
 // OpenSSL names the validity period before the chain; the dates are judged on their own.
 const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
@@ -133,10 +133,13 @@ function certificateFinding(fqdn: string, tls: TlsObservation, now: Date): Findi
   const wrong: { seen: string; expected: string }[] = [];
   if (!cert.names.some((name) => nameCovers(name, fqdn)))
     wrong.push({ seen: `certificate for ${cert.names.join(', ') || '(no name)'}`, expected: `one valid for ${fqdn}` });
-  const left = daysUntil(cert.validTo, now);
-  if (Date.parse(cert.validTo) < now.getTime())
-    wrong.push({ seen: `expired on ${isoDate(cert.validTo)} (${-left} days ago)`, expected: `one valid on ${isoDate(now.toISOString())}` });
-  if (Date.parse(cert.validFrom) > now.getTime())
+  const [validTo, today] = [Date.parse(cert.validTo), now.getTime()];
+  if (validTo < today)
+    wrong.push({
+      seen: `expired on ${isoDate(cert.validTo)} (${daysBetween(validTo, today)} days ago)`,
+      expected: `one valid on ${isoDate(now.toISOString())}`,
+    });
+  if (Date.parse(cert.validFrom) > today)
     wrong.push({ seen: `not valid before ${isoDate(cert.validFrom)}`, expected: `one valid on ${isoDate(now.toISOString())}` });
   if (tls.chainError && !DATE_ERRORS.has(tls.chainError))
     wrong.push({ seen: `issuer ${cert.issuer} not trusted (${tls.chainError})`, expected: `one chaining to ${tls.trusted}` });
@@ -148,6 +151,7 @@ function certificateFinding(fqdn: string, tls: TlsObservation, now: Date): Findi
       expected: `a certificate: ${wrong.map((w) => w.expected).join('; ')}`,
       result: 'failed',
     };
+  const left = daysBetween(today, validTo);
   return {
     rule: 'front-door',
     object,

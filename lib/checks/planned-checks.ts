@@ -48,7 +48,7 @@ export function plannedChecks(doc: Installation, dns?: DnsAnswer): PlannedCheck[
       check: 'storage smoke',
       runs: settings.storageSmoke,
       what: settings.storageSmoke
-        ? `a volume on kdisk and on kfs, each Bound within ${settings.bindTimeout}, then deleted`
+        ? `a small PVC on kdisk and on kfs, each Bound within ${settings.bindTimeout}, then deleted`
         : 'skipped (spec.verify.storageSmoke: false)',
     },
   ];
