@@ -4,7 +4,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatFindings } from '../lib/checks/finding.js';
-import { fqdnFinding } from '../lib/checks/front-door-rules.js';
+import { fqdnFinding } from '../lib/checks/fqdn-rule.js';
 import type { PhaseInput, PhaseResult } from '../lib/install/phase-io.js';
 import { renderInventoryFiles } from '../lib/inventory/render.js';
 import { localTools } from '../lib/local-tools.js';

@@ -1,14 +1,6 @@
-// The front door's judgement (lib/checks/front-door-rules.ts), pure: what was seen in, findings out.
-import {
-  describeDnsError,
-  fqdnFinding,
-  frontDoorFindings,
-  nameCovers,
-  webSocketAccept,
-  type DnsAnswer,
-  type FrontDoorObservation,
-  type TlsObservation,
-} from '../lib/checks/front-door-rules.js';
+// The front door's judgement (lib/checks/fqdn-rule.ts, lib/checks/front-door-rules.ts), pure: what was seen in, findings out.
+import { describeDnsError, fqdnFinding, type DnsAnswer } from '../lib/checks/fqdn-rule.js';
+import { frontDoorFindings, nameCovers, webSocketAccept, type FrontDoorObservation, type TlsObservation } from '../lib/checks/front-door-rules.js';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
 const FQDN = 'mlops.acme.com';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { observedDaemonSet, observedNode } from '../activities/kubernetes/read-managed-cluster.js';
-import type { DnsAnswer } from '../lib/checks/front-door-rules.js';
+import type { DnsAnswer } from '../lib/checks/fqdn-rule.js';
 import { managedPreflightReport, formatManagedReport, managedRequirements, type Finding, type ObservedManagedCluster } from '../lib/preflight/managed-rules.js';
 import { parseQuantity } from '../lib/preflight/quantity.js';
 import { isOnpremInstallation, type ManagedInstallation } from '../lib/spec/schema.js';

@@ -4,7 +4,7 @@
 // resolve is an answer, with the reason.
 import { lookup, Resolver } from 'node:dns/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeDnsError, type DnsAnswer } from '../../lib/checks/front-door-rules.js';
+import { describeDnsError, type DnsAnswer } from '../../lib/checks/fqdn-rule.js';
 import type { Installation } from '../../lib/spec/schema.js';
 
 // Per query to a server, tried twice; getaddrinfo cannot be stopped, so it is raced against the whole.

@@ -1,10 +1,11 @@
 // The front door of the seed's cluster requirements: Katonic serves from one FQDN whose DNS
 // resolves to an SSL-terminating load balancer with a valid certificate, forwarding 80 and 443
-// to port 80 of the platform nodes, with WebSockets. Judged here from what was seen
-// (activities/checks/resolve-fqdn.ts, activities/checks/front-door.ts): preflight judges the
-// DNS answer alone, verify the whole door. Every finding says what was seen and what was expected.
+// to port 80 of the platform nodes, with WebSockets. Verify's judgement of what
+// activities/checks/front-door.ts saw, after the DNS answer (./fqdn-rule.ts, preflight's rule).
+// Every finding says what was seen and what was expected.
 import { createHash } from 'node:crypto';
 import type { Finding } from './finding.js';
+import { fqdnFinding, type DnsAnswer } from './fqdn-rule.js';
 
 /** What the seed fixes: the load balancer answers HTTPS on 443 and HTTP on 80. */
 export const FRONT_DOOR_PORTS = { https: 443, http: 80 } as const;
@@ -12,16 +13,6 @@ export const FRONT_DOOR_PORTS = { https: 443, http: 80 } as const;
 export const CERT_WARNING_DAYS = 30;
 
 export type FrontDoorRule = 'ingress-fqdn' | 'front-door';
-
-/** What DNS said of the FQDN. */
-export interface DnsAnswer {
-  fqdn: string;
-  /** Who was asked: "DNS server 10.0.0.2" or "the worker's resolver". */
-  resolver: string;
-  addresses: string[];
-  /** Why there are no addresses: "no such name (NXDOMAIN)", "no answer (timeout)". */
-  problem?: string;
-}
 
 /** The certificate the load balancer presented, as far as the judgement reads it. */
 export interface PresentedCertificate {
@@ -72,7 +63,6 @@ export interface FrontDoorObservation {
   webSocket?: WebSocketObservation;
 }
 
-const ADDRESSES_SHOWN = 4;
 const DAY_MS = 86_400_000;
 // RFC 6455, section 1.3: the GUID every server appends to the key.
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -82,28 +72,6 @@ export const webSocketAccept = (key: string): string =>
   createHash('sha1')
     .update(key + WEBSOCKET_GUID)
     .digest('base64');
-
-const addressList = (addresses: string[]) =>
-  addresses.slice(0, ADDRESSES_SHOWN).join(', ') + (addresses.length > ADDRESSES_SHOWN ? ` and ${addresses.length - ADDRESSES_SHOWN} more` : '');
-
-/**
- * The preflight rule (and verify's first row): the FQDN resolves, and to what. With
- * `frontDoor` off the load balancer comes later, so an FQDN that does not resolve yet is a
- * warning: DNS was asked and its answer is a fact to show, not a check left out (skipped).
- */
-export function fqdnFinding(answer: DnsAnswer, frontDoor: boolean): Finding<'ingress-fqdn'> {
-  const object = `${answer.fqdn} (spec.katonic.fqdn)`;
-  const expected = 'an address: the SSL-terminating load balancer Katonic is served through';
-  if (answer.addresses.length)
-    return { rule: 'ingress-fqdn', object, observed: `resolves to ${addressList(answer.addresses)} (${answer.resolver})`, expected, result: 'ok' };
-  return {
-    rule: 'ingress-fqdn',
-    object,
-    observed: `does not resolve: ${answer.problem ?? 'no address'} (${answer.resolver})`,
-    expected: frontDoor ? expected : `${expected}; spec.verify.frontDoor is false (the load balancer comes later), so the install goes on`,
-    result: frontDoor ? 'failed' : 'warning',
-  };
-}
 
 /** Whether a certificate name covers the FQDN: equal, or a wildcard for exactly its first label (RFC 6125, 6.4.3). */
 export function nameCovers(name: string, fqdn: string): boolean {
@@ -217,27 +185,4 @@ export function frontDoorSkipped(fqdn: string): Finding<'front-door'>[] {
       result: 'skipped',
     },
   ];
-}
-
-/** What a resolver's error code means, for the operator. */
-export function describeDnsError(code: string | undefined): string {
-  switch (code) {
-    case 'ENOTFOUND':
-      return 'no such name (NXDOMAIN)';
-    case 'ENODATA':
-      return 'no A or AAAA record';
-    case 'ETIMEOUT':
-    case 'ETIMEDOUT':
-      return 'no answer (timed out)';
-    case 'EAI_AGAIN':
-      return 'no DNS server answered (EAI_AGAIN)';
-    case 'ESERVFAIL':
-      return 'the server failed (SERVFAIL)';
-    case 'EREFUSED':
-      return 'the server refused the query (REFUSED)';
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    default:
-      return code ?? 'no address';
-  }
 }

@@ -4,7 +4,8 @@ import { table } from '../format/table.js';
 import { meshSettings } from '../spec/mesh-settings.js';
 import type { Installation } from '../spec/schema.js';
 import { verifySettings } from '../spec/verify-settings.js';
-import { FRONT_DOOR_PORTS, fqdnFinding, type DnsAnswer } from './front-door-rules.js';
+import { fqdnFinding, type DnsAnswer } from './fqdn-rule.js';
+import { FRONT_DOOR_PORTS } from './front-door-rules.js';
 
 export interface PlannedCheck {
   check: 'front door' | 'mesh' | 'storage smoke';

@@ -8,7 +8,7 @@
 // reserves for the kubelet and the system) is shown beside it: an AKS node of 16 GB has
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
 import { findingsPass, formatFindings, type Finding as AnyFinding } from '../checks/finding.js';
-import { fqdnFinding, type DnsAnswer } from '../checks/front-door-rules.js';
+import { fqdnFinding, type DnsAnswer } from '../checks/fqdn-rule.js';
 import { CLOUDS, type ManagedFlow } from '../managed/clouds.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
