@@ -62,7 +62,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     expect(failedRows[2]).toMatch(
       /^FAILED\s+network-policy\s+kube-system, calico-system\s+no NetworkPolicy-capable CNI .*the AWS network policy agent is present but not enabled/,
     );
-    expect((await h.cli('status', 'install-eks')).stdout).toContain('FAILED  container-runtime');
+    expect((await h.cli('status', 'install-eks')).stdout).toMatch(/FAILED +container-runtime/);
 
     // The operator replaces the Docker node and the small compute nodes, and enables the agent (the VPC CNI add-on's enableNetworkPolicy).
     await deleteNodes(h.cluster.kc, [platform(0), compute(0), compute(1)]);
