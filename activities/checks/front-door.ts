@@ -73,9 +73,12 @@ function probeTls(address: string, fqdn: string, trust: Trust): Promise<TlsObser
       socket.destroy();
       resolve({ address, trusted: trust.trusted, ...seen });
     };
-    socket.once('secureConnect', () =>
-      done({ certificate: presented(socket.getPeerCertificate()), ...(socket.authorized ? {} : { chainError: String(socket.authorizationError) }) }),
-    );
+    socket.once('secureConnect', () => {
+      const peer = socket.getPeerCertificate();
+      // An empty object where the server sent none.
+      if (!peer.raw) return done({ error: 'the server presented no certificate' });
+      done({ certificate: presented(peer), ...(socket.authorized ? {} : { chainError: String(socket.authorizationError) }) });
+    });
     socket.once('timeout', () => done({ error: TIMED_OUT }));
     socket.once('error', (err) => done({ error: err.message }));
   });
