@@ -8,7 +8,13 @@ const DNS: DnsAnswer = { fqdn: FQDN, resolver: "the worker's resolver", addresse
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const TLS: TlsObservation = {
   address: '20.81.14.7',
-  certificate: { names: [FQDN], issuer: "C=US, O=Let's Encrypt, CN=R11", validFrom: '2026-11-01T00:00:00.000Z', validTo: '2027-01-30T00:00:00.000Z' },
+  certificate: {
+    names: [FQDN],
+    subject: `CN=${FQDN}`,
+    issuer: "C=US, O=Let's Encrypt, CN=R11",
+    validFrom: '2026-11-01T00:00:00.000Z',
+    validTo: '2027-01-30T00:00:00.000Z',
+  },
   trusted: 'the public roots',
 };
 const seen = (change: Partial<FrontDoorObservation> = {}): FrontDoorObservation => ({
@@ -58,6 +64,11 @@ describe('front-door rules (pure)', () => {
     expect(certificate({ chainError: 'CERT_HAS_EXPIRED' }, { validTo: '2026-11-30T00:00:00.000Z' })).toMatchObject({
       result: 'failed',
       observed: 'expired on 2026-11-30 (3 days ago)',
+    });
+    // Browsers read subjectAltName only: a name in the CN alone is no name.
+    expect(certificate({}, { names: [] })).toMatchObject({
+      result: 'failed',
+      observed: 'certificate of CN=mlops.acme.com with no DNS name in its subjectAltName',
     });
     expect(certificate({ error: 'connect ECONNREFUSED 20.81.14.7:443', certificate: undefined })).toMatchObject({
       result: 'failed',

@@ -46,10 +46,9 @@ function presented(peer: PeerCertificate): PresentedCertificate {
     .split(', ')
     .filter((san) => san.startsWith('DNS:'))
     .map((san) => san.slice(4));
-  // Without DNS names in subjectAltName, clients fall back to the subject's CN.
-  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
   return {
-    names: sans.length ? sans : cn ? [cn] : [],
+    names: sans,
+    subject: cert.subject.split('\n').join(', '),
     issuer: cert.issuer.split('\n').join(', '),
     validFrom: new Date(Date.parse(cert.validFrom)).toISOString(),
     validTo: new Date(Date.parse(cert.validTo)).toISOString(),

@@ -16,8 +16,10 @@ export type FrontDoorRule = 'ingress-fqdn' | 'front-door';
 
 /** The certificate the load balancer presented, as far as the judgement reads it. */
 export interface PresentedCertificate {
-  /** The DNS names it is valid for (its subjectAltName; its CN where it has none). */
+  /** The DNS names of its subjectAltName: browsers match these only, never the subject's CN. */
   names: string[];
+  /** Its subject's distinguished name, e.g. "CN=mlops.acme.com". */
+  subject: string;
   /** Its issuer's distinguished name, e.g. "O=Acme, CN=Acme CA". */
   issuer: string;
   /** ISO times. */
@@ -100,7 +102,10 @@ function certificateFinding(fqdn: string, tls: TlsObservation, now: Date): Findi
     };
   const wrong: { seen: string; expected: string }[] = [];
   if (!cert.names.some((name) => nameCovers(name, fqdn)))
-    wrong.push({ seen: `certificate for ${cert.names.join(', ') || '(no name)'}`, expected: `one valid for ${fqdn}` });
+    wrong.push({
+      seen: cert.names.length ? `certificate for ${cert.names.join(', ')}` : `certificate of ${cert.subject} with no DNS name in its subjectAltName`,
+      expected: `one valid for ${fqdn}`,
+    });
   const [validTo, today] = [Date.parse(cert.validTo), now.getTime()];
   if (validTo < today)
     wrong.push({
