@@ -139,7 +139,11 @@ export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEnt
     meaning: 'the API server did not serve the request (429, 5xx, an expired list, a timeout or a connection error)',
     details: KUBERNETES_KEYS,
   },
-  PreflightFailed: { retryable: false, meaning: 'the nodes or the cluster do not meet the requirements', details: ['failedHosts', 'report', 'findings'] },
+  PreflightFailed: {
+    retryable: false,
+    meaning: 'the nodes or the cluster do not meet the requirements, or the FQDN does not resolve',
+    details: ['failedHosts', 'report', 'findings'],
+  },
   StorageClassConflict: { retryable: false, meaning: 'an existing StorageClass differs in a field that cannot be changed', details: ['conflicts'] },
   VerifyFailed: {
     retryable: false,
