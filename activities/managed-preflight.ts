@@ -14,7 +14,9 @@ import { phaseFailure } from './phase-failure.js';
 export async function checkManagedCluster(config: ActivityConfig, input: PhaseInput<ManagedInstallation>): Promise<PhaseResult> {
   const { spec } = input;
   const cluster = await clusterApi(config, input, 'preflight');
-  const observed = await kubernetesCall(cluster, 'reading the nodes, DaemonSets, CNI ConfigMaps and CSI drivers', () => readManagedCluster(cluster.kc));
+  const observed = await kubernetesCall(cluster, 'reading the nodes, DaemonSets, CNI ConfigMaps and CSI drivers, and asking DNS for the FQDN', () =>
+    readManagedCluster(cluster.kc, spec.spec.katonic),
+  );
   const req = managedRequirements(spec, observed);
   const report = managedPreflightReport(observed, req);
   if (!report.passed) {

@@ -19,7 +19,7 @@ export async function previewManagedCluster(spec: ManagedInstallation): Promise<
     const kc = kubeConfigFrom(await managedKubeconfig(spec.spec.managed, 'plan'));
     const target = { phase: 'plan', kubeconfig: spec.spec.managed.kubeconfigRef };
     const [report, eksAutoMode, decisions] = await kubernetesCall(target, 'reading the cluster', async () => {
-      const observed = await readManagedCluster(kc);
+      const observed = await readManagedCluster(kc, spec.spec.katonic, 'this machine');
       const req = managedRequirements(spec, observed);
       return [managedPreflightReport(observed, req), req.eksAutoMode, await storageClassDecisions(kc, storageObjectsFor(spec, req))] as const;
     });

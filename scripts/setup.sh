@@ -62,13 +62,16 @@ apt_install() {
 }
 
 # The SSH test nodes (tests, `kinstall dev --ssh-nodes N`): Debian's sshd, sudo and iproute2;
-# the mutual-TLS connection test: Debian's nginx as the TLS-terminating gRPC proxy.
+# the mutual-TLS connection test: Debian's nginx as the TLS-terminating gRPC proxy; the
+# front-door check's test: nginx as the load balancer and dnsmasq (its binary alone, no
+# service) as the DNS server.
 missing=()
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+[ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/bin/sudo ] || missing+=(sudo)
 [ -x /usr/sbin/ip ] || missing+=(iproute2)
-[ ${#missing[@]} -eq 0 ] || apt_install "the SSH test nodes and the TLS test" "without them those tests are skipped" "${missing[@]}"
+[ ${#missing[@]} -eq 0 ] || apt_install "the SSH test nodes and the TLS and front-door tests" "without them those tests are skipped" "${missing[@]}"
 
 # The Web UI test drives Debian's headless Chromium (with playwright-core, from npm).
 [ -x /usr/bin/chromium ] || apt_install "the Web UI test" "without it that test fails, naming it" chromium

@@ -59,7 +59,7 @@ function kubeconfigText(server: string): string {
 /** An on-prem install whose kubespray phase handed on (sealed) an admin.conf for `server`; verify waits 1 s. */
 async function onpremInput(server: string): Promise<PhaseInput> {
   const spec = await loadDemoSpec();
-  spec.spec.verify = { settleTimeout: '1s' };
+  spec.spec.verify = { ...spec.spec.verify, settleTimeout: '1s' };
   return { spec, adminConf: await sealValue(config.keyRing, kubeconfigText(server)) };
 }
 

@@ -18,20 +18,28 @@ afterAll(() => h?.close());
 const STANDIN = join(REPO_ROOT, 'standins', 'kubespray');
 
 describe('Kubespray checkout checks in the on-prem preflight (real ansible-playbook, the stand-in checkout and copies of it)', () => {
-  it('refuses a kubeVersion the checkout does not install, naming the release it found and its range, before kubespray runs', async () => {
+  it('refuses a kubeVersion the checkout does not install, naming the release it found and its range, before kubespray runs; and an FQDN without an address, at once', async () => {
     // No kubespray.version in the spec: validate has nothing to go by, the checkout decides.
     const file = await h.writeSpec('ksold', (spec) => {
       singleNode(spec);
       delete spec.spec.onprem!.kubespray.version;
       spec.spec.onprem!.kubeVersion = '1.32.5';
+      // The front door checked (the demo turns it off) on a name no DNS has: .invalid is reserved (RFC 2606).
+      spec.spec.katonic.fqdn = 'mlops.katonic.invalid';
+      spec.spec.verify = { ...spec.spec.verify, frontDoor: true };
     });
     expect((await h.cli('validate', file)).exitCode).toBe(0);
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const stuck = await h.waitFor('ksold', (s) => s.state === 'waiting-for-operator');
     expect(stuck.phases.find((p) => p.name === 'preflight')).toMatchObject({ state: 'failed', attempts: 1 });
     expect(stuck.error?.type).toBe('PreflightFailed');
-    expect(stuck.error?.message).toBe(
+    const [kubespray, ...fqdn] = (stuck.error?.message ?? '').split('\n');
+    expect(kubespray).toBe(
       `preflight: Kubespray: spec.onprem.kubeVersion 1.32.5: Kubespray v2.31.0 (galaxy.yml) at ${STANDIN} does not install it (it is outside the versions it supports, 1.33.0 to 1.35.4, listed in roles/kubespray_defaults/vars/main/checksums.yml)`,
+    );
+    expect(fqdn[0]).toBe('the FQDN does not resolve:');
+    expect(fqdn[2]).toMatch(
+      /^FAILED\s+ingress-fqdn\s+mlops\.katonic\.invalid \(spec\.katonic\.fqdn\)\s+does not resolve: .+ \(the worker's resolver\)\s+an address: /,
     );
     // The preflight report as data, under the failed phase, in what `kinstall status --json` prints.
     const json = JSON.parse((await h.cli('status', 'install-ksold', '--json')).stdout) as InstallStatus;
@@ -39,6 +47,9 @@ describe('Kubespray checkout checks in the on-prem preflight (real ansible-playb
       hosts: [expect.objectContaining({ host: SINGLE_NODE, lacks: [] })],
       kubespray: expect.stringContaining('does not install it'),
     });
+    expect(json.phases.find((p) => p.name === 'preflight')?.error?.details?.findings).toEqual([
+      expect.objectContaining({ rule: 'ingress-fqdn', object: 'mlops.katonic.invalid (spec.katonic.fqdn)', result: 'failed' }),
+    ]);
     expect((await h.journal('ksold')).filter((l) => l.startsWith('kubespray '))).toEqual([]);
     expect((await h.cli('cancel', 'install-ksold')).exitCode).toBe(0);
   });
@@ -60,7 +71,7 @@ describe('Kubespray checkout checks in the on-prem preflight (real ansible-playb
     const done = await h.waitFor('ksnew', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
     expect(done.error).toBeUndefined();
     expect(done.phases.find((p) => p.name === 'preflight')?.summary).toMatch(
-      / meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\)$/,
+      / meet the requirements: .*; Kubespray v2\.40\.0 \(galaxy\.yml\) installs 1\.38\.1 \(1\.33\.0 to 1\.38\.1\); mlops\.demo\.local /,
     );
     expect(done.phases.find((p) => p.name === 'kubespray')?.state).toBe('completed');
   });

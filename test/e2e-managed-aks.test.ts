@@ -75,6 +75,7 @@ describe('the AKS flow on an AKS-shaped cluster (own real kube-apiserver, stand-
     // The DaemonSets kwok runs on the AKS-shaped nodes are what the preflight found Azure NPM in.
     const npm = await h.cluster.kc.makeApiClient(AppsV1Api).readNamespacedDaemonSet({ name: 'azure-npm', namespace: 'kube-system' });
     expect(npm.status?.desiredNumberScheduled).toBe(4);
-    expect(done.phases.find((p) => p.name === 'preflight')?.summary).toBe('v1.34.4, 4 nodes: every requirement met');
+    // The warning: the demo's FQDN has no address, and its spec says the load balancer comes later.
+    expect(done.phases.find((p) => p.name === 'preflight')?.summary).toBe('v1.34.4, 4 nodes: every requirement met (1 warnings or ignored)');
   });
 });

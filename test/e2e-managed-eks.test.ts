@@ -73,7 +73,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     expect(failedRows[2]).toMatch(
       /^FAILED\s+network-policy\s+kube-system, calico-system, kube-flannel\s+no CNI enforces NetworkPolicy .*; Amazon VPC CNI present but off: aws-node carries aws-eks-nodeagent with --enable-network-policy=false\)/,
     );
-    expect((await h.cli('status', 'install-eks')).stdout).toContain('FAILED  container-runtime');
+    expect((await h.cli('status', 'install-eks')).stdout).toMatch(/FAILED +container-runtime/);
 
     // The operator replaces the Docker node and the small compute nodes, and enables the agent (the VPC CNI add-on's enableNetworkPolicy).
     await deleteNodes(h.cluster.kc, [platform(0), compute(0), compute(1)]);
@@ -103,7 +103,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
       ['verify', 'completed', 1],
     ]);
     // The rule passed on the agent's argument, as the preflight activity reads it through the API.
-    const observed = await readManagedCluster(h.cluster.kc);
+    const observed = await readManagedCluster(h.cluster.kc, (await specOf(file)).spec.katonic);
     expect(managedPreflightReport(observed, managedRequirements(await specOf(file), observed)).findings.find((f) => f.rule === 'network-policy')).toMatchObject(
       {
         result: 'ok',
@@ -206,7 +206,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     }
     await apps.deleteNamespacedDaemonSet({ name: 'aws-node', namespace: 'kube-system' });
     await storage.createCSIDriver({ body: csiDrivers('eks', true)[0]! });
-    const observed = await readManagedCluster(h.cluster.kc);
+    const observed = await readManagedCluster(h.cluster.kc, spec.spec.katonic);
     const req = managedRequirements(spec, observed);
     expect(req.eksAutoMode).toBe(true);
     const report = managedPreflightReport(observed, req);
@@ -226,7 +226,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
       namespace: 'kube-system',
       body: [{ op: 'replace', path: '/data/enable-network-policy-controller', value: 'true' }],
     });
-    const enabled = await readManagedCluster(h.cluster.kc);
+    const enabled = await readManagedCluster(h.cluster.kc, spec.spec.katonic);
     expect(managedPreflightReport(enabled, managedRequirements(spec, enabled)).findings.find((f) => f.rule === 'network-policy')).toMatchObject({
       result: 'ok',
       observed: 'kube-system/amazon-vpc-cni sets enable-network-policy-controller: "true"',

@@ -46,7 +46,7 @@ describe('verify waits for a settling cluster (own real kube-apiserver, kwok nod
 
     const file = await h.writeSpec('settle', (spec) => {
       singleNode(spec);
-      spec.spec.verify = { settleTimeout: `${SETTLE_SECONDS}s` };
+      spec.spec.verify = { ...spec.spec.verify, settleTimeout: `${SETTLE_SECONDS}s` };
     });
     expect((await h.cli('start', file)).exitCode).toBe(0);
     const watches = Promise.all([watchOnTerminal('install-settle'), h.cli('watch', 'install-settle')]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { observedDaemonSet, observedNode } from '../activities/kubernetes/read-managed-cluster.js';
+import type { DnsAnswer } from '../lib/checks/fqdn-rule.js';
 import { managedPreflightReport, formatManagedReport, managedRequirements, type Finding, type ObservedManagedCluster } from '../lib/preflight/managed-rules.js';
 import { parseQuantity } from '../lib/preflight/quantity.js';
 import { isOnpremInstallation, type ManagedInstallation } from '../lib/spec/schema.js';
@@ -17,8 +18,12 @@ function spec(name: 'acme-eks.yaml' | 'acme-aks.yaml', edit?: (doc: ManagedInsta
 }
 const specOf = (cloud: Cloud, edit?: (doc: ManagedInstallation) => void) => spec(cloud === 'eks' ? 'acme-eks.yaml' : 'acme-aks.yaml', edit);
 
+/** The FQDN's answer where the load balancer is in place (an Azure or AWS public address). */
+const RESOLVED: DnsAnswer = { fqdn: 'mlops.acme.com', resolver: "the worker's resolver", addresses: ['20.81.14.7'] };
+const NXDOMAIN: DnsAnswer = { fqdn: 'mlops.acme.com', resolver: 'DNS server 10.0.0.2', addresses: [], problem: 'no such name (NXDOMAIN)' };
+
 /** The cluster as the activity reads it, from API objects shaped like the service's. */
-function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = SERVER_VERSION[cloud]): ObservedManagedCluster {
+function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = SERVER_VERSION[cloud], fqdn = RESOLVED): ObservedManagedCluster {
   return {
     serverVersion,
     nodes: objects.nodes.map(observedNode),
@@ -27,6 +32,7 @@ function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = 
       objects.configMaps.map((cm) => [configMapKey({ namespace: cm.metadata!.namespace!, name: cm.metadata!.name! }), cm.data ?? {}]),
     ),
     csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!),
+    fqdn,
   };
 }
 /** The cluster with this CNI's node agent (and ConfigMap) in place of the service's. */
@@ -177,7 +183,7 @@ describe('managed preflight rules (pure)', () => {
         ['network-policy', 'EKS Auto Mode VPC CNI', 'ok'],
         ['csi-drivers', 'CSIDriver ebs.csi.eks.amazonaws.com', 'ok'],
         ['csi-drivers', 'CSIDriver efs.csi.aws.com', 'ok'],
-        ['ingress-fqdn', 'spec.katonic.fqdn', 'ok'],
+        ['ingress-fqdn', 'mlops.acme.com (spec.katonic.fqdn)', 'ok'],
       ]);
       // The class the storage-classes phase applies follows the same reading (handed on as eksAutoMode).
       const kdisk = storageObjectsFor(specOf('eks'), req).find((o) => o.metadata.name === 'kdisk');
@@ -298,6 +304,38 @@ describe('managed preflight rules (pure)', () => {
     const ignored = managedPreflightReport(observe('eks', objects), managedRequirements(ignoring));
     expect(ignored.passed).toBe(true);
     expect(ignored.findings.filter((f) => f.result === 'ignored').map((f) => f.object)).toEqual(['CSIDriver efs.csi.aws.com']);
+  });
+
+  it('ingress-fqdn says what the FQDN resolves to, and fails when it does not resolve, naming the resolver and why', () => {
+    const fqdn = (report: { findings: Finding[] }) => report.findings.find((f) => f.rule === 'ingress-fqdn');
+    expect(fqdn(managedPreflightReport(observe('aks'), managedRequirements(specOf('aks'))))).toMatchObject({
+      result: 'ok',
+      object: 'mlops.acme.com (spec.katonic.fqdn)',
+      observed: "resolves to 20.81.14.7 (the worker's resolver)",
+    });
+    const unresolved = managedPreflightReport(observe('aks', undefined, undefined, NXDOMAIN), managedRequirements(specOf('aks')));
+    expect(unresolved.passed).toBe(false);
+    expect(failed(unresolved.findings)).toEqual([
+      {
+        rule: 'ingress-fqdn',
+        object: 'mlops.acme.com (spec.katonic.fqdn)',
+        observed: 'does not resolve: no such name (NXDOMAIN) (DNS server 10.0.0.2)',
+        expected: 'an address: the SSL-terminating load balancer Katonic is served through',
+        result: 'failed',
+      },
+    ]);
+  });
+
+  it('ingress-fqdn is a warning where the load balancer comes later (verify.frontDoor: false), and can be ignored', () => {
+    const unresolved = (spec: ManagedInstallation) => managedPreflightReport(observe('aks', undefined, undefined, NXDOMAIN), managedRequirements(spec));
+    const later = unresolved(specOf('aks', (doc) => (doc.spec.verify = { ...doc.spec.verify, frontDoor: false })));
+    expect(later.passed).toBe(true);
+    expect(later.findings.find((f) => f.rule === 'ingress-fqdn')).toMatchObject({
+      result: 'warning',
+      expected: expect.stringContaining('spec.verify.frontDoor is false (the load balancer comes later), so the install goes on') as string,
+    });
+    const ignored = unresolved(specOf('aks', (doc) => (doc.spec.managed.preflight = { ignore: ['ingress-fqdn'] })));
+    expect([ignored.passed, ignored.findings.find((f) => f.rule === 'ingress-fqdn')?.result]).toEqual([true, 'ignored']);
   });
 });
 

@@ -1,6 +1,8 @@
-// validate and plan: what a spec says, without touching anything (but --out).
+// validate and plan: what a spec says, without touching anything (but --out); plan asks DNS for the FQDN.
 import { relative } from 'node:path';
 import yaml from 'js-yaml';
+import { resolveFqdn } from '../../activities/checks/resolve-fqdn.js';
+import { formatPlannedChecks, plannedChecks } from '../../lib/checks/planned-checks.js';
 import { table } from '../../lib/format/table.js';
 import { renderRunFiles } from '../../lib/inventory/render.js';
 import { dataDir } from '../../lib/local-tools.js';
@@ -11,6 +13,7 @@ import { runLayout } from '../../lib/run-layout.js';
 import { escapeText } from '../../lib/safe-text.js';
 import { approvalGates, type ApprovalGate } from '../../lib/spec/approvals.js';
 import { isOnpremInstallation } from '../../lib/spec/schema.js';
+import { verifySettings } from '../../lib/spec/verify-settings.js';
 import { loadSpec, SpecInvalidError } from '../load-spec.js';
 import { writePlanFiles } from '../plan-output.js';
 
@@ -59,14 +62,17 @@ export async function planCommand(file: string, opts: { out?: string; force?: bo
   const cluster = isOnpremInstallation(spec) ? undefined : await (await import('../cluster-preview.js')).previewManagedCluster(spec);
   // Managed: the StorageClasses the storage-classes phase applies (for an EKS Auto Mode cluster when the cluster read is one), and what the cluster looks like now.
   const manifests = isOnpremInstallation(spec) ? undefined : storageObjectsFor(spec, cluster && 'eksAutoMode' in cluster ? cluster : {});
+  // What verify will check after the phases; the front door's FQDN asked now, from this machine.
+  const checks = plannedChecks(spec, verifySettings(spec).frontDoor ? await resolveFqdn(spec.spec.katonic, 'this machine') : undefined);
   if (opts.out) await writePlanFiles(opts.out, files, Boolean(opts.force));
   if (json) {
     const phases = plan.map((p) => p.name);
-    console.log(JSON.stringify({ phases, plan, approvals, files: Object.fromEntries(files), manifests, cluster }, null, 2));
+    console.log(JSON.stringify({ phases, plan, approvals, checks, files: Object.fromEntries(files), manifests, cluster }, null, 2));
     return;
   }
   console.log(`Install "${spec.metadata.name}" (${flow}), run directory ${layout.runDir}\n`);
   console.log(planTable(plan, approvals));
+  console.log(`\nChecks (verify, after the phases):\n${formatPlannedChecks(checks)}`);
   const hostsFile = relative(layout.runDir, layout.hostsFile);
   const hosts = files.get(hostsFile);
   if (hosts) console.log(`\n${hostsFile}:\n${hosts}`);

@@ -5,8 +5,9 @@
 // The contract with the workflow: `details[0]` is one object. `attempt` (the activity's attempt
 // that failed), `adminConf` (kubespray's, handed on), `failedHosts`, `unreachableHosts` and
 // `failures` (Ansible's) have their own places in the status; every other key is copied into
-// the phase's `error.details`. The on-prem preflight's report is `report`; the managed
-// preflight's table is `findings` (its rows, a shape of its own, so a reader needs no flow).
+// the phase's `error.details`. The on-prem preflight's report is `report` (the nodes); the
+// rows of the seed's other requirements are `findings` in both flows (the managed preflight's
+// whole table; on-prem, the FQDN), so a reader needs no flow.
 //
 // Pure: activities build their failures through activities/phase-failure.ts; workflow code
 // imports this file for its types only.
@@ -58,7 +59,7 @@ export interface PhaseFailureDetails {
   KubernetesObjectInvalid: KubernetesDetails;
   KubernetesRequestRefused: KubernetesDetails;
   KubernetesUnavailable: KubernetesDetails;
-  PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string } } | { findings: Finding[] };
+  PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string }; findings: AnyFinding[] } | { findings: Finding[] };
   StorageClassConflict: { conflicts: StorageClassConflict[] };
   /** settleSeconds: the cluster's objects were not as expected at the end of the settle window; findings: a check after it failed. */
   VerifyFailed: { problems: string[]; settleSeconds?: number; findings?: AnyFinding[] };
@@ -138,7 +139,11 @@ export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEnt
     meaning: 'the API server did not serve the request (429, 5xx, an expired list, a timeout or a connection error)',
     details: KUBERNETES_KEYS,
   },
-  PreflightFailed: { retryable: false, meaning: 'the nodes or the cluster do not meet the requirements', details: ['failedHosts', 'report', 'findings'] },
+  PreflightFailed: {
+    retryable: false,
+    meaning: 'the nodes or the cluster do not meet the requirements, or the FQDN does not resolve',
+    details: ['failedHosts', 'report', 'findings'],
+  },
   StorageClassConflict: { retryable: false, meaning: 'an existing StorageClass differs in a field that cannot be changed', details: ['conflicts'] },
   VerifyFailed: {
     retryable: false,

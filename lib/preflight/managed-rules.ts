@@ -8,11 +8,13 @@
 // reserves for the kubelet and the system) is shown beside it: an AKS node of 16 GB has
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
 import { findingsPass, formatFindings, type Finding as AnyFinding } from '../checks/finding.js';
+import { fqdnFinding, type DnsAnswer } from '../checks/fqdn-rule.js';
 import { autoModePolicy, CNI_AGENT_NAMESPACES, CNIS, cniOf, type AgentDaemonSet, type CniConfigMaps } from '../cluster/cni-agents.js';
 import { isEksAutoMode, managedCloud, type ManagedFlow } from '../managed/clouds.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
 import type { ManagedInstallation } from '../spec/schema.js';
+import { verifySettings } from '../spec/verify-settings.js';
 import { GIB, parseQuantity } from './quantity.js';
 import { MEMORY_TOLERANCE, SEED_REQUIREMENTS } from './requirements.js';
 
@@ -42,6 +44,8 @@ export interface ObservedManagedCluster {
   /** The CNI ConfigMaps that exist (CNI_CONFIG_MAPS): Cilium's and the VPC CNI's settings. */
   cniConfig: CniConfigMaps;
   csiDrivers: string[];
+  /** spec.katonic.fqdn through DNS. */
+  fqdn: DnsAnswer;
 }
 
 /** A node pool: the labels its nodes carry. */
@@ -57,7 +61,8 @@ export interface ManagedRequirements {
   platform: { selector: PoolSelector; cpus: number; memoryGb: number };
   compute: { selector: PoolSelector; cpus: number; memoryGb: number };
   gpu?: { selector: PoolSelector };
-  fqdn: string;
+  /** spec.verify.frontDoor: off, the load balancer comes later and an FQDN without an address is a warning. */
+  frontDoor: boolean;
   ignore: ManagedRule[];
 }
 
@@ -303,16 +308,8 @@ function csiRule(observed: ObservedManagedCluster, req: ManagedRequirements): Fi
   });
 }
 
-function ingressRule(req: ManagedRequirements): Finding[] {
-  return [
-    {
-      rule: 'ingress-fqdn',
-      object: 'spec.katonic.fqdn',
-      observed: req.fqdn,
-      expected: 'the FQDN Katonic serves; its DNS must point at an SSL-terminating load balancer (not checked from here)',
-      result: 'ok',
-    },
-  ];
+function ingressRule(observed: ObservedManagedCluster, req: ManagedRequirements): Finding[] {
+  return [fqdnFinding(observed.fqdn, req.frontDoor)];
 }
 
 export function managedPreflightReport(observed: ObservedManagedCluster, req: ManagedRequirements): ManagedPreflightReport {
@@ -325,7 +322,7 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
     ...gpuRule(observed, req),
     ...networkPolicyRule(observed, req),
     ...csiRule(observed, req),
-    ...ingressRule(req),
+    ...ingressRule(observed, req),
   ].map((f): Finding => (f.result === 'failed' && req.ignore.includes(f.rule) ? { ...f, result: 'ignored' } : f));
   return { passed: findingsPass(findings), findings };
 }
@@ -337,7 +334,7 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
  * NodePool's.
  */
 export function managedRequirements(doc: ManagedInstallation, observed?: Pick<ObservedManagedCluster, 'nodes'>): ManagedRequirements {
-  const { flow, managed, katonic } = doc.spec;
+  const { flow, managed } = doc.spec;
   const eksAutoMode = flow === 'eks' && isEksAutoMode(observed?.nodes ?? []);
   const poolLabel = managedCloud(flow, eksAutoMode).poolLabel;
   const selector = (pool: SpecPool): PoolSelector => (typeof pool === 'string' ? { labels: { [poolLabel]: pool } } : { labels: pool.labels });
@@ -350,7 +347,7 @@ export function managedRequirements(doc: ManagedInstallation, observed?: Pick<Ob
     platform: { selector: selector(pools?.platform ?? 'platform'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.platform },
     compute: { selector: selector(pools?.compute ?? 'compute'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.compute },
     gpu: pools?.gpu ? { selector: selector(pools.gpu) } : undefined,
-    fqdn: katonic.fqdn,
+    frontDoor: verifySettings(doc).frontDoor,
     ignore: preflight?.ignore ?? [],
   };
 }
