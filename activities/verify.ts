@@ -18,6 +18,7 @@ import {
 import { findingsPass, formatFindings, type Finding } from '../lib/checks/finding.js';
 import { verifySettings } from '../lib/spec/verify-settings.js';
 import type { ActivityConfig } from './activity-config.js';
+import { checkMesh } from './checks/mesh.js';
 import type { VerifyCheck } from './checks/verify-check.js';
 import { kubernetesCall } from './kubernetes/api-errors.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
@@ -25,7 +26,7 @@ import { listAll, readIfExists } from './kubernetes/kube-client.js';
 import { phaseFailure } from './phase-failure.js';
 
 // The seed's requirements looked at from outside, in this order, once the cluster has settled.
-const VERIFY_CHECKS: VerifyCheck[] = [];
+const VERIFY_CHECKS: VerifyCheck[] = [checkMesh];
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15_000;

@@ -22,6 +22,7 @@ function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = 
     nodes: objects.nodes.map(observedNode),
     daemonSets: objects.daemonSets.map(observedDaemonSet),
     csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!),
+    mesh: { istiods: [] },
   };
 }
 const failed = (findings: Finding[]) => findings.filter((f) => f.result === 'failed');
@@ -41,6 +42,7 @@ describe('managed preflight rules (pure)', () => {
       'csi-drivers',
       'csi-drivers',
       'ingress-fqdn',
+      'mesh',
     ]);
     const platform = report.findings.find((f) => f.object.startsWith('platform pool'));
     expect(platform?.object).toBe(`platform pool (${cloud === 'eks' ? 'eks.amazonaws.com/nodegroup' : 'kubernetes.azure.com/agentpool'}=platform)`);

@@ -9,13 +9,25 @@
 // about 12 GB allocatable, and comparing that with 16 would refuse every node of that size.
 import { findingsPass, formatFindings, type Finding as AnyFinding } from '../checks/finding.js';
 import { CLOUDS, type ManagedFlow } from '../managed/clouds.js';
+import type { ObservedMesh } from '../mesh/istio-mesh.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
+import { meshSettings, type MeshSettings } from '../spec/mesh-settings.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
 import type { ManagedInstallation } from '../spec/schema.js';
+import { meshRule } from './mesh-rule.js';
 import { GIB, parseQuantity } from './quantity.js';
 import { MEMORY_TOLERANCE, SEED_REQUIREMENTS } from './requirements.js';
 
-export const MANAGED_RULES = ['server-version', 'container-runtime', 'node-pools', 'gpu-pool', 'network-policy', 'csi-drivers', 'ingress-fqdn'] as const;
+export const MANAGED_RULES = [
+  'server-version',
+  'container-runtime',
+  'node-pools',
+  'gpu-pool',
+  'network-policy',
+  'csi-drivers',
+  'ingress-fqdn',
+  'mesh',
+] as const;
 export type ManagedRule = (typeof MANAGED_RULES)[number];
 
 export interface ObservedNode {
@@ -43,6 +55,7 @@ export interface ObservedManagedCluster {
   nodes: ObservedNode[];
   daemonSets: ObservedDaemonSet[];
   csiDrivers: string[];
+  mesh: ObservedMesh;
 }
 
 /** A node pool: the labels its nodes carry. */
@@ -57,6 +70,9 @@ export interface ManagedRequirements {
   compute: { selector: PoolSelector; cpus: number; memoryGb: number };
   gpu?: { selector: PoolSelector };
   fqdn: string;
+  mesh: MeshSettings;
+  /** metadata.name: an istiod its own Katonic role deployed is not another mesh. */
+  installName: string;
   ignore: ManagedRule[];
 }
 
@@ -324,6 +340,7 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
     ...networkPolicyRule(observed),
     ...csiRule(observed, req),
     ...ingressRule(req),
+    ...meshRule(observed.mesh, req.mesh, req.installName),
   ].map((f): Finding => (f.result === 'failed' && req.ignore.includes(f.rule) ? { ...f, result: 'ignored' } : f));
   return { passed: findingsPass(findings), findings };
 }
@@ -342,6 +359,8 @@ export function managedRequirements(doc: ManagedInstallation): ManagedRequiremen
     compute: { selector: selector(pools?.compute ?? 'compute'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.compute },
     gpu: pools?.gpu ? { selector: selector(pools.gpu) } : undefined,
     fqdn: katonic.fqdn,
+    mesh: meshSettings(doc),
+    installName: doc.metadata.name,
     ignore: preflight?.ignore ?? [],
   };
 }

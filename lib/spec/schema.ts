@@ -291,6 +291,9 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   const managedSpec = obj(spec.managed);
   // Which section a flow needs, and that it has no other, is the schema's to say.
   if (flow === 'onprem' && onpremSpec) issues.push(...onpremIssues(onpremSpec));
+  // Kubespray deploys no Istio: an on-prem cluster has no mesh to join when the install starts.
+  if (flow === 'onprem' && obj(obj(spec.katonic)?.mesh)?.mode === 'existing')
+    issues.push({ path: ['spec', 'katonic', 'mesh', 'mode'], message: 'expected deploy or none for flow onprem: Kubespray deploys no mesh to join' });
   if ((flow === 'aks' || flow === 'eks') && managedSpec) issues.push(...managedIssues(flow, managedSpec));
   if (isFlow(flow)) issues.push(...approvalIssues(flow, spec.approvals));
   if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));
