@@ -17,7 +17,7 @@ type Json = Record<string, unknown> | undefined;
 const field = (o: Json, key: string): Json => (o?.[key] && typeof o[key] === 'object' ? (o[key] as Record<string, unknown>) : undefined);
 const text = (o: Json, key: string): string | undefined => (typeof o?.[key] === 'string' ? o[key] : undefined);
 
-function observedIstiod(d: V1Deployment): ObservedIstiod {
+export function observedIstiod(d: V1Deployment): ObservedIstiod {
   const labels = d.metadata?.labels ?? {};
   return {
     namespace: d.metadata?.namespace ?? '',
