@@ -6,11 +6,22 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppsV1Api, CoreV1Api, KubernetesObjectApi, loadYaml, PatchStrategy, StorageV1Api, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  loadYaml,
+  PatchStrategy,
+  StorageV1Api,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import type { ApplicationFailure } from '@temporalio/common';
+import yaml from 'js-yaml';
 import type { ActivityConfig } from '../activities/activity-config.js';
 import { checkMesh } from '../activities/checks/mesh.js';
 import { clusterApi } from '../activities/kubernetes/cluster-kubeconfig.js';
+import { readMesh } from '../activities/kubernetes/read-mesh.js';
 import { checkManagedCluster } from '../activities/managed-preflight.js';
 import type { Finding } from '../lib/checks/finding.js';
 import { newKeyLine, parseKeyRing } from '../lib/codec/key-ring.js';
@@ -193,5 +204,67 @@ describe('the AKS flow on an AKS-shaped cluster (own real kube-apiserver, stand-
       },
     ]);
     expect(findings.filter((f) => f.result === 'ok').length).toBe(6);
+  });
+
+  // The double follows sail-operator's API (istio-ecosystem/sail-operator api/v1: Istio is
+  // cluster-scoped; spec.namespace, spec.version; status.state, status.activeRevisionName).
+  it("the Sail operator's Istio resources (sailoperator.io/v1) are read where the API is served (none reported where it is not)", async () => {
+    expect((await readMesh(h.cluster.kc)).sailIstios).toBeUndefined();
+    const objects = KubernetesObjectApi.makeApiClient(h.cluster.kc);
+    const crd = loadYaml<V1CustomResourceDefinition>(
+      yaml.dump({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'istios.sailoperator.io' },
+        spec: {
+          group: 'sailoperator.io',
+          names: { kind: 'Istio', listKind: 'IstioList', plural: 'istios', singular: 'istio' },
+          scope: 'Cluster',
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                    status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    await objects.patch(crd, undefined, undefined, 'sail-operator', true, PatchStrategy.ServerSideApply);
+    const custom = h.cluster.kc.makeApiClient(CustomObjectsApi);
+    for (let deadline = Date.now() + 30_000; ; await sleep(200)) {
+      const created = await custom
+        .createClusterCustomObject({
+          group: 'sailoperator.io',
+          version: 'v1',
+          plural: 'istios',
+          body: { apiVersion: 'sailoperator.io/v1', kind: 'Istio', metadata: { name: 'default' }, spec: { namespace: 'istio-system', version: 'v1.24.3' } },
+        })
+        .then(
+          () => true,
+          (err: unknown) => (Date.now() > deadline ? Promise.reject(err) : false),
+        );
+      if (created) break;
+    }
+    await custom.patchClusterCustomObjectStatus({
+      group: 'sailoperator.io',
+      version: 'v1',
+      plural: 'istios',
+      name: 'default',
+      body: [{ op: 'add', path: '/status', value: { state: 'Healthy', activeRevisionName: 'default' } }],
+    });
+    expect((await readMesh(h.cluster.kc)).sailIstios).toEqual([
+      { name: 'default', namespace: 'istio-system', version: 'v1.24.3', state: 'Healthy', activeRevision: 'default' },
+    ]);
   });
 });
