@@ -165,7 +165,7 @@ describe('verify mesh findings (pure)', () => {
   });
 });
 
-describe('spec.katonic.mesh on-prem', () => {
+describe('spec.katonic.mesh in the validator', () => {
   it('mode existing is refused for flow onprem in one line naming the field; deploy and none are accepted', async () => {
     const demo = await loadDemoSpec();
     const withMode = (mode: string) => validateSpec({ ...demo, spec: { ...demo.spec, katonic: { ...demo.spec.katonic, mesh: { mode } } } });
@@ -175,5 +175,18 @@ describe('spec.katonic.mesh on-prem', () => {
     });
     expect(withMode('deploy').ok).toBe(true);
     expect(withMode('none').ok).toBe(true);
+  });
+
+  it('revision only with mode existing, besideExisting only with mode deploy', async () => {
+    const demo = await loadDemoSpec();
+    const withMesh = (mesh: object) => validateSpec({ ...demo, spec: { ...demo.spec, katonic: { ...demo.spec.katonic, mesh } } });
+    expect(withMesh({ mode: 'deploy', revision: 'asm-1-24', besideExisting: true })).toEqual({
+      ok: false,
+      errors: [{ path: 'spec.katonic.mesh.revision', message: 'expected no revision unless mode is existing (the revision of the mesh to join)' }],
+    });
+    expect(withMesh({ mode: 'none', besideExisting: false })).toEqual({
+      ok: false,
+      errors: [{ path: 'spec.katonic.mesh.besideExisting', message: 'expected no besideExisting unless mode is deploy' }],
+    });
   });
 });
