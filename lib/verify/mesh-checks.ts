@@ -62,7 +62,7 @@ function enrolment(ns: { name: string; labels: Record<string, string> }, mesh: O
   };
   if (injection !== undefined) {
     const enrolled = injection === 'enabled' && running.has(DEFAULT_REVISION);
-    const why = injection !== 'enabled' ? '' : enrolled ? '' : ': no default revision runs to inject (the AKS add-on ignores this label)';
+    const why = injection === 'enabled' && !enrolled ? ': no default revision runs to inject (the AKS add-on ignores this label)' : '';
     return { ...base, observed: `${INJECTION_LABEL}=${injection}${why}`, result: enrolled ? 'ok' : 'failed' };
   }
   if (revision === undefined) return { ...base, observed: `neither ${INJECTION_LABEL} nor ${REVISION_LABEL}`, result: 'failed' };
