@@ -10,6 +10,8 @@ export interface RunLayout {
   hostsFile: string;
   localhostInventory: string;
   katonicVarsFile: string;
+  /** The mesh facts the katonic phase reads from the cluster right before the role runs (not in the inventory: they are the cluster's, not the spec's). */
+  meshVarsFile(phase: string): string;
   artifactsDir: string;
   adminConf: string;
   /** The nodes' SSH host keys as this install first saw them. */
@@ -32,6 +34,7 @@ export function runLayout(dataDir: string, name: string): RunLayout {
     hostsFile: join(inventoryDir, 'hosts.yaml'),
     localhostInventory: join(inventoryDir, 'localhost.yaml'),
     katonicVarsFile: join(inventoryDir, 'katonic-vars.yml'),
+    meshVarsFile: (phase) => join(runDir, phase, 'mesh-vars.yml'),
     artifactsDir,
     adminConf: join(artifactsDir, 'admin.conf'),
     knownHosts: join(runDir, 'known_hosts'),

@@ -138,6 +138,7 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     const journal = await h.journal('eks');
     expect(journal.filter((l) => l.startsWith('katonic '))).toEqual([
       'katonic Check the cluster localhost',
+      'katonic Deploy the mesh localhost',
       'katonic Create the Katonic namespaces localhost',
       'katonic Deploy the platform localhost',
       'katonic Wait for the platform localhost',
@@ -176,7 +177,11 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     const proxy = await startFlakyProxy(h.cluster.kc.getCurrentCluster()!.server, join(dirname(h.cluster.kubeconfig), 'pki'), 2);
     try {
       const flaky = await execPluginKubeconfig(join(h.dataDir, 'kube-flaky'), h.cluster.kc, { token, server: proxy.url });
-      const file = await h.writeSpec('eks-flaky', asManagedSpec('eks', flaky));
+      // The mesh the 'eks' install deployed is on this cluster: this one joins it (deploying a second would be refused).
+      const file = await h.writeSpec('eks-flaky', (spec) => {
+        asManagedSpec('eks', flaky)(spec);
+        spec.spec.katonic.mesh = { mode: 'existing' };
+      });
       expect((await h.cli('start', file)).exitCode).toBe(0);
       const done = await h.waitFor('eks-flaky', (s) => s.state === 'completed' || s.state === 'waiting-for-operator');
       expect(done.error).toBeUndefined();
@@ -196,7 +201,11 @@ describe('the EKS flow on an EKS-shaped cluster (own real kube-apiserver, exec-p
     const core = h.cluster.kc.makeApiClient(CoreV1Api);
     const apps = h.cluster.kc.makeApiClient(AppsV1Api);
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);
-    const file = await h.writeSpec('eks-auto', asManagedSpec('eks', kubeconfig));
+    // The mesh the 'eks' install deployed is on this cluster: this one joins it (deploying a second would be refused).
+    const file = await h.writeSpec('eks-auto', (spec) => {
+      asManagedSpec('eks', kubeconfig)(spec);
+      spec.spec.katonic.mesh = { mode: 'existing' };
+    });
     const spec = await specOf(file);
     // As Auto Mode labels its nodes: the NodePool's name instead of a node group's.
     const nodes = (await core.listNode()).items;

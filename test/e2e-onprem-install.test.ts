@@ -47,6 +47,7 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
     const journal = await h.journal('demo-e2e');
     expect(journal).toContain('kubespray Install the container runtime worker-1');
     expect(journal).toContain('kubespray Write the admin kubeconfig master-1');
+    expect(journal).toContain('katonic Deploy the mesh localhost');
     expect(journal).toContain('katonic Create the Katonic namespaces localhost');
     expect([...countLines(journal).values()].every((n) => n === 1)).toBe(true);
     // verify read the cluster that the stand-in Kubespray registered and storage/katonic filled.
@@ -55,7 +56,7 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
       /; mlops\.demo\.local \(spec\.katonic\.fqdn\) does not resolve: .+ \(warning\)$/,
     );
     expect(status.phases.find((p) => p.name === 'verify')?.summary).toBe(
-      '3 nodes Ready, storage classes kdisk and kfs, 3 Katonic namespaces, nfs-provisioner, local-path-provisioner, calico-node Available; ' +
+      '3 nodes Ready, storage classes kdisk and kfs, 3 Katonic namespaces, nfs-provisioner, local-path-provisioner, calico-node, istiod Available; ' +
         'front-door skipped: https://mlops.demo.local: not checked: spec.verify.frontDoor is false',
     );
     expect(await ansibleProcessesUnder(h.dataDir)).toEqual([]);
@@ -92,6 +93,8 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
     const file = await h.writeSpec('probe', (spec) => {
       singleNode(spec);
       spec.spec.katonic.roleDir = fixture('roles/kubeconfig-probe');
+      // The probe deploys no mesh: verify reports that as a warning.
+      spec.spec.katonic.mesh = { mode: 'none' };
     });
     // The second install on this queue: every phase is expected to take what the first took.
     const estimated = h.waitFor('probe', (s) => s.eta !== undefined || FINAL_STATES.includes(s.state));

@@ -33,6 +33,7 @@ function observe(cloud: Cloud, objects = clusterObjects(cloud), serverVersion = 
     ),
     csiDrivers: objects.csiDrivers.map((d) => d.metadata!.name!),
     fqdn,
+    mesh: { istiods: [] },
   };
 }
 /** The cluster with this CNI's node agent (and ConfigMap) in place of the service's. */
@@ -56,6 +57,7 @@ describe('managed preflight rules (pure)', () => {
       'csi-drivers',
       'csi-drivers',
       'ingress-fqdn',
+      'mesh',
     ]);
     const platform = report.findings.find((f) => f.object.startsWith('platform pool'));
     expect(platform?.object).toBe(`platform pool (${cloud === 'eks' ? 'eks.amazonaws.com/nodegroup' : 'kubernetes.azure.com/agentpool'}=platform)`);
@@ -184,6 +186,7 @@ describe('managed preflight rules (pure)', () => {
         ['csi-drivers', 'CSIDriver ebs.csi.eks.amazonaws.com', 'ok'],
         ['csi-drivers', 'CSIDriver efs.csi.aws.com', 'ok'],
         ['ingress-fqdn', 'mlops.acme.com (spec.katonic.fqdn)', 'ok'],
+        ['mesh', 'spec.katonic.mesh (mode deploy)', 'ok'],
       ]);
       // The class the storage-classes phase applies follows the same reading (handed on as eksAutoMode).
       const kdisk = storageObjectsFor(specOf('eks'), req).find((o) => o.metadata.name === 'kdisk');

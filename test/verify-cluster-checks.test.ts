@@ -39,7 +39,7 @@ describe('verify: cluster checks (pure)', () => {
   const demo = onpremExpectations(spec(DEMO_SPEC));
   const acme = onpremExpectations(spec(fixture('acme-prod.yaml')));
 
-  it('expects what the install creates: its nodes, kdisk and kfs, the Katonic namespaces, the provisioners and the CNI DaemonSet', () => {
+  it('expects what the install creates: its nodes, kdisk and kfs, the Katonic namespaces, the provisioners, the CNI DaemonSet and the istiod of mesh mode deploy', () => {
     expect(STORAGE_CLASSES).toEqual({ rwo: 'kdisk', rwx: 'kfs' });
     expect(demo.nodeNames).toEqual(NODES);
     expect(demo.storageClasses.map((c) => [c.metadata.name, c.provisioner, c.volumeBindingMode])).toEqual([
@@ -51,9 +51,13 @@ describe('verify: cluster checks (pure)', () => {
       { kind: 'Deployment', namespace: 'katonic-storage', name: 'nfs-provisioner' },
       { kind: 'Deployment', namespace: 'katonic-storage', name: 'local-path-provisioner' },
       { kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node' },
+      { kind: 'Deployment', namespace: 'istio-system', name: 'istiod' },
     ]);
-    // NFS storage: one provisioner serves both classes.
-    expect(acme.workloads.map((w) => w.name)).toEqual(['nfs-provisioner', 'calico-node']);
+    // NFS storage: one provisioner serves both classes. Mesh mode none: no istiod of the install's.
+    expect(acme.workloads.map((w) => w.name)).toEqual(['nfs-provisioner', 'calico-node', 'istiod']);
+    const noMesh = spec(fixture('acme-prod.yaml'));
+    noMesh.spec.katonic.mesh = { mode: 'none' };
+    expect(onpremExpectations(noMesh).workloads.map((w) => w.name)).toEqual(['nfs-provisioner', 'calico-node']);
   });
 
   it('finds no problem in a finished install', () => {
@@ -162,6 +166,7 @@ describe('verify: cluster checks (pure)', () => {
       'Deployment katonic-storage/nfs-provisioner is missing',
       'Deployment katonic-storage/local-path-provisioner is missing',
       'DaemonSet kube-system/calico-node is missing',
+      'Deployment istio-system/istiod is missing',
     ]);
   });
 });

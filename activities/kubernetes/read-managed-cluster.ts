@@ -1,13 +1,14 @@
 // What the managed preflight judges, read through the Kubernetes API: the server version, the
 // nodes (paginated: clusters of hundreds of nodes), the DaemonSets of the system namespaces
 // (for the CNI), the CNI ConfigMaps that say whether NetworkPolicy is on (Cilium's, the VPC
-// CNI's) and the CSIDriver objects, each cut down to what the rules read; and the FQDN through DNS.
+// CNI's) and the CSIDriver objects, the meshes (read-mesh.ts), each cut down to what the rules read; and the FQDN through DNS.
 import { AppsV1Api, CoreV1Api, StorageV1Api, VersionApi, type KubeConfig, type V1DaemonSet, type V1Node } from '@kubernetes/client-node';
 import { CNI_AGENT_NAMESPACES, CNI_CONFIG_MAPS, configMapKey, type CniConfigMaps } from '../../lib/cluster/cni-agents.js';
 import type { ObservedDaemonSet, ObservedManagedCluster, ObservedNode } from '../../lib/preflight/managed-rules.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { resolveFqdn } from '../checks/resolve-fqdn.js';
 import { listAll, readIfExists } from './kube-client.js';
+import { readMesh } from './read-mesh.js';
 
 export function observedNode(node: V1Node): ObservedNode {
   const status = node.status;
@@ -47,13 +48,14 @@ export async function readManagedCluster(kc: KubeConfig, katonic: Installation['
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const storage = kc.makeApiClient(StorageV1Api);
-  const [version, nodes, daemonSets, cniConfig, csiDrivers, fqdn] = await Promise.all([
+  const [version, nodes, daemonSets, cniConfig, csiDrivers, fqdn, mesh] = await Promise.all([
     kc.makeApiClient(VersionApi).getCode(),
     listAll((page) => core.listNode(page)),
     Promise.all(CNI_AGENT_NAMESPACES.map((namespace) => listAll((page) => apps.listNamespacedDaemonSet({ namespace, ...page })))),
     readCniConfig(core),
     listAll((page) => storage.listCSIDriver(page)),
     resolveFqdn(katonic, where),
+    readMesh(kc),
   ]);
   return {
     serverVersion: version.gitVersion,
@@ -62,5 +64,6 @@ export async function readManagedCluster(kc: KubeConfig, katonic: Installation['
     cniConfig,
     csiDrivers: csiDrivers.map((d) => d.metadata?.name ?? ''),
     fqdn,
+    mesh,
   };
 }

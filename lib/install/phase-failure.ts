@@ -61,6 +61,7 @@ export interface PhaseFailureDetails {
   KubernetesUnavailable: KubernetesDetails;
   PreflightFailed: { failedHosts: string[]; report: { hosts: PreflightReport['hosts']; kubespray?: string }; findings: AnyFinding[] } | { findings: Finding[] };
   StorageClassConflict: { conflicts: StorageClassConflict[] };
+  MeshNotFound: { problem: string };
   /** settleSeconds: the cluster's objects were not as expected at the end of the settle window; findings: a check after it failed. */
   VerifyFailed: { problems: string[]; settleSeconds?: number; findings?: AnyFinding[] };
   DrainBlocked: { node: string; timeoutSeconds: number; blockers: BudgetBlocker[]; pods: string[] };
@@ -145,6 +146,11 @@ export const PHASE_FAILURES: { readonly [T in PhaseFailureType]: PhaseFailureEnt
     details: ['failedHosts', 'report', 'findings'],
   },
   StorageClassConflict: { retryable: false, meaning: 'an existing StorageClass differs in a field that cannot be changed', details: ['conflicts'] },
+  MeshNotFound: {
+    retryable: false,
+    meaning: 'spec.katonic.mesh.mode is existing and the cluster runs no ready istiod to join (or several revisions and none named)',
+    details: ['problem'],
+  },
   VerifyFailed: {
     retryable: false,
     meaning: 'the cluster was not as expected at the end of its settle window, or a check of its front door, mesh or storage failed',

@@ -11,14 +11,26 @@ import { findingsPass, formatFindings, type Finding as AnyFinding } from '../che
 import { fqdnFinding, type DnsAnswer } from '../checks/fqdn-rule.js';
 import { autoModePolicy, CNI_AGENT_NAMESPACES, CNIS, cniOf, type AgentDaemonSet, type CniConfigMaps } from '../cluster/cni-agents.js';
 import { isEksAutoMode, managedCloud, type ManagedFlow } from '../managed/clouds.js';
+import type { ObservedMesh } from '../mesh/istio-mesh.js';
 import { compareVersions } from '../spec/kubespray-releases.js';
+import { meshSettings, type MeshSettings } from '../spec/mesh-settings.js';
 import type { PoolSelector as SpecPool } from '../spec/managed-schema.js';
 import type { ManagedInstallation } from '../spec/schema.js';
 import { verifySettings } from '../spec/verify-settings.js';
+import { meshRule } from './mesh-rule.js';
 import { GIB, parseQuantity } from './quantity.js';
 import { MEMORY_TOLERANCE, SEED_REQUIREMENTS } from './requirements.js';
 
-export const MANAGED_RULES = ['server-version', 'container-runtime', 'node-pools', 'gpu-pool', 'network-policy', 'csi-drivers', 'ingress-fqdn'] as const;
+export const MANAGED_RULES = [
+  'server-version',
+  'container-runtime',
+  'node-pools',
+  'gpu-pool',
+  'network-policy',
+  'csi-drivers',
+  'ingress-fqdn',
+  'mesh',
+] as const;
 export type ManagedRule = (typeof MANAGED_RULES)[number];
 
 export interface ObservedNode {
@@ -46,6 +58,7 @@ export interface ObservedManagedCluster {
   csiDrivers: string[];
   /** spec.katonic.fqdn through DNS. */
   fqdn: DnsAnswer;
+  mesh: ObservedMesh;
 }
 
 /** A node pool: the labels its nodes carry. */
@@ -63,6 +76,9 @@ export interface ManagedRequirements {
   gpu?: { selector: PoolSelector };
   /** spec.verify.frontDoor: off, the load balancer comes later and an FQDN without an address is a warning. */
   frontDoor: boolean;
+  mesh: MeshSettings;
+  /** metadata.name: an istiod its own Katonic role deployed is not another mesh. */
+  installName: string;
   ignore: ManagedRule[];
 }
 
@@ -323,6 +339,7 @@ export function managedPreflightReport(observed: ObservedManagedCluster, req: Ma
     ...networkPolicyRule(observed, req),
     ...csiRule(observed, req),
     ...ingressRule(observed, req),
+    ...meshRule(observed.mesh, req.mesh, req.installName),
   ].map((f): Finding => (f.result === 'failed' && req.ignore.includes(f.rule) ? { ...f, result: 'ignored' } : f));
   return { passed: findingsPass(findings), findings };
 }
@@ -348,6 +365,8 @@ export function managedRequirements(doc: ManagedInstallation, observed?: Pick<Ob
     compute: { selector: selector(pools?.compute ?? 'compute'), cpus: worker.cpus, memoryGb: worker.memoryGb, ...preflight?.compute },
     gpu: pools?.gpu ? { selector: selector(pools.gpu) } : undefined,
     frontDoor: verifySettings(doc).frontDoor,
+    mesh: meshSettings(doc),
+    installName: doc.metadata.name,
     ignore: preflight?.ignore ?? [],
   };
 }

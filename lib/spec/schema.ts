@@ -281,6 +281,20 @@ function onpremIssues(o: Raw): SpecIssue[] {
   return issues;
 }
 
+/** spec.katonic.mesh: each setting only with the mode it is for; no mesh to join on-prem. */
+function meshIssues(flow: unknown, mesh: Record<string, unknown>): SpecIssue[] {
+  const at = (field: string) => ['spec', 'katonic', 'mesh', field];
+  const issues: SpecIssue[] = [];
+  // Kubespray deploys no Istio: an on-prem cluster has no mesh to join when the install starts.
+  if (flow === 'onprem' && mesh.mode === 'existing')
+    issues.push({ path: at('mode'), message: 'expected deploy or none for flow onprem: Kubespray deploys no mesh to join' });
+  if (mesh.revision !== undefined && mesh.mode !== 'existing')
+    issues.push({ path: at('revision'), message: 'expected no revision unless mode is existing (the revision of the mesh to join)' });
+  if (mesh.besideExisting !== undefined && mesh.mode !== 'deploy')
+    issues.push({ path: at('besideExisting'), message: 'expected no besideExisting unless mode is deploy' });
+  return issues;
+}
+
 /** The rules that relate fields to each other. */
 export function crossFieldIssues(doc: unknown): SpecIssue[] {
   const spec = obj(obj(doc)?.spec);
@@ -291,6 +305,8 @@ export function crossFieldIssues(doc: unknown): SpecIssue[] {
   const managedSpec = obj(spec.managed);
   // Which section a flow needs, and that it has no other, is the schema's to say.
   if (flow === 'onprem' && onpremSpec) issues.push(...onpremIssues(onpremSpec));
+  const mesh = obj(obj(spec.katonic)?.mesh);
+  if (mesh) issues.push(...meshIssues(flow, mesh));
   if ((flow === 'aks' || flow === 'eks') && managedSpec) issues.push(...managedIssues(flow, managedSpec));
   if (isFlow(flow)) issues.push(...approvalIssues(flow, spec.approvals));
   if (spec.extraVars !== undefined) issues.push(...varsIssues(spec.extraVars, ['spec', 'extraVars']));

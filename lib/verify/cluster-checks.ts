@@ -4,6 +4,8 @@
 import type { Handoffs } from '../install/phase-io.js';
 import { KATONIC_NAMESPACES } from '../katonic-platform.js';
 import { NETWORK_PLUGIN } from '../inventory/group-vars.js';
+import { DEPLOYED_MESH } from '../mesh/istio-mesh.js';
+import { meshSettings } from '../spec/mesh-settings.js';
 import { isOnpremInstallation, type Installation, type ManagedInstallation, type OnpremInstallation } from '../spec/schema.js';
 import { storageObjectsFor } from '../storage/cluster-storage.js';
 import { storageClassConflicts } from '../storage/storage-class-check.js';
@@ -51,7 +53,11 @@ export interface ClusterExpectations {
   workloads: WorkloadRef[];
 }
 
-/** What an on-prem install leaves: its nodes, its storage objects, Kubespray's CNI. */
+/** The istiod the Katonic role deploys in mesh mode deploy: verify waits for it as for the install's other workloads. */
+const meshWorkloads = (doc: Installation): WorkloadRef[] =>
+  meshSettings(doc).mode === 'deploy' ? [{ kind: 'Deployment', namespace: DEPLOYED_MESH.namespace, name: DEPLOYED_MESH.deployment }] : [];
+
+/** What an on-prem install leaves: its nodes, its storage objects, Kubespray's CNI, the mesh it deployed. */
 export function onpremExpectations(doc: OnpremInstallation): ClusterExpectations {
   const onprem = doc.spec.onprem;
   const storage = onpremStorageObjects(onprem.storage);
@@ -63,13 +69,14 @@ export function onpremExpectations(doc: OnpremInstallation): ClusterExpectations
     workloads: [
       ...byKind('Deployment').map((d) => ({ kind: 'Deployment' as const, namespace: d.metadata.namespace ?? 'default', name: d.metadata.name })),
       { kind: 'DaemonSet', ...NETWORK_PLUGIN.daemonSet },
+      ...meshWorkloads(doc),
     ],
   };
 }
 
 /** What a managed install leaves: one Ready node at least, kdisk and kfs (as the storage-classes phase applied them for the cluster preflight found), the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
 export function managedExpectations(doc: ManagedInstallation, found: Pick<Handoffs, 'eksAutoMode'> = {}): ClusterExpectations {
-  return { storageClasses: storageObjectsFor(doc, found), namespaces: KATONIC_NAMESPACES, workloads: [] };
+  return { storageClasses: storageObjectsFor(doc, found), namespaces: KATONIC_NAMESPACES, workloads: meshWorkloads(doc) };
 }
 
 /** What verify expects of the cluster the spec describes; after a remove-node (`absentNodes`), without that node. */

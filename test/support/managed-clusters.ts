@@ -5,7 +5,7 @@
 // manifests and versions are named there and in lib/cluster/cni-agents.ts). Used by the unit
 // tests of the preflight rules and, created in the real API server, by the e2e tests.
 import { createHash } from 'node:crypto';
-import type { V1ConfigMap, V1CSIDriver, V1DaemonSet, V1Node, V1StorageClass } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1CSIDriver, V1DaemonSet, V1Deployment, V1Namespace, V1Node, V1StorageClass } from '@kubernetes/client-node';
 import type { Installation } from '../../lib/spec/schema.js';
 
 export type Cloud = 'eks' | 'aks';
@@ -395,3 +395,32 @@ export const asManagedSpec =
           }
         : { kubeconfigRef: `file:${kubeconfig}`, blobStore: { kind: 'azureBlob', account: 'acmekatonic', container: 'backups' }, registry: 'acme.azurecr.io' };
   };
+
+/**
+ * The AKS Istio add-on's control plane, as Microsoft's docs show it (MicrosoftDocs/azure-aks-docs
+ * articles/aks/istio-deploy-addon.md, 2026-09: pods istiod-asm-1-24-* in aks-istio-system, the
+ * revision asm-X-Y; namespaces join it by istio.io/rev=asm-X-Y only) and as Istio's istio-discovery
+ * chart names and labels a revision's Deployment (istiod-<revision>, app=istiod, istio.io/rev).
+ */
+export function aksIstioAddon(revision = 'asm-1-24', replicas = 2): { namespace: V1Namespace; deployment: V1Deployment } {
+  const name = `istiod-${revision}`;
+  const selector = { app: 'istiod', 'istio.io/rev': revision };
+  return {
+    namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'aks-istio-system' } },
+    deployment: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'aks-istio-system', labels: { ...selector, istio: 'pilot', 'operator.istio.io/component': 'Pilot' } },
+      spec: {
+        replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: { ...selector, istio: 'istiod', 'sidecar.istio.io/inject': 'false' } },
+          spec: {
+            containers: [{ name: 'discovery', image: `mcr.microsoft.com/oss/istio/pilot:1.24.3-distroless`, args: ['discovery', '--monitoringAddr=:15014'] }],
+          },
+        },
+      },
+    },
+  };
+}

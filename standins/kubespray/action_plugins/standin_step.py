@@ -33,6 +33,13 @@
 #   kubeconfig: a kubeconfig to read (checked; namespaces are applied with it); its user may
 #               have a token, a client certificate or an exec credential plugin
 #   namespaces: names of Namespaces to server-side apply using `kubeconfig`
+#   mesh: {mode, revision} of the mesh the `namespaces` join (the Katonic role's
+#         katonic_mesh_*): deploy labels them istio-injection=enabled; existing labels them
+#         istio.io/rev=<revision> and applies a PeerAuthentication STRICT in each; none: nothing
+#   deploy_mesh: {namespace, revision, crd}: Istio as the Katonic role deploys it, minimally,
+#                using `kubeconfig`: the namespace, the PeerAuthentication CRD (the file `crd`),
+#                an istiod Deployment shaped as Istio's istio-discovery chart makes it (labelled
+#                katonic.ai/install=<install>) and a mesh-wide PeerAuthentication STRICT
 from __future__ import annotations
 
 import base64
@@ -97,9 +104,16 @@ class ActionModule(ActionBase):
         if args.get('kubeconfig'):
             api = self._api_from_kubeconfig(str(args['kubeconfig']))
             result['server'] = api['server']
+            if args.get('deploy_mesh'):
+                self._deploy_mesh(api, args['deploy_mesh'], str(install))
+            mesh = args.get('mesh') or {}
+            labels = _enrolment_labels(mesh)
             for name in args.get('namespaces') or []:
-                self._apply(api, '/api/v1/namespaces/' + _q(name),
-                            {'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': {'name': str(name)}})
+                meta = dict({'name': str(name)}, **({'labels': labels} if labels else {}))
+                self._apply(api, '/api/v1/namespaces/' + _q(name), {'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': meta})
+                if mesh.get('mode') == 'existing':
+                    body = _strict_peer_authentication(str(name))
+                    self._apply(api, _object_path(body), body)
         node_work = [name for name in ('register_node', 'cordon_node', 'uncordon_node', 'delete_node') if boolean(args.get(name, False))]
         if args.get('write_kubeconfig') or node_work or args.get('apply_manifests'):
             cluster = str(args.get('cluster_kubeconfig') or os.path.join(self.data_dir, 'control-plane', 'admin.conf'))
@@ -352,6 +366,31 @@ class ActionModule(ActionBase):
         })
         return node, status
 
+    def _deploy_mesh(self, api, mesh, install):
+        """Istio as the Katonic role deploys it in mode deploy (minimally): its namespace, the
+        PeerAuthentication CRD, istiod (kwok runs its pod) and a mesh-wide STRICT policy."""
+        namespace, revision = str(mesh['namespace']), str(mesh['revision'])
+        self._apply(api, '/api/v1/namespaces/' + _q(namespace), {'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': {'name': namespace}})
+        with open(str(mesh['crd'])) as f:
+            crd = yaml.safe_load(f)
+        self._apply(api, _object_path(crd), crd)
+        self._wait_established(api, _object_path(crd))
+        for body in _istiod_objects(namespace, revision, install) + [_strict_peer_authentication(namespace)]:
+            self._apply(api, _object_path(body), body)
+
+    def _wait_established(self, api, path, seconds=30):
+        """A CRD serves its resources once Established (the API server says so in its status)."""
+        if self._task.check_mode:
+            return
+        deadline = time.monotonic() + seconds
+        while True:
+            crd = self._get(api, path) or {}
+            if any(c.get('type') == 'Established' and c.get('status') == 'True' for c in crd.get('status', {}).get('conditions') or []):
+                return
+            if time.monotonic() > deadline:
+                raise AnsibleActionFail('the CRD %s was not Established after %d s' % (path.rsplit('/', 1)[-1], seconds))
+            time.sleep(0.2)
+
     def _apply(self, api, path, body):
         """Server-side apply, TLS verified against the API's CA."""
         # fieldManager: kubespray-standin for the Kubespray stand-in, katonic-standin for the role
@@ -430,6 +469,43 @@ def _delay_factor(jitter, task, host):
     return typical * (1 + spread * u)
 
 
+def _enrolment_labels(mesh):
+    """A Katonic namespace's labels for the mesh: istio-injection=enabled selects Istio's default
+    revision; a revision of its own (the AKS add-on's asm-1-24) needs istio.io/rev."""
+    mode, revision = mesh.get('mode'), str(mesh.get('revision') or '')
+    if mode == 'deploy' and revision in ('', 'default'):
+        return {'istio-injection': 'enabled'}
+    if mode in ('deploy', 'existing'):
+        return {'istio.io/rev': revision}
+    return {}
+
+
+def _strict_peer_authentication(namespace):
+    """A PeerAuthentication without selector: mesh-wide in the root namespace, else namespace-wide."""
+    return {'apiVersion': 'security.istio.io/v1', 'kind': 'PeerAuthentication',
+            'metadata': {'name': 'default', 'namespace': namespace}, 'spec': {'mtls': {'mode': 'STRICT'}}}
+
+
+def _istiod_objects(namespace, revision, install):
+    """istiod as Istio's istio-discovery chart names and labels it (istio/istio
+    manifests/charts/istio-control/istio-discovery/templates/deployment.yaml): `istiod` for the
+    default revision, else `istiod-<revision>`, labelled app=istiod and istio.io/rev."""
+    name = 'istiod' if revision == 'default' else 'istiod-' + revision
+    selector = {'app': 'istiod', 'istio.io/rev': revision}
+    labels = dict(selector, **{'istio': 'pilot', 'katonic.ai/install': install})
+    meta = {'name': name, 'namespace': namespace, 'labels': labels}
+    account = {'apiVersion': 'v1', 'kind': 'ServiceAccount', 'metadata': meta}
+    deployment = {'apiVersion': 'apps/v1', 'kind': 'Deployment', 'metadata': meta, 'spec': {
+        'replicas': 1,
+        'selector': {'matchLabels': selector},
+        'template': {'metadata': {'labels': dict(selector, **{'sidecar.istio.io/inject': 'false'})}, 'spec': {
+            'serviceAccountName': name,
+            'containers': [{'name': 'discovery', 'image': 'docker.io/istio/pilot:1.24.3',
+                            'args': ['discovery', '--monitoringAddr=:15014'],
+                            'env': [{'name': 'REVISION', 'value': revision}]}]}}}}
+    return [account, deployment]
+
+
 def _q(name):
     return urllib.parse.quote(str(name), safe='')
 
@@ -438,8 +514,10 @@ def _q(name):
 _RESOURCES = {
     ('v1', 'Namespace'): 'namespaces', ('v1', 'Node'): 'nodes', ('v1', 'ServiceAccount'): 'serviceaccounts',
     ('v1', 'ConfigMap'): 'configmaps', ('apps/v1', 'DaemonSet'): 'daemonsets', ('apps/v1', 'Deployment'): 'deployments',
+    ('apiextensions.k8s.io/v1', 'CustomResourceDefinition'): 'customresourcedefinitions',
+    ('security.istio.io/v1', 'PeerAuthentication'): 'peerauthentications',
 }
-_CLUSTER_SCOPED = {'Namespace', 'Node'}
+_CLUSTER_SCOPED = {'Namespace', 'Node', 'CustomResourceDefinition'}
 
 
 def _object_path(body):
