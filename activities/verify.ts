@@ -18,6 +18,7 @@ import {
 import { findingsPass, formatFindings, type Finding } from '../lib/checks/finding.js';
 import { verifySettings } from '../lib/spec/verify-settings.js';
 import type { ActivityConfig } from './activity-config.js';
+import { checkStorageSmoke } from './checks/storage-smoke.js';
 import type { VerifyCheck } from './checks/verify-check.js';
 import { kubernetesCall } from './kubernetes/api-errors.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
@@ -25,7 +26,7 @@ import { listAll, readIfExists } from './kubernetes/kube-client.js';
 import { phaseFailure } from './phase-failure.js';
 
 // The seed's requirements looked at from outside, in this order, once the cluster has settled.
-const VERIFY_CHECKS: VerifyCheck[] = [];
+const VERIFY_CHECKS: VerifyCheck[] = [checkStorageSmoke];
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15_000;
@@ -102,8 +103,7 @@ export async function verifyCluster(config: ActivityConfig, input: PhaseInput): 
   }
   const settings = verifySettings(input.spec);
   const findings: Finding[] = [];
-  for (const check of VERIFY_CHECKS)
-    findings.push(...(await check({ config, input, cluster, settings, progress: (task) => ctx.heartbeat({ task }) })));
+  for (const check of VERIFY_CHECKS) findings.push(...(await check({ config, input, cluster, settings, progress: (task) => ctx.heartbeat({ task }) })));
   if (!findingsPass(findings)) {
     const problems = findings.filter((f) => f.result === 'failed').map((f) => `${f.rule} ${f.object}: ${f.observed} (expected ${f.expected})`);
     throw phaseFailure('VerifyFailed', `verify: the cluster does not meet the requirements:\n${formatFindings(findings)}`, { problems, findings });
