@@ -107,7 +107,7 @@ build_control_plane() {
 build_provisioners() {
   local dir=$1 version
   version=$(cd tools/local-path-provisioner && go list -m -f '{{.Version}}' github.com/rancher/local-path-provisioner)
-  say "building the storage provisioners of the local control plane: local-path-provisioner $version and the NFS subdir stand-in into $dir/bin (about 2 minutes)"
+  say "building the storage provisioners of the local control plane: local-path-provisioner $version and the NFS subdir stand-in into $dir/bin (2 to 4 minutes the first time)"
   build tools/local-path-provisioner "local-path-provisioner $version" "$dir/bin" "-s -w -X main.VERSION=$version" github.com/rancher/local-path-provisioner
   build tools/nfs-subdir-standin "the NFS subdir stand-in" "$dir/bin" "-s -w" .
 }
