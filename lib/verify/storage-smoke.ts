@@ -54,8 +54,9 @@ export function smokeObjects(install: string, namespace: string, cls: SmokeClass
     spec: { storageClassName: cls.name, accessModes: [cls.accessMode], resources: { requests: { storage: SIZE } } },
   };
   if (cls.bindingMode !== 'WaitForFirstConsumer') return { claim };
-  // The pause image: every node has it (the pod sandbox's), so nothing is pulled; it passes the
-  // restricted Pod Security level, and it never exits.
+  // The pause image: every node has it (the pod sandbox's), so nothing is pulled; it never exits.
+  // It passes the restricted Pod Security level, and its requests and limits fit a namespace
+  // whose quota asks for both.
   const consumer: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -69,7 +70,7 @@ export function smokeObjects(install: string, namespace: string, cls: SmokeClass
           name: 'consumer',
           image: 'registry.k8s.io/pause:3.10',
           imagePullPolicy: 'IfNotPresent',
-          resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { memory: '8Mi' } },
+          resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { cpu: '10m', memory: '8Mi' } },
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
           volumeMounts: [{ name: 'volume', mountPath: '/volume' }],
         },
