@@ -119,7 +119,7 @@ describe('verify waits for a settling cluster (own real kube-apiserver, kwok nod
     expect((await apps.readNamespacedDeployment({ name: 'nfs-provisioner', namespace: 'katonic-storage' })).status?.availableReplicas).toBe(1);
   });
 
-  it("the storage smoke fails a class within its bind timeout, naming it with its provisioner's silence or refusal, and leaves nothing (the check called on the cluster installed above)", async () => {
+  it("the storage smoke fails a class within its bind timeout, naming it with its provisioner's silence or the NFS subdir stand-in's refusal, and leaves nothing (the check called on the cluster installed above)", async () => {
     const storage = h.cluster.kc.makeApiClient(StorageV1Api);
     const classes: SmokeClass[] = [
       { name: 'smoke-nobody', provisioner: 'example.com/nobody', accessMode: 'ReadWriteOnce', bindingMode: 'WaitForFirstConsumer' },
