@@ -20,6 +20,7 @@ import { verifySettings } from '../lib/spec/verify-settings.js';
 import type { ActivityConfig } from './activity-config.js';
 import { checkFrontDoor } from './checks/front-door.js';
 import { checkMesh } from './checks/mesh.js';
+import { checkStorageSmoke } from './checks/storage-smoke.js';
 import type { VerifyCheck } from './checks/verify-check.js';
 import { kubernetesCall } from './kubernetes/api-errors.js';
 import { clusterApi } from './kubernetes/cluster-kubeconfig.js';
@@ -27,7 +28,7 @@ import { listAll, readIfExists } from './kubernetes/kube-client.js';
 import { phaseFailure } from './phase-failure.js';
 
 // The seed's requirements looked at from outside, in this order, once the cluster has settled.
-const VERIFY_CHECKS: VerifyCheck[] = [checkFrontDoor, checkMesh];
+const VERIFY_CHECKS: VerifyCheck[] = [checkFrontDoor, checkMesh, checkStorageSmoke];
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15_000;

@@ -17,8 +17,12 @@ export const localTools = {
   setpriv: () => ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)),
   playbook: (name: string) => join(REPO_ROOT, 'ansible', 'playbooks', name),
   callbackPlugins: () => join(REPO_ROOT, 'ansible', 'plugins', 'callback'),
-  /** kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok, built by scripts/setup.sh. */
+  /** kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok and kwok's default pod stages, built by scripts/setup.sh. */
   controlPlaneBin: (name: string) => join(process.env.KATONIC_CONTROL_PLANE_BIN ?? join(REPO_ROOT, '.tools', 'control-plane', 'bin'), name),
+  /** The local control plane's kwok stage for one-shot pods (tools/kwok/pod-complete-restart-never.yaml). */
+  kwokStage: () => join(REPO_ROOT, 'tools', 'kwok', 'pod-complete-restart-never.yaml'),
+  /** local-path-provisioner and the NFS subdir stand-in, built by scripts/setup.sh. */
+  provisionersBin: (name: string) => join(process.env.KATONIC_PROVISIONERS_BIN ?? join(REPO_ROOT, '.tools', 'provisioners', 'bin'), name),
 };
 
 // The environment variables a worker reads (deploy/ sets them; its test checks against these names).

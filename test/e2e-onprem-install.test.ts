@@ -1,8 +1,8 @@
 // End to end on the real Temporal dev server, real ansible-playbook runs (local connection),
 // the stand-in Kubespray and Katonic role, and a real kube-apiserver (the local control plane,
 // kwok's simulated nodes running the pods).
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, realpath, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { FINAL_STATES, type InstallStatus } from '../lib/install/status.js';
@@ -81,6 +81,20 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
     const calico = await apps.readNamespacedDaemonSet({ name: 'calico-node', namespace: 'kube-system' });
     expect(calico.status?.numberAvailable).toBe(calico.status?.desiredNumberScheduled);
     expect(calico.status?.desiredNumberScheduled).toBeGreaterThanOrEqual(3);
+
+    // verify's storage smoke: kdisk's claim bound by the real local-path provisioner, kfs's by
+    // the NFS subdir stand-in (the events on the claims say who), then nothing of it left but
+    // the directory the stand-in archives (the class's archiveOnDelete).
+    const smoke = 'katonic-smoke-demo-e2e';
+    const claimEvents = (await core.listNamespacedEvent({ namespace: 'katonic-system', fieldSelector: 'involvedObject.kind=PersistentVolumeClaim' })).items;
+    const provisionedBy = (claim: string) =>
+      claimEvents.filter((e) => e.involvedObject.name === claim && e.reason === 'ProvisioningSucceeded').map((e) => e.source?.component?.split('_')[0]);
+    expect([provisionedBy(`${smoke}-kdisk`), provisionedBy(`${smoke}-kfs`)]).toEqual([['rancher.io/local-path'], ['katonic.ai/nfs']]);
+    const mine = { namespace: 'katonic-system', labelSelector: 'katonic.ai/install=demo-e2e' };
+    expect([...(await core.listNamespacedPersistentVolumeClaim(mine)).items, ...(await core.listNamespacedPod(mine)).items]).toEqual([]);
+    expect((await core.listPersistentVolume()).items.filter((pv) => pv.spec?.claimRef?.name?.startsWith(smoke))).toEqual([]);
+    const nfsExport = join(dirname(await realpath(h.cluster.kubeconfig)), 'nfs-standin-export');
+    expect((await readdir(nfsExport)).filter((d) => d.startsWith(`archived-katonic-system-${smoke}-kfs-pvc-`))).toHaveLength(1);
 
     if (process.env.RECORD_HISTORIES) {
       const history = await h.client.workflow.getHandle('install-demo-e2e').fetchHistory();

@@ -2,11 +2,16 @@
 // ResourceQuota lets no pod start in the storage namespace, so the provisioners never become
 // Available. verify waits through its settle window, then names the Deployment and why.
 // `kinstall watch` follows it to the wait, on a terminal (the live view) and piped (lines).
+// Then verify's storage smoke, called directly on the cluster installed, with classes whose
+// provisioner does not answer, or answers no.
 import { stripVTControlCharacters } from 'node:util';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, StorageV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { runStorageSmoke } from '../activities/checks/storage-smoke.js';
+import { ADMIN_CONF_REFERENCE } from '../activities/kubernetes/cluster-kubeconfig.js';
 import { truncate } from '../lib/format/progress-view.js';
 import type { InstallStatus } from '../lib/install/status.js';
+import type { SmokeClass } from '../lib/verify/storage-smoke.js';
 import { singleNode, startHarness, type CliResult, type Harness } from './support/e2e-harness.js';
 import { CLI } from './support/repo.js';
 
@@ -112,5 +117,40 @@ describe('verify waits for a settling cluster (own real kube-apiserver, kwok nod
     const done = await h.waitFor('settle', (s) => s.state === 'completed');
     expect(done.phases.find((p) => p.name === 'verify')).toMatchObject({ state: 'completed', attempts: 2 });
     expect((await apps.readNamespacedDeployment({ name: 'nfs-provisioner', namespace: 'katonic-storage' })).status?.availableReplicas).toBe(1);
+  });
+
+  it("the storage smoke fails a class within its bind timeout, naming it with its provisioner's silence or the NFS subdir stand-in's refusal, and leaves nothing (the check called on the cluster installed above)", async () => {
+    const storage = h.cluster.kc.makeApiClient(StorageV1Api);
+    const classes: SmokeClass[] = [
+      { name: 'smoke-nobody', provisioner: 'example.com/nobody', accessMode: 'ReadWriteOnce', bindingMode: 'WaitForFirstConsumer' },
+      { name: 'smoke-refused', provisioner: 'katonic.ai/nfs', accessMode: 'ReadWriteMany', bindingMode: 'Immediate' },
+    ];
+    await storage.createStorageClass({
+      body: { metadata: { name: 'smoke-nobody' }, provisioner: 'example.com/nobody', volumeBindingMode: 'WaitForFirstConsumer' },
+    });
+    // The NFS subdir stand-in answers no to a parameter it does not support (pathPattern).
+    await storage.createStorageClass({ body: { metadata: { name: 'smoke-refused' }, provisioner: 'katonic.ai/nfs', parameters: { pathPattern: 'x' } } });
+    const started = Date.now();
+    const cluster = { kc: h.cluster.kc, phase: 'verify', kubeconfig: ADMIN_CONF_REFERENCE };
+    const findings = await runStorageSmoke(cluster, { install: 'settle', namespace: 'katonic-system', classes, bindTimeout: '5s' }, () => undefined);
+    const seconds = (Date.now() - started) / 1000;
+    expect(findings.map((f) => [f.result, f.object, f.observed])).toEqual([
+      [
+        'failed',
+        'StorageClass smoke-nobody',
+        'not bound within 5s (Pending): no event from provisioner example.com/nobody: nobody answers for it; then deleted, nothing left behind',
+      ],
+      [
+        'failed',
+        'StorageClass smoke-refused',
+        'not bound within 5s (Pending): provisioner katonic.ai/nfs: ProvisioningFailed: the NFS subdir stand-in does not support the parameter pathPattern; then deleted, nothing left behind',
+      ],
+    ]);
+    expect(seconds).toBeGreaterThanOrEqual(5);
+    expect(seconds).toBeLessThan(15);
+    const core = h.cluster.kc.makeApiClient(CoreV1Api);
+    const smoke = { namespace: 'katonic-system', labelSelector: 'katonic.ai/install=settle' };
+    expect([...(await core.listNamespacedPersistentVolumeClaim(smoke)).items, ...(await core.listNamespacedPod(smoke)).items]).toEqual([]);
+    expect((await core.listPersistentVolume()).items.filter((pv) => pv.spec?.storageClassName?.startsWith('smoke-'))).toEqual([]);
   });
 });

@@ -77,6 +77,14 @@ describe('install spec validation (pure)', () => {
     ]);
   });
 
+  it('refuses host volumes without nfs: kfs (ReadWriteMany) would be a class that nothing provisions', () => {
+    const doc = acme();
+    doc.spec.onprem.storage = { kind: 'hostVolumes', hostVolumes: { root: '/var/lib/katonic' } };
+    expect(errorsOf(doc)).toEqual([
+      'spec.onprem.storage.nfs: expected nfs settings (server, path): kfs (ReadWriteMany) is served over NFS also with host volumes',
+    ]);
+  });
+
   it('asks for ssh unless the connection is local, and for a quoted version', () => {
     const doc = acme();
     delete doc.spec.onprem.ssh;

@@ -84,7 +84,7 @@ export async function devCommand(opts: ConnectionFlags & { demo: boolean; worker
     process.env[WEB_UI_URL_ENV] ??= `http://localhost:${UI_PORT}`;
     console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
   }
-  console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes)…');
+  console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes, storage provisioners)…');
   const cluster = await startControlPlane({ dir: join(dataDir(), 'control-plane'), port: KUBE_API_PORT, keepState: true });
   console.log(`Kubernetes API on ${cluster.server}, admin kubeconfig ${cluster.kubeconfig}`);
   const sshNodes = opts.sshNodes ? await startSshDemo(opts.sshNodes) : undefined;

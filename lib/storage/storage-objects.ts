@@ -12,8 +12,8 @@ export interface KubeObject {
 }
 
 export const STORAGE_NAMESPACE = 'katonic-storage';
-const NFS_PROVISIONER = 'katonic.ai/nfs';
-const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
+export const NFS_PROVISIONER = 'katonic.ai/nfs';
+export const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
 /** The mark of every object the installer creates. */
 export const INSTALLER_LABELS = { 'app.kubernetes.io/managed-by': 'katonic-installer' } as const;
 const labels = INSTALLER_LABELS;
@@ -78,21 +78,26 @@ function nfsProvisioner(nfs: { server: string; path: string }): KubeObject[] {
 }
 
 // local-path-provisioner creates and removes volume directories with helper pods that run
-// these scripts; it reads the pod template and scripts from its ConfigMap.
+// these scripts; it reads the pod template and scripts from its ConfigMap. Its helper pods run
+// in its namespace as its ServiceAccount.
+export const LOCAL_PATH = { serviceAccount: 'local-path-provisioner', configMap: 'local-path-config' } as const;
 const LOCAL_PATH_SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"\n';
 const LOCAL_PATH_TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"\n';
-const LOCAL_PATH_HELPER_POD =
+export const LOCAL_PATH_HELPER_POD =
   'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  containers:\n    - name: helper-pod\n      image: docker.io/library/busybox:1.36\n      imagePullPolicy: IfNotPresent\n';
 
+/** local-path-provisioner's config.json: every node's volumes under `root`. */
+export const localPathConfig = (root: string) => ({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [root] }] });
+
 function localPathProvisioner(root: string): KubeObject[] {
-  const name = 'local-path-provisioner';
-  const config = { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [root] }] };
+  const name = LOCAL_PATH.serviceAccount;
+  const config = localPathConfig(root);
   return [
     ...provisionerRbac(name, VOLUME_RULES),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'local-path-config', namespace: STORAGE_NAMESPACE, labels },
+      metadata: { name: LOCAL_PATH.configMap, namespace: STORAGE_NAMESPACE, labels },
       data: { 'config.json': JSON.stringify(config), 'helperPod.yaml': LOCAL_PATH_HELPER_POD, setup: LOCAL_PATH_SETUP, teardown: LOCAL_PATH_TEARDOWN },
     },
     deployment(
@@ -103,7 +108,7 @@ function localPathProvisioner(root: string): KubeObject[] {
         env: [{ name: 'POD_NAMESPACE', value: STORAGE_NAMESPACE }],
         volumeMounts: [{ name: 'config-volume', mountPath: '/etc/config/' }],
       },
-      [{ name: 'config-volume', configMap: { name: 'local-path-config' } }],
+      [{ name: 'config-volume', configMap: { name: LOCAL_PATH.configMap } }],
     ),
   ];
 }

@@ -1,8 +1,9 @@
 // A real, local Kubernetes control plane for the embedded default and the tests: etcd,
 // kube-apiserver (RBAC on, its own CA and certificates), kube-controller-manager,
-// kube-scheduler and kwok (simulated kubelets that keep nodes Ready and run their pods),
-// built by scripts/setup.sh into .tools/. Everything listens on loopback. etcd's data is
-// scratch (every start a new, empty cluster) unless `keepState` asks to keep it.
+// kube-scheduler, kwok (simulated kubelets that keep nodes Ready and run their pods) and the
+// storage provisioners that bind its volumes (./provisioners.ts), built by scripts/setup.sh
+// into .tools/. Everything listens on loopback. etcd's data is scratch (every start a new,
+// empty cluster) unless `keepState` asks to keep it.
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,9 +14,10 @@ import { freePort } from '../free-port.js';
 import { startSupervised, waitUntilReady, type SupervisedProcess } from '../supervised-process.js';
 import { adminKubeconfig } from './kubeconfig.js';
 import { ensurePki, type ControlPlanePki } from './pki.js';
+import { provisionerCommands } from './provisioners.js';
 
 export interface ControlPlaneOptions {
-  /** Its files: pki/, admin.conf, logs/, etcd/ (scratch). */
+  /** Its files: pki/, admin.conf, logs/, etcd/ (scratch), the provisioners' local-path/ and nfs-standin-export/. */
   dir: string;
   /** The API server's port on 127.0.0.1; omitted: a free one. */
   port?: number;
@@ -80,8 +82,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const server = `https://127.0.0.1:${port}`;
   const kubeconfig = join(opts.dir, 'admin.conf');
   const started: SupervisedProcess[] = [];
-  const start = async (name: string, args: string[]) => {
-    const proc = await startSupervised(name, bin(name), args, { logFile: join(logs, `${name}.log`) });
+  const start = async (name: string, args: string[], file = bin(name), env?: Record<string, string>) => {
+    const proc = await startSupervised(name, file, args, { logFile: join(logs, `${name}.log`), env });
     started.push(proc);
     return proc;
   };
@@ -125,8 +127,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await start('kube-scheduler', component);
     // Node leases on: they are the heartbeat the node-lifecycle controller watches. Without them
     // kwok 0.7 sends a heartbeat only every 10 minutes, so after the grace period (50 s) every
-    // node turns NotReady and its pods are marked not ready.
+    // node turns NotReady and its pods are marked not ready. Pod stages: kwok's defaults and ours
+    // for one-shot pods (given any pod stage, kwok takes none of its defaults); node stages: its
+    // defaults.
     await start('kwok', [
+      `--config=${bin('kwok-pod-stages.yaml')}`,
+      `--config=${localTools.kwokStage()}`,
       '--kubeconfig',
       kubeconfig,
       '--manage-all-nodes=true',
@@ -143,6 +149,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true),
       READY_TIMEOUT_MS,
     );
+    for (const p of await provisionerCommands(opts.dir, kubeconfig)) await start(p.name, p.args, p.file, p.env);
     for (const proc of started) if (proc.exited()) throw new Error(`${proc.name} exited at start; the end of ${proc.logFile}:\n${await proc.logTail()}`);
   } catch (err) {
     await stop();
