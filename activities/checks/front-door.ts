@@ -2,7 +2,7 @@
 // then at the address it gives, HTTPS on 443 with the FQDN as SNI (the certificate), HTTP on 80,
 // and a WebSocket upgrade on 443 (RFC 6455's handshake, with node:https: Node 20 has no
 // WebSocket client, and the handshake is all the check needs). Each request has a bounded time;
-// the judgement is lib/checks/front-door-rules.ts.
+// the judgement is lib/verify/front-door-checks.ts.
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -16,7 +16,7 @@ import {
   type PresentedCertificate,
   type TlsObservation,
   type WebSocketObservation,
-} from '../../lib/checks/front-door-rules.js';
+} from '../../lib/verify/front-door-checks.js';
 import type { Installation } from '../../lib/spec/schema.js';
 import { readSecret } from '../secrets.js';
 import { resolveFqdn } from './resolve-fqdn.js';
@@ -64,7 +64,7 @@ function probeTls(address: string, fqdn: string, trust: Trust): Promise<TlsObser
       servername: fqdn,
       ...(trust.ca ? { ca: trust.ca } : {}),
       rejectUnauthorized: false,
-      // The names are judged with the dates (lib/checks/front-door-rules.ts): authorizationError is the chain's alone.
+      // The names are judged with the dates (lib/verify/front-door-checks.ts): authorizationError is the chain's alone.
       checkServerIdentity: () => undefined,
       timeout: REQUEST_TIMEOUT_MS,
     });

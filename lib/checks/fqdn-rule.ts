@@ -1,5 +1,5 @@
 // The FQDN through DNS (spec.katonic.fqdn): preflight's rule `ingress-fqdn`, and the first row
-// of verify's front door (./front-door-rules.ts). Apart from the rest of the front door because
+// of verify's front door (lib/verify/front-door-checks.ts). Apart from the rest of the front door because
 // the managed rules reach workflow code (the spec's list of rules), where node:crypto is not.
 import type { Finding } from './finding.js';
 

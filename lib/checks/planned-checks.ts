@@ -5,7 +5,7 @@ import { meshSettings } from '../spec/mesh-settings.js';
 import type { Installation } from '../spec/schema.js';
 import { verifySettings } from '../spec/verify-settings.js';
 import { fqdnFinding, type DnsAnswer } from './fqdn-rule.js';
-import { FRONT_DOOR_PORTS } from './front-door-rules.js';
+import { FRONT_DOOR_PORTS } from '../verify/front-door-checks.js';
 
 export interface PlannedCheck {
   check: 'front door' | 'mesh' | 'storage smoke';

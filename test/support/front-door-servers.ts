@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Resolver } from 'node:dns/promises';
 import { execa, type ResultPromise } from 'execa';
 import { freePort } from '../../client/dev/free-port.js';
-import { webSocketAccept } from '../../lib/checks/front-door-rules.js';
+import { webSocketAccept } from '../../lib/verify/front-door-checks.js';
 import { NGINX, type CertPair } from './grpc-tls-proxy.js';
 
 export const DNSMASQ = '/usr/sbin/dnsmasq';

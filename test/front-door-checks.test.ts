@@ -1,6 +1,6 @@
-// The front door's judgement (lib/checks/fqdn-rule.ts, lib/checks/front-door-rules.ts), pure: what was seen in, findings out.
+// The front door's judgement (lib/checks/fqdn-rule.ts, lib/verify/front-door-checks.ts), pure: what was seen in, findings out.
 import { describeDnsError, fqdnFinding, type DnsAnswer } from '../lib/checks/fqdn-rule.js';
-import { frontDoorFindings, nameCovers, webSocketAccept, type FrontDoorObservation, type TlsObservation } from '../lib/checks/front-door-rules.js';
+import { frontDoorFindings, nameCovers, webSocketAccept, type FrontDoorObservation, type TlsObservation } from '../lib/verify/front-door-checks.js';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
 const FQDN = 'mlops.acme.com';

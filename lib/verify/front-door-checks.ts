@@ -4,8 +4,8 @@
 // activities/checks/front-door.ts saw, after the DNS answer (./fqdn-rule.ts, preflight's rule).
 // Every finding says what was seen and what was expected.
 import { createHash } from 'node:crypto';
-import type { Finding } from './finding.js';
-import { fqdnFinding, type DnsAnswer } from './fqdn-rule.js';
+import type { Finding } from '../checks/finding.js';
+import { fqdnFinding, type DnsAnswer } from '../checks/fqdn-rule.js';
 
 /** What the seed fixes: the load balancer answers HTTPS on 443 and HTTP on 80. */
 export const FRONT_DOOR_PORTS = { https: 443, http: 80 } as const;
