@@ -30,7 +30,7 @@ import { phaseFailure } from './phase-failure.js';
 // The seed's requirements looked at from outside, in this order, once the cluster has settled.
 const VERIFY_CHECKS: VerifyCheck[] = [checkFrontDoor, checkMesh, checkStorageSmoke];
 
-const FIRST_DELAY_MS = 1000;
+const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 15_000;
 
 const conditions = (list?: { type: string; status: string; reason?: string; message?: string }[]): Condition[] =>

@@ -92,7 +92,7 @@ describe('the managed section of the install spec (pure)', () => {
       'spec.managed.pools.platform.labels: expected at least one label',
       'spec.managed.pools.compute: expected a label value: at most 63 letters, digits, "-", "_" or "."',
       'spec.managed.preflight.minKubeVersion: expected a Kubernetes version such as 1.20',
-      'spec.managed.preflight.ignore[0]: expected one of server-version, container-runtime, node-pools, gpu-pool, network-policy, csi-drivers, ingress-fqdn',
+      'spec.managed.preflight.ignore[0]: expected one of server-version, container-runtime, node-pools, gpu-pool, network-policy, csi-drivers, ingress-fqdn, mesh',
     ]);
     expect(errors.join()).not.toContain('10.0.0.1');
   });
