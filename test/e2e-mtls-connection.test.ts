@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describeIfAvailable } from './support/describe-if.js';
-import { makeCa, makeCert, NGINX, startGrpcTlsProxy, type GrpcTlsProxy } from './support/grpc-tls-proxy.js';
+import { makeCa, makeCert, startGrpcTlsProxy, type GrpcTlsProxy } from './support/grpc-tls-proxy.js';
+import { NGINX } from './support/nginx.js';
 import { singleNode, startHarness, withEnv, type Harness } from './support/e2e-harness.js';
 import { CLI } from './support/repo.js';
 

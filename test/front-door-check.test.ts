@@ -16,7 +16,8 @@ import { verifySettings } from '../lib/spec/verify-settings.js';
 import { describeIfAvailable } from './support/describe-if.js';
 import { DNSMASQ, serverCert, startDnsmasq, startLoadBalancer, startUpstream, type Dnsmasq, type LoadBalancer } from './support/front-door-servers.js';
 import { loadDemoSpec } from './support/e2e-harness.js';
-import { makeCa, NGINX, type CertPair } from './support/grpc-tls-proxy.js';
+import { makeCa, type CertPair } from './support/grpc-tls-proxy.js';
+import { NGINX } from './support/nginx.js';
 
 const missing = [NGINX, DNSMASQ].filter((tool) => !existsSync(tool));
 const unavailable = missing.length ? `no ${missing.join(', ')} (scripts/setup.sh installs nginx-light and dnsmasq-base as root)` : undefined;

@@ -6,14 +6,14 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Resolver } from 'node:dns/promises';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { freePort } from '../../client/dev/free-port.js';
 import { webSocketAccept } from '../../lib/verify/front-door-checks.js';
-import { NGINX, type CertPair } from './grpc-tls-proxy.js';
+import type { CertPair } from './grpc-tls-proxy.js';
+import { startNginx } from './nginx.js';
 
 export const DNSMASQ = '/usr/sbin/dnsmasq';
 
@@ -178,41 +178,6 @@ const serverBlocks = (door: Door, upstream: string) => {
 
 /** nginx terminating TLS on 443 and serving 80 at each door's address, in front of `upstream`. */
 export async function startLoadBalancer(dir: string, doors: Door[], upstream: string): Promise<LoadBalancer> {
-  const tmp = join(dir, 'tmp');
-  await mkdir(tmp, { recursive: true });
-  const conf = join(dir, 'nginx.conf');
-  await writeFile(
-    conf,
-    `daemon off;
-master_process off;
-user root;
-pid ${join(dir, 'nginx.pid')};
-error_log ${join(dir, 'error.log')} info;
-events {}
-http {
-  access_log off;
-  client_body_temp_path ${tmp}/body;
-  proxy_temp_path ${tmp}/proxy;
-  fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi;
-  scgi_temp_path ${tmp}/scgi;
-${doors.map((door) => serverBlocks(door, upstream)).join('')}}
-`,
-  );
-  const child: ResultPromise = execa(NGINX, ['-p', dir, '-c', conf], { reject: false, stdin: 'ignore', buffer: false, stdout: 'ignore', stderr: 'ignore' });
-  const last = doors.at(-1)!.address;
-  for (let i = 0; ; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(80, last, () => (socket.end(), resolve(true))).on('error', () => resolve(false));
-    });
-    if (open) break;
-    if (child.exitCode !== null || i > 100) throw new Error(`nginx did not start (see ${join(dir, 'error.log')})`);
-    await sleep(100);
-  }
-  return {
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await child;
-    },
-  };
+  const nginx = await startNginx(dir, doors.map((door) => serverBlocks(door, upstream)).join(''), { host: doors.at(-1)!.address, port: 80 });
+  return { stop: nginx.stop };
 }

@@ -4,12 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { connect } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { freePort } from '../../client/dev/free-port.js';
-
-export const NGINX = '/usr/sbin/nginx';
+import { startNginx } from './nginx.js';
 
 export interface CertPair {
   crt: string;
@@ -64,26 +61,9 @@ export interface GrpcTlsProxy {
 
 export async function startGrpcTlsProxy(opts: { dir: string; upstream: string; server: CertPair; clientCa: string }): Promise<GrpcTlsProxy> {
   const port = await freePort();
-  const prefix = join(opts.dir, 'nginx');
-  await mkdir(join(prefix, 'tmp'), { recursive: true });
-  const conf = join(prefix, 'nginx.conf');
-  const tmp = join(prefix, 'tmp');
-  await writeFile(
-    conf,
-    `daemon off;
-master_process off;
-user root;
-pid ${join(prefix, 'nginx.pid')};
-error_log ${join(prefix, 'error.log')} info;
-events {}
-http {
-  access_log off;
-  client_body_temp_path ${tmp}/body;
-  proxy_temp_path ${tmp}/proxy;
-  fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi;
-  scgi_temp_path ${tmp}/scgi;
-  server {
+  const nginx = await startNginx(
+    join(opts.dir, 'nginx'),
+    `  server {
     listen 127.0.0.1:${port} ssl http2;
     ssl_certificate ${opts.server.crt};
     ssl_certificate_key ${opts.server.key};
@@ -97,24 +77,8 @@ http {
       grpc_pass grpc://${opts.upstream};
     }
   }
-}
 `,
+    { host: '127.0.0.1', port },
   );
-  const child = execa(NGINX, ['-p', prefix, '-c', conf], { reject: false, stdin: 'ignore', buffer: false, stdout: 'ignore', stderr: 'ignore' });
-  for (let i = 0; ; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true))).on('error', () => resolve(false));
-    });
-    if (open) break;
-    if (child.exitCode !== null || i > 100) throw new Error(`nginx did not start (see ${join(prefix, 'error.log')})`);
-    await sleep(100);
-  }
-  return {
-    address: `localhost:${port}`,
-    process: child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await child;
-    },
-  };
+  return { address: `localhost:${port}`, ...nginx };
 }
