@@ -49,6 +49,11 @@ describe('verify: storage smoke (pure)', () => {
       { name: 'kdisk', provisioner: 'ebs.csi.aws.com', accessMode: 'ReadWriteOnce', bindingMode: 'WaitForFirstConsumer' },
       { name: 'kfs', provisioner: 'efs.csi.aws.com', accessMode: 'ReadWriteMany', bindingMode: 'Immediate' },
     ]);
+    // EKS Auto Mode, as preflight hands it on: kdisk on Auto Mode's own EBS driver.
+    expect(smokeClasses(spec(fixture('acme-eks.yaml')), { eksAutoMode: true }).map((c) => [c.name, c.provisioner])).toEqual([
+      ['kdisk', 'ebs.csi.eks.amazonaws.com'],
+      ['kfs', 'efs.csi.aws.com'],
+    ]);
   });
 
   it("makes a 1Mi claim named after the install and the class, with the installer's labels; a pod using it only where the class waits for a consumer", () => {

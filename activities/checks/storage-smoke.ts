@@ -35,7 +35,7 @@ export interface StorageSmokePlan {
 }
 
 export const checkStorageSmoke: VerifyCheck = async ({ input, cluster, settings, progress }) => {
-  const classes = smokeClasses(input.spec);
+  const classes = smokeClasses(input.spec, { eksAutoMode: input.eksAutoMode });
   if (!settings.storageSmoke) return skippedSmokeFindings(classes, settings.bindTimeout);
   return runStorageSmoke(cluster, { install: input.spec.metadata.name, namespace: SMOKE_NAMESPACE, classes, bindTimeout: settings.bindTimeout }, progress);
 };

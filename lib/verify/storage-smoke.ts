@@ -4,6 +4,7 @@
 // API calls are activities/checks/storage-smoke.ts.
 import type { Finding } from '../checks/finding.js';
 import { KATONIC_NAMESPACES } from '../katonic-platform.js';
+import type { Handoffs } from '../install/phase-io.js';
 import type { Installation } from '../spec/schema.js';
 import { storageObjectsFor } from '../storage/cluster-storage.js';
 import { INSTALLER_LABELS, type KubeObject } from '../storage/storage-objects.js';
@@ -22,9 +23,9 @@ export interface SmokeClass {
   bindingMode: 'Immediate' | 'WaitForFirstConsumer';
 }
 
-/** The classes the install made, as the smoke tries them. */
-export function smokeClasses(doc: Installation): SmokeClass[] {
-  return storageObjectsFor(doc)
+/** The classes the install made (on EKS Auto Mode, as preflight found it), as the smoke tries them. */
+export function smokeClasses(doc: Installation, found: Pick<Handoffs, 'eksAutoMode'> = {}): SmokeClass[] {
+  return storageObjectsFor(doc, found)
     .filter((o) => o.kind === 'StorageClass')
     .map((o) => ({
       name: o.metadata.name,
