@@ -58,6 +58,8 @@ describe('verify: cluster checks (pure)', () => {
     const noMesh = spec(fixture('acme-prod.yaml'));
     noMesh.spec.katonic.mesh = { mode: 'none' };
     expect(onpremExpectations(noMesh).workloads.map((w) => w.name)).toEqual(['nfs-provisioner', 'calico-node']);
+    // A run from before the seed's checks (patch seed-checks): its role was not asked for a mesh.
+    expect(onpremExpectations(spec(fixture('acme-prod.yaml')), false).workloads.map((w) => w.name)).toEqual(['nfs-provisioner', 'calico-node']);
   });
 
   it('finds no problem in a finished install', () => {

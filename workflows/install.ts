@@ -38,6 +38,8 @@ export const PATCHES = {
   eta: 'eta',
   /** The ticket shows the live status (a child per system, signalled at each event, phase starts and approval waits too). */
   ticketLiveStatus: 'ticket-live-status',
+  /** Verify checks the seed's requirements from outside (the front door, the mesh, storage that binds); runs from before verify what they were started to: the cluster's objects. */
+  seedChecks: 'seed-checks',
 } as const;
 
 const now = () => new Date().toISOString();
@@ -115,6 +117,7 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
       const checked = day2 ? await checkSpec(specJson, day2.plan) : await checkSpec(specJson);
       spec = checked.spec;
       run.accept({ name: spec.metadata.name, gates: gatesOf(spec, day2), inputHashes: checked.inputHashes });
+      const seedChecks = patched(PATCHES.seedChecks);
       // An estimate is worth a little, never an install: a book that does not answer leaves phases unestimated.
       estimating = patched(PATCHES.eta);
       if (estimating) run.expect(await expectedPhases(run.status.phases.map((p) => run.durationKey(p.name))).catch(() => []));
@@ -126,7 +129,7 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
         if (run.skipIfFinishedBefore(phase)) continue;
         run.enterPhase(phase);
         await passGate(run, phase, spec.spec.approvalTimeout, () => cancellation.request(), comment);
-        await runPhase(run, phase, spec, comment);
+        await runPhase(run, phase, spec, comment, seedChecks);
       }
     });
     await recordDurations();

@@ -32,7 +32,7 @@ export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: str
   await comment({ kind: 'gate-passed', id: run.id, gate: gate.gate, by: gate.approvedBy });
 }
 
-export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Installation, comment: Comment): Promise<void> {
+export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Installation, comment: Comment, seedChecks: boolean): Promise<void> {
   const planned = run.planOf(phase.name);
   const steps = planned?.steps ?? [];
   let current = steps[0];
@@ -46,7 +46,14 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       let attempts = 1;
       for (const step of steps) {
         current = step;
-        result = await runStep(step, { spec, limitHosts: limitHosts ?? planned?.target?.limit, operatorVars, target: planned?.target, ...run.handoffs });
+        result = await runStep(step, {
+          spec,
+          limitHosts: limitHosts ?? planned?.target?.limit,
+          operatorVars,
+          target: planned?.target,
+          seedChecks,
+          ...run.handoffs,
+        });
         run.handOn({
           adminConf: result.adminConf,
           inventoryDigest: result.inventoryDigest,

@@ -29,6 +29,8 @@ export interface PhaseInput<Spec extends Installation = Installation> extends Ha
   operatorVars?: Record<string, unknown>;
   /** A day-2 operation's phase: what it acts on (the node, the version, the checkout). */
   target?: PhaseTarget;
+  /** Verify checks the seed's requirements from outside (patch seed-checks); a run from before verifies the cluster's objects only. */
+  seedChecks?: boolean;
 }
 
 export interface PhaseResult extends Handoffs {

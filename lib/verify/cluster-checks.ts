@@ -57,8 +57,8 @@ export interface ClusterExpectations {
 const meshWorkloads = (doc: Installation): WorkloadRef[] =>
   meshSettings(doc).mode === 'deploy' ? [{ kind: 'Deployment', namespace: DEPLOYED_MESH.namespace, name: DEPLOYED_MESH.deployment }] : [];
 
-/** What an on-prem install leaves: its nodes, its storage objects, Kubespray's CNI, the mesh it deployed. */
-export function onpremExpectations(doc: OnpremInstallation): ClusterExpectations {
+/** What an on-prem install leaves: its nodes, its storage objects, Kubespray's CNI, the mesh it deployed (`mesh`: unless the run is from before the seed's checks). */
+export function onpremExpectations(doc: OnpremInstallation, mesh = true): ClusterExpectations {
   const onprem = doc.spec.onprem;
   const storage = onpremStorageObjects(onprem.storage);
   const byKind = (kind: string) => storage.filter((o) => o.kind === kind);
@@ -69,20 +69,24 @@ export function onpremExpectations(doc: OnpremInstallation): ClusterExpectations
     workloads: [
       ...byKind('Deployment').map((d) => ({ kind: 'Deployment' as const, namespace: d.metadata.namespace ?? 'default', name: d.metadata.name })),
       { kind: 'DaemonSet', ...NETWORK_PLUGIN.daemonSet },
-      ...meshWorkloads(doc),
+      ...(mesh ? meshWorkloads(doc) : []),
     ],
   };
 }
 
 /** What a managed install leaves: one Ready node at least, kdisk and kfs (as the storage-classes phase applied them for the cluster preflight found), the Katonic namespaces (the CNI is the cloud's, checked by preflight). */
-export function managedExpectations(doc: ManagedInstallation, found: Pick<Handoffs, 'eksAutoMode'> = {}): ClusterExpectations {
-  return { storageClasses: storageObjectsFor(doc, found), namespaces: KATONIC_NAMESPACES, workloads: meshWorkloads(doc) };
+export function managedExpectations(doc: ManagedInstallation, found: Pick<Handoffs, 'eksAutoMode'> = {}, mesh = true): ClusterExpectations {
+  return { storageClasses: storageObjectsFor(doc, found), namespaces: KATONIC_NAMESPACES, workloads: mesh ? meshWorkloads(doc) : [] };
 }
 
-/** What verify expects of the cluster the spec describes; after a remove-node (`absentNodes`), without that node. */
-export function verifyExpectations(doc: Installation, absentNodes: string[] = [], found: Pick<Handoffs, 'eksAutoMode'> = {}): ClusterExpectations {
-  if (!isOnpremInstallation(doc)) return managedExpectations(doc, found);
-  const expected = onpremExpectations(doc);
+/**
+ * What verify expects of the cluster the spec describes; after a remove-node (`absentNodes`),
+ * without that node. `mesh` false: a run from before the seed's checks, whose role was not asked
+ * for the mesh.
+ */
+export function verifyExpectations(doc: Installation, absentNodes: string[] = [], found: Pick<Handoffs, 'eksAutoMode'> = {}, mesh = true): ClusterExpectations {
+  if (!isOnpremInstallation(doc)) return managedExpectations(doc, found, mesh);
+  const expected = onpremExpectations(doc, mesh);
   if (!absentNodes.length) return expected;
   return { ...expected, nodeNames: expected.nodeNames?.filter((n) => !absentNodes.includes(n)), absentNodes };
 }

@@ -52,6 +52,8 @@ export interface Call {
   activity: ActivityName;
   attempt: number;
   limitHosts?: string[];
+  /** What the workflow told the phase of verify's checks (patch seed-checks). */
+  seedChecks?: boolean;
   outcome: Outcome['kind'];
   /** A hung call: the reason its cancellation came with (CANCELLED when the workflow asked). */
   cancelled?: string;
@@ -129,7 +131,7 @@ export class FakeActivities {
     const { attempt } = Context.current().info;
     const install = input.spec.metadata.name;
     const outcome = this.scripts.get(install)?.[activity]?.shift() ?? succeed();
-    const call: Call = { install, activity, attempt, limitHosts: input.limitHosts, outcome: outcome.kind };
+    const call: Call = { install, activity, attempt, limitHosts: input.limitHosts, seedChecks: input.seedChecks, outcome: outcome.kind };
     this.journal.push(call);
     this.note(call);
     switch (outcome.kind) {

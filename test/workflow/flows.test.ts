@@ -33,6 +33,8 @@ describe('install flows (time-skipping server, scripted activities)', () => {
       'runKatonicRole',
       'verifyCluster',
     ]);
+    // A run started with this code tells its phases to check the seed's requirements (patch seed-checks).
+    expect(t.fakes.calls('onprem-ok').find((c) => c.activity === 'verifyCluster')?.seedChecks).toBe(true);
     const s = await status(t.client, id);
     expect(s.state).toBe('completed');
     expect(s.phases.map((p) => [p.name, p.state, p.attempts])).toEqual(phasesOf('onprem').map((name) => [name, 'completed', 1]));
