@@ -23,6 +23,8 @@ export const localTools = {
   kwokStage: () => join(REPO_ROOT, 'tools', 'kwok', 'pod-complete-restart-never.yaml'),
   /** local-path-provisioner and the NFS subdir stand-in, built by scripts/setup.sh. */
   provisionersBin: (name: string) => join(process.env.KATONIC_PROVISIONERS_BIN ?? join(REPO_ROOT, '.tools', 'provisioners', 'bin'), name),
+  /** temporal-server, temporal-sql-tool and temporal-ui-server, built by scripts/setup.sh. */
+  temporalServerBin: (name: string) => join(process.env.KATONIC_TEMPORAL_SERVER_BIN ?? join(REPO_ROOT, '.tools', 'temporal-server', 'bin'), name),
 };
 
 // The environment variables a worker reads (deploy/ sets them; its test checks against these names).

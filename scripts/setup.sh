@@ -74,21 +74,25 @@ missing=()
 [ -x /usr/sbin/ip ] || missing+=(iproute2)
 [ ${#missing[@]} -eq 0 ] || apt_install "the SSH test nodes and the TLS and front-door tests" "without them those tests are skipped" "${missing[@]}"
 
+# The production-shaped Temporal cluster (tests, `kinstall dev --temporal cluster`) keeps its
+# state in Debian's PostgreSQL 15, run in a private data directory (no system service).
+[ -x /usr/lib/postgresql/15/bin/postgres ] || apt_install "the production-shaped Temporal cluster" "without it its tests are skipped" postgresql-15
+
 # The Web UI test drives Debian's headless Chromium (with playwright-core, from npm).
 [ -x /usr/bin/chromium ] || apt_install "the Web UI test" "without it that test fails, naming it" chromium
 
 # The three sides need nothing of each other and mostly wait on downloads, the disk or one
 # core: side by side (on a fresh clone about a minute sooner than one after the other). The
 # control plane: kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok, and its
-# storage provisioners (local-path-provisioner, the NFS subdir stand-in), built from pinned Go
-# modules when a pin changed.
+# storage provisioners (local-path-provisioner, the NFS subdir stand-in), and the Temporal Server
+# with its Web UI, built from pinned Go modules when a pin changed.
 node_side & node_pid=$!
 python_side & python_pid=$!
 bash scripts/build-control-plane.sh & control_plane_pid=$!
 failed=()
 wait "$node_pid" || failed+=("the npm packages or the build")
 wait "$python_pid" || failed+=("the .venv")
-wait "$control_plane_pid" || failed+=("the control plane's binaries or provisioners")
+wait "$control_plane_pid" || failed+=("the control plane's binaries, provisioners or the Temporal Server")
 [ ${#failed[@]} -eq 0 ] || die "failed: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g') (the lines above say why)"
 tools_bin=.tools/control-plane/bin
 
@@ -96,3 +100,4 @@ tools_bin=.tools/control-plane/bin
 .venv/bin/ansible-playbook --version >/dev/null 2>&1 || die "ansible-playbook in .venv does not answer: try 'rm -rf .venv' and run again"
 "$tools_bin/kube-apiserver" --version >/dev/null 2>&1 || die "$tools_bin/kube-apiserver does not answer: try 'rm -rf .tools' and run again"
 .tools/provisioners/bin/local-path-provisioner --version >/dev/null 2>&1 || die ".tools/provisioners/bin/local-path-provisioner does not answer: try 'rm -rf .tools/provisioners' and run again"
+.tools/temporal-server/bin/temporal-server --version >/dev/null 2>&1 || die ".tools/temporal-server/bin/temporal-server does not answer: try 'rm -rf .tools/temporal-server' and run again"

@@ -16,7 +16,7 @@ import { verifySettings } from '../lib/spec/verify-settings.js';
 import { describeIfAvailable } from './support/describe-if.js';
 import { DNSMASQ, serverCert, startDnsmasq, startLoadBalancer, startUpstream, type Dnsmasq, type LoadBalancer } from './support/front-door-servers.js';
 import { loadDemoSpec } from './support/e2e-harness.js';
-import { makeCa, type CertPair } from './support/grpc-tls-proxy.js';
+import { makeCa, type CertPair } from '../client/dev/openssl-pki.js';
 import { NGINX } from './support/nginx.js';
 
 const missing = [NGINX, DNSMASQ].filter((tool) => !existsSync(tool));

@@ -8,6 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { localTools } from '../../lib/local-tools.js';
 
+/** Another user to run a program as (PostgreSQL refuses to run as root); only root can. */
+export interface RunAs {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
 export interface SupervisedProcess {
   name: string;
   logFile: string;
@@ -23,11 +30,13 @@ export async function startSupervised(
   name: string,
   file: string,
   args: string[],
-  opts: { logFile: string; env?: Record<string, string> },
+  opts: { logFile: string; env?: Record<string, string>; user?: RunAs },
 ): Promise<SupervisedProcess> {
   await mkdir(dirname(opts.logFile), { recursive: true });
   const setpriv = localTools.setpriv();
-  const [command, commandArgs] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
+  const runAs = opts.user ? ['--reuid', String(opts.user.uid), '--regid', String(opts.user.gid), '--init-groups'] : [];
+  if (opts.user && !setpriv) throw new Error(`${name} is to run as user ${opts.user.name}, and setpriv (util-linux) is missing`);
+  const [command, commandArgs] = setpriv ? [setpriv, [...runAs, '--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
   const log = { file: opts.logFile, append: true } as const;
   const child: ResultPromise = execa(command, commandArgs, { stdin: 'ignore', stdout: log, stderr: log, reject: false, detached: true, env: opts.env ?? {} });
   let done = false;

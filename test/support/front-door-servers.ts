@@ -12,7 +12,7 @@ import { Resolver } from 'node:dns/promises';
 import { execa } from 'execa';
 import { freePort } from '../../client/dev/free-port.js';
 import { webSocketAccept } from '../../lib/verify/front-door-checks.js';
-import type { CertPair } from './grpc-tls-proxy.js';
+import type { CertPair } from '../../client/dev/openssl-pki.js';
 import { startNginx } from './nginx.js';
 
 export const DNSMASQ = '/usr/sbin/dnsmasq';
