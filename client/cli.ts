@@ -12,6 +12,8 @@ import { planCommand, validateCommand } from './commands/spec-commands.js';
 import { loadSpec } from './load-spec.js';
 import { readInputFile } from './read-input-file.js';
 import type { Actor } from '../lib/install/actor.js';
+import { InstallFilterError, parseInstallFilter, type InstallFilter } from '../lib/install/list-filter.js';
+import { INSTALL_STATES } from '../lib/install/status.js';
 import type { OperationRequest } from '../lib/cluster/cluster-entity.js';
 import { validateClusterName, validateKatonicVersion, validateKubeVersion, validateNodeName } from '../lib/cluster/operation-input.js';
 import { readRetryVars } from './retry-vars.js';
@@ -29,6 +31,16 @@ function nodeCount(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 20) throw new InvalidArgumentError('expected a whole number from 1 to 20');
   return n;
+}
+
+/** `kinstall list`'s filter, or exit 2 naming the flag and the form it expects. */
+function installFilter(values: { cluster?: string; ticket?: string; state?: string }): InstallFilter {
+  try {
+    return parseInstallFilter(values);
+  } catch (err) {
+    if (err instanceof InstallFilterError) throw new CliError(err.message, 2);
+    throw err;
+  }
 }
 
 const program = new Command('kinstall')
@@ -96,8 +108,15 @@ program
   .action((id: string, _o, cmd: Command) => withServer(cmd, async (c, g) => (await inspect()).statusCommand(c, id, Boolean(g.json))));
 program
   .command('list')
-  .description('installs known to the server')
-  .action((_o, cmd: Command) => withServer(cmd, async (c, g) => (await inspect()).listCommand(c, Boolean(g.json))));
+  .description('installs known to the server (by their search attributes)')
+  .option('--cluster <name>', 'only the installs of this cluster')
+  .option('--ticket <id>', 'only the installs started for this ticket')
+  .option('--state <state>', `only the installs in this state: ${INSTALL_STATES.join(', ')}`)
+  .action(async (o: { cluster?: string; ticket?: string; state?: string }, cmd: Command) => {
+    // Bad input is refused before anything talks to the server.
+    const filter = installFilter(o);
+    await withServer(cmd, async (c, g) => (await inspect()).listCommand(c, Boolean(g.json), filter));
+  });
 program
   .command('watch <id>')
   .description('live progress until the install ends or waits for an operator')

@@ -1,6 +1,7 @@
 // The one client API for installs, used by the CLI, the webhook server and `kinstall dev`:
 // start, status, list, retry, resume, approve, cancel. It takes a Client made with the
 // sealing data converter (client/connection.ts) and fails with InstallApiError only.
+import { installListQuery, type InstallFilter } from '../../lib/install/list-filter.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Client,
@@ -140,10 +141,10 @@ export function listingClient(client: Client): Client {
   });
 }
 
-export async function listInstalls(client: Client): Promise<InstallRow[]> {
+export async function listInstalls(client: Client, filter: InstallFilter = {}): Promise<InstallRow[]> {
   const lister = listingClient(client);
   const rows: InstallRow[] = [];
-  for await (const wf of lister.workflow.list({ query: `WorkflowType = '${INSTALL_WORKFLOW}'` })) {
+  for await (const wf of lister.workflow.list({ query: installListQuery(INSTALL_WORKFLOW, filter) })) {
     const attr = (key: (typeof SEARCH_ATTRIBUTES)[Exclude<keyof typeof SEARCH_ATTRIBUTES, 'eta'>]) => String(wf.typedSearchAttributes.get(key) ?? '');
     // The search attributes, else the status the install published (a server without the attributes, a Web UI start).
     const memo = (await wf.memo) as { flow?: string; status?: Partial<InstallStatus> } | undefined;

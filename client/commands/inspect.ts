@@ -1,4 +1,5 @@
 // status, list, watch: reading installs.
+import type { InstallFilter } from '../../lib/install/list-filter.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../../lib/install/status.js';
@@ -17,10 +18,10 @@ export async function statusCommand(client: Client, id: string, json: boolean): 
   console.log(json ? JSON.stringify(status, null, 2) : formatStatus(status));
 }
 
-export async function listCommand(client: Client, json: boolean): Promise<void> {
-  const rows = await listInstalls(client);
+export async function listCommand(client: Client, json: boolean, filter: InstallFilter = {}): Promise<void> {
+  const rows = await listInstalls(client, filter);
   if (json) return console.log(JSON.stringify(rows, null, 2));
-  if (!rows.length) return console.log('No installs on this server.');
+  if (!rows.length) return console.log(Object.keys(filter).length ? 'No installs on this server match.' : 'No installs on this server.');
   const header = ['id', 'cluster', 'flow', 'state', 'phase', 'ticket', 'eta'] as const;
   const cell = (r: InstallRow, h: (typeof header)[number]) => (h === 'eta' && r.eta ? localClock(new Date(r.eta)) : r[h]);
   console.log(table([header.map((h) => h.toUpperCase()), ...rows.map((r) => header.map((h) => cell(r, h)))]));

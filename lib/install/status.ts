@@ -6,7 +6,8 @@ import type { Actor } from './actor.js';
 import type { Handoffs } from './phase-io.js';
 import type { Flow } from '../plan/phases.js';
 
-export type InstallState = 'running' | 'waiting-for-operator' | 'waiting-for-approval' | 'completed' | 'failed' | 'cancelled';
+export const INSTALL_STATES = ['running', 'waiting-for-operator', 'waiting-for-approval', 'completed', 'failed', 'cancelled'] as const;
+export type InstallState = (typeof INSTALL_STATES)[number];
 export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
 
 export interface PhaseError {

@@ -28,6 +28,8 @@ const isHostname = (value: string): boolean => HOSTNAME.test(value) && !/^[\d.]+
 
 /** A node's or an installation's name (day-2 commands take them on the command line too). */
 export const dnsLabelSchema = z.string().regex(DNS_LABEL, 'expected a DNS label: lower-case letters, digits and "-", at most 63 characters');
+/** A ticket's id (`kinstall list --ticket` takes one too). */
+export const ticketSchema = z.string().regex(TICKET, 'expected a ticket id such as OPS-123 or INC0012345');
 const address = z.string().refine((v) => isIpv4(v) || isHostname(v), 'expected an IPv4 address or a host name');
 const fqdn = z.string().refine(isHostname, 'expected a fully qualified domain name such as mlops.example.com');
 const path = z.string().min(1, 'expected a path').max(4096, 'expected a path of at most 4096 characters');
@@ -213,7 +215,7 @@ export const anyFlowSpecSchema = z.strictObject({
 export const installationSchema = z.strictObject({
   apiVersion: z.literal('katonic.ai/v1', { error: 'expected katonic.ai/v1' }),
   kind: z.literal('Installation', { error: 'expected Installation' }),
-  metadata: z.strictObject({ name: dnsLabelSchema, ticket: z.string().regex(TICKET, 'expected a ticket id such as OPS-123 or INC0012345').optional() }),
+  metadata: z.strictObject({ name: dnsLabelSchema, ticket: ticketSchema.optional() }),
   // One shape per flow: the flow decides which section the spec has (and refuses the other's).
   spec: z.discriminatedUnion('flow', [onpremFlowSpec, managedFlowSpec('aks'), managedFlowSpec('eks')], {
     error: (issue) => (issue.code === 'invalid_union' ? 'expected onprem, aks or eks' : undefined),

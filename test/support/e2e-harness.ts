@@ -20,6 +20,9 @@ import { parseSpecText } from '../../lib/spec/validate.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../../client/dev/control-plane/control-plane.js';
 import { freePort } from '../../client/dev/free-port.js';
+import { CLUSTER_PROFILE } from '../../client/dev/temporal-cluster/temporal-cluster.js';
+import { loadConnection } from '../../client/connection-profile.js';
+import { clusterProfileFile } from './temporal-cluster-faults.js';
 import { CLI, DEMO_SPEC } from './repo.js';
 
 export interface CliResult {
@@ -85,6 +88,11 @@ export function withEnv(base: Record<string, string>, changes: Record<string, st
 export interface HarnessOptions {
   /** Another Temporal server than the shared one (a test that restarts its own, a benchmark). */
   address?: string;
+  /**
+   * The shared production-shaped cluster instead of the dev server: every worker, CLI and this
+   * client connect by its profile (mTLS), as a customer's would.
+   */
+  cluster?: boolean;
   /** The admin kubeconfig of another control plane than the shared one (a benchmark's). */
   kubeconfig?: string;
   /** A control plane of its own, for tests that change cluster-wide objects (StorageClasses, quotas). */
@@ -99,8 +107,13 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
   const address = opts.address ?? process.env.KATONIC_TEST_TEMPORAL_ADDRESS;
   const sharedKubeconfig = opts.kubeconfig ?? process.env.KATONIC_TEST_KUBECONFIG;
   if (!address || !sharedKubeconfig) throw new Error('no dev server or control plane: run the e2e tests through jest (global-setup starts them)');
+  const profileFile = clusterProfileFile();
+  if (opts.cluster && !profileFile) throw new Error('no production-shaped cluster: run the e2e tests through jest (global-setup starts it where it is built)');
+  const temporalEnv: Record<string, string> = opts.cluster
+    ? { TEMPORAL_CONFIG_FILE: profileFile!, TEMPORAL_PROFILE: CLUSTER_PROFILE }
+    : { TEMPORAL_ADDRESS: address };
   const dataDir = await mkdtemp(join(tmpdir(), `katonic-e2e-${label}-`));
-  const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, TEMPORAL_ADDRESS: address };
+  const env = { KATONIC_DATA_DIR: dataDir, KATONIC_TASK_QUEUE: `katonic-install-${label}-${process.pid}`, ...temporalEnv };
   const clusterDir = join(dataDir, 'control-plane');
   const kubeconfig = join(clusterDir, 'admin.conf');
   // Where the stand-in Kubespray finds the cluster it "builds": <dataDir>/control-plane/admin.conf.
@@ -116,7 +129,7 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
   // The codec key the worker, the CLI (both find <dataDir>/codec-keys) and this client share.
   if (opts.keyRingFile) await copyFile(opts.keyRingFile, devKeyRingFile(dataDir));
   await ensureDevKeyRing(dataDir);
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(opts.cluster ? loadConnection({ configFile: profileFile, profile: CLUSTER_PROFILE }, {}) : { address });
   const client = new Client({ connection, dataConverter: sealingClientDataConverter(await loadKeyRing(`file:${devKeyRingFile(dataDir)}`)) });
   const workers: WorkerProcess[] = [];
   const specDir = join(dataDir, 'specs');
