@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { WorkerOptions } from '@temporalio/worker';
-import { DEFAULT_VERSIONING_BEHAVIOR } from '../lib/temporal/versioning-behaviors.js';
-import { bundleBuildId, workerVersion } from '../lib/temporal/worker-version.js';
+import { bundleBuildId, VERSIONING_BEHAVIOR, workerVersion } from '../lib/temporal/worker-version.js';
 import { WORKFLOW_BUNDLE } from './paths.js';
 
 /** The version this process's environment declares; the default build id is the digest of the bundle it runs. */
@@ -16,6 +15,5 @@ export function workerVersionFromEnv(): WorkerDeploymentVersion | undefined {
 
 /** Worker.create's options for `version`; none when unversioned. */
 export function workerDeploymentOptions(version: WorkerDeploymentVersion | undefined): WorkerOptions['workerDeploymentOptions'] {
-  // Each workflow type declares its own behavior (workflows/index.ts); the default is for one that would not.
-  return version && { useWorkerVersioning: true, version, defaultVersioningBehavior: DEFAULT_VERSIONING_BEHAVIOR };
+  return version && { useWorkerVersioning: true, version, defaultVersioningBehavior: VERSIONING_BEHAVIOR };
 }

@@ -1,9 +1,19 @@
 // The Worker Deployment Version a worker declares (Temporal's Worker Versioning): a deployment
 // name, which turns versioning on, and a build id, given or else the workflow bundle's digest.
-import type { WorkerDeploymentVersion } from '@temporalio/common';
+import type { VersioningBehavior, WorkerDeploymentVersion } from '@temporalio/common';
 
 export const WORKER_DEPLOYMENT_ENV = 'KATONIC_WORKER_DEPLOYMENT';
 export const BUILD_ID_ENV = 'KATONIC_BUILD_ID';
+
+/**
+ * How every workflow type moves between builds: to the current build at its next workflow task,
+ * which replays its history, so changes stay behind patched(). Pinned, a build would run until its
+ * slowest install left its approval gate, days later (docs/development.md, the table of types and
+ * why). The worker's default, not each type's own declaration: with SDK 1.24 a type that declares
+ * one cannot run on an unversioned worker (the server refuses its workflow tasks), and workers are
+ * unversioned unless configured.
+ */
+export const VERSIONING_BEHAVIOR: VersioningBehavior = 'AUTO_UPGRADE';
 
 /** The server's limit on each part is about 490 characters (limit.maxIDLength); an image tag is far shorter. */
 const MAX_LENGTH = 255;
