@@ -26,6 +26,7 @@ import yaml from 'js-yaml';
 import { CODEC_KEYS_ENV } from '../client/codec-keys.js';
 import { checkAddress, CONFIG_FILE_ENV, PROFILE_ENV } from '../client/connection-profile.js';
 import { DATA_DIR_ENV, HEALTH_ADDRESS_ENV, LOG_LEVEL_ENV, METRICS_ADDRESS_ENV } from '../lib/local-tools.js';
+import { BUILD_ID_ENV, WORKER_DEPLOYMENT_ENV } from '../lib/temporal/worker-version.js';
 import { referencePath } from '../lib/read-reference.js';
 import { isSecretRef } from '../lib/vars/secret-refs.js';
 import { LIVE_PATH, READY_PATH } from '../worker/health-server.js';
@@ -46,6 +47,7 @@ const deployment = ofKind<V1Deployment>('Deployment');
 const podSpec = deployment.spec!.template.spec!;
 const container = podSpec.containers[0]!;
 const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+const envFrom = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.valueFrom]));
 const ns = kustomization.namespace;
 /** As `kubectl apply -k` places it: namespaced objects in the kustomization's namespace. */
 const placed = <T extends KubernetesObject>(o: T): T => (o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, namespace: ns } });
@@ -179,9 +181,27 @@ describe('the Deployment and what the worker code reads', () => {
   const createLine = (secret: string) => productionGuide.split('\n').find((l) => l.includes('create secret') && l.includes(` ${secret} `)) ?? '';
 
   it('sets only variables the worker reads, and the ones a deployment needs', () => {
-    const read = [CONFIG_FILE_ENV, PROFILE_ENV, CODEC_KEYS_ENV, DATA_DIR_ENV, METRICS_ADDRESS_ENV, HEALTH_ADDRESS_ENV, LOG_LEVEL_ENV, 'HOME'];
+    const read = [
+      CONFIG_FILE_ENV,
+      PROFILE_ENV,
+      CODEC_KEYS_ENV,
+      DATA_DIR_ENV,
+      METRICS_ADDRESS_ENV,
+      HEALTH_ADDRESS_ENV,
+      LOG_LEVEL_ENV,
+      WORKER_DEPLOYMENT_ENV,
+      BUILD_ID_ENV,
+      'HOME',
+    ];
     expect(Object.keys(env).filter((name) => !read.includes(name))).toEqual([]);
     expect(Object.keys(env)).toEqual(expect.arrayContaining([CONFIG_FILE_ENV, PROFILE_ENV, CODEC_KEYS_ENV, DATA_DIR_ENV, HEALTH_ADDRESS_ENV]));
+  });
+
+  it("declares its Worker Deployment, and as its build id the pod's version label, which is the image's tag", () => {
+    expect(env[WORKER_DEPLOYMENT_ENV]).toBe('katonic-installer');
+    const label = /^metadata\.labels\['(.+)'\]$/.exec(envFrom[BUILD_ID_ENV]?.fieldRef?.fieldPath ?? '')?.[1];
+    expect(label).toBe('app.kubernetes.io/version');
+    expect(deployment.spec!.template.metadata!.labels![label!]).toBe(container.image!.split(':').at(-1));
   });
 
   it('reads the connection profile and the codec keys from Secret files, mode 0440, created as docs/production.md says', () => {

@@ -1,9 +1,11 @@
 // A worker for the install task queue: the bundled workflows and the activities bound to
 // this machine's data directory, sealing every payload with the codec's keys.
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { sealingWorkerDataConverter } from '../lib/codec/data-converter.js';
 import type { KeyRing } from '../lib/codec/key-ring.js';
+import { workerDeploymentOptions } from './deployment-options.js';
 import { WORKFLOW_BUNDLE } from './paths.js';
 
 export interface WorkerSettings {
@@ -14,6 +16,8 @@ export interface WorkerSettings {
   dataDir: string;
   /** The codec's keys (client/codec-keys.ts), the same as every client's: they seal every payload. */
   keyRing: KeyRing;
+  /** Its Worker Deployment Version (worker/deployment-options.ts); undefined: unversioned. */
+  version?: WorkerDeploymentVersion | undefined;
 }
 
 /** The process's telemetry (worker/telemetry.ts) is installed before the connection is made. */
@@ -22,6 +26,7 @@ export async function createInstallWorker(settings: WorkerSettings): Promise<Wor
     connection: settings.connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
+    workerDeploymentOptions: workerDeploymentOptions(settings.version),
     // The bundle was built with the same failure converter (worker/bundle-workflows.ts).
     workflowBundle: { codePath: WORKFLOW_BUNDLE },
     dataConverter: sealingWorkerDataConverter(settings.keyRing),

@@ -12,6 +12,7 @@ import {
   webUiUrlProblem,
 } from '../../lib/local-tools.js';
 import { createInstallWorker } from '../../worker/create-worker.js';
+import { workerVersionFromEnv } from '../../worker/deployment-options.js';
 import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
 import { CliError } from '../cli-error.js';
@@ -50,8 +51,10 @@ async function startProbes(worker: () => Worker | undefined, connection: () => N
 export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   const settings = loadConnection(flags);
   // A bad KATONIC_SSH_TIMEOUT stops the worker here, not each SSH playbook run it would take.
+  let version: ReturnType<typeof workerVersionFromEnv>;
   try {
     sshTimeoutSeconds();
+    version = workerVersionFromEnv();
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
@@ -76,12 +79,13 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   );
   try {
     connection = await connectWorker(settings);
-    worker = await createInstallWorker({ connection, namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing });
+    worker = await createInstallWorker({ connection, namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing, version });
     workerLog(
-      `Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`,
+      `Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}${version ? `, deployment ${version.deploymentName} build ${version.buildId}` : ''}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`,
       {
         taskQueue: taskQueue(),
         dataDir: dataDir(),
+        ...(version && { deploymentName: version.deploymentName, buildId: version.buildId }),
       },
     );
     // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves when it has drained.
