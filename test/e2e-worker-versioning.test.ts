@@ -1,8 +1,9 @@
 // Worker Versioning (docs/production.md, "Rolling out a new worker build"): an install waits at
 // its approval gate on build A; build B's workers start beside A's and are made current; A reads
 // Drained (no pinned workflow left on it: the install is AUTO_UPGRADE) and is stopped; the
-// approval then runs on B, which replays what A recorded. Against the harness's server only: the
-// procedure's commands are the `temporal` CLI's, so another server needs only another harness.
+// approval then runs on B, which replays what A recorded. On the shared production-shaped cluster
+// (four service processes, PostgreSQL, mTLS; the procedure's commands are the `temporal` CLI's,
+// connected by the cluster's profile).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,21 +14,27 @@ import { AesGcmCodec } from '../lib/codec/aes-gcm-codec.js';
 import { WORKER_DEPLOYMENT_ENV, BUILD_ID_ENV } from '../lib/temporal/worker-version.js';
 import { WORKFLOW_BUNDLE } from '../worker/paths.js';
 import { journalPhases, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
+import { describeIfAvailable } from './support/describe-if.js';
+import { clusterUnavailable } from './support/services.js';
 import { temporalCli } from './support/temporal-cli.js';
 
 const DEPLOYMENT = `katonic-versioning-${process.pid}`;
 const A = 'build-a';
 const B = 'build-b';
 /**
- * The dev server reads Drained within seconds (client/dev/temporal-dev-server.ts); a server with
- * the default dynamic config takes up to about 6 minutes (its visibility grace period, then its
- * refresh interval).
+ * The cluster reads Drained within seconds (its dynamic config, client/dev/temporal-cluster/
+ * server-config.ts); a server with the defaults takes up to about 6 minutes (its visibility grace
+ * period, then its refresh interval).
  */
 const DRAINED_WITHIN_MS = 60_000;
 
+const unavailable = clusterUnavailable();
+const describeCluster = describeIfAvailable('the Worker Versioning test', unavailable);
+
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness('versioning', { workerEnv: { [WORKER_DEPLOYMENT_ENV]: DEPLOYMENT } });
+  if (unavailable) return;
+  h = await startHarness('versioning', { cluster: true, workerEnv: { [WORKER_DEPLOYMENT_ENV]: DEPLOYMENT } });
 });
 afterAll(() => h?.close());
 
@@ -59,7 +66,7 @@ async function journalIn(dataDir: string, name: string): Promise<string[]> {
   return journalPhases(text.split('\n').filter(Boolean));
 }
 
-describe('Worker Versioning (real dev server, two builds of one Worker Deployment)', () => {
+describeCluster('Worker Versioning (the production-shaped cluster, two builds of one Worker Deployment)', () => {
   it('an install waiting at its gate on build A is approved after B is current and A drained and stopped: B runs the rest', async () => {
     const a = await h.startWorker({ env: { [BUILD_ID_ENV]: A } });
     // A versioned worker gets tasks only once its build is current (or ramping): the first rollout sets it too.

@@ -26,23 +26,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/**
- * A build that is no longer current reads Drained (docs/production.md, "Rolling out a new worker
- * build") seconds after its last pinned workflow closes, not minutes: the server's defaults (3 min
- * for visibility to catch up with a workflow's build id, then a check every 3 min) are for a
- * production visibility store; the dev server's is its own sqlite file.
- */
-const DYNAMIC_CONFIG = {
-  'matching.wv.VersionDrainageStatusVisibilityGracePeriod': '2s',
-  'matching.wv.VersionDrainageStatusRefreshInterval': '1s',
-};
-
 export function devServerArgs(opts: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', opts.ip ?? '127.0.0.1', '--port', String(opts.port), '--db-filename', opts.dbFile, '--log-level', 'error'];
   args.push(...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']));
   if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   for (const key of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`);
-  for (const [key, value] of Object.entries(DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return args;
 }
 

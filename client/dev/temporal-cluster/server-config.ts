@@ -92,15 +92,16 @@ export function temporalServerConfig(input: ServerConfigInput): string {
 /**
  * The server's dynamic configuration: what a small cluster under tests and demos needs to act
  * promptly. Search attributes are read through on each request (a list right after they are
- * registered sees them), as the dev server does; a Worker Deployment version's drainage is
- * refreshed every few seconds instead of minutes, so the rollout procedure's "wait until drained"
- * is seen in a test.
+ * registered sees them), as the dev server does; a Worker Deployment version reads Drained
+ * (docs/production.md, "Rolling out a new worker build") seconds after its last pinned workflow
+ * closes, not minutes: the defaults (3 min for visibility to catch up with a workflow's build id,
+ * then a check every 3 min) suit a large visibility store, and would make the rollout test wait.
  */
 export function temporalDynamicConfig(): string {
   const value = (v: unknown) => [{ value: v, constraints: {} }];
   return yaml.dump({
     'system.forceSearchAttributesCacheRefreshOnRead': value(true),
-    'matching.wv.VersionDrainageStatusRefreshInterval': value('5s'),
-    'matching.wv.VersionDrainageStatusVisibilityGracePeriod': value('5s'),
+    'matching.wv.VersionDrainageStatusRefreshInterval': value('1s'),
+    'matching.wv.VersionDrainageStatusVisibilityGracePeriod': value('2s'),
   });
 }
