@@ -33,6 +33,14 @@ function nodeCount(value: string): number {
   return n;
 }
 
+const TEMPORAL_KINDS = ['dev', 'cluster'] as const;
+type TemporalKind = (typeof TEMPORAL_KINDS)[number];
+function temporalKind(value: string): TemporalKind {
+  const kind = TEMPORAL_KINDS.find((k) => k === value);
+  if (!kind) throw new InvalidArgumentError(`expected ${TEMPORAL_KINDS.join(' or ')}`);
+  return kind;
+}
+
 /** `kinstall list`'s filter, or exit 2 naming the flag and the form it expects. */
 function installFilter(values: { cluster?: string; ticket?: string; state?: string }): InstallFilter {
   try {
@@ -260,8 +268,14 @@ program
   .option('--demo', 'and the demo install on inventories/local-demo/')
   .option('--no-worker', 'without a worker (run "kinstall worker" yourself)')
   .option('--ssh-nodes <n>', 'and N SSH test nodes, with a spec for them in <dataDir>/ssh-nodes/install.yaml', nodeCount)
-  .action(async (o: { demo?: boolean; worker: boolean; sshNodes?: number }, cmd: Command) =>
-    (await import('./commands/dev.js')).devCommand({ ...globals(cmd), demo: Boolean(o.demo), worker: o.worker, sshNodes: o.sshNodes }),
+  .option(
+    '--temporal <kind>',
+    'dev: the Temporal dev server (one process, sqlite); cluster: a production-shaped Temporal (frontend, history, matching and worker processes on PostgreSQL, mTLS; built by npm run setup)',
+    temporalKind,
+    'dev',
+  )
+  .action(async (o: { demo?: boolean; worker: boolean; sshNodes?: number; temporal: TemporalKind }, cmd: Command) =>
+    (await import('./commands/dev.js')).devCommand({ ...globals(cmd), demo: Boolean(o.demo), worker: o.worker, sshNodes: o.sshNodes, temporal: o.temporal }),
   );
 
 program

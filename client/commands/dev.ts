@@ -21,6 +21,8 @@ import { startSshNodes, type SshNodes } from '../dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../dev/ssh-nodes/ssh-spec.js';
 import { ensureDevToken, startInstallCodecServer } from './codec-server.js';
 import { serverReachable, startDevServer, type DevServer } from '../dev/temporal-dev-server.js';
+import { postgresUnavailable } from '../dev/temporal-cluster/postgres.js';
+import { startTemporalCluster, temporalClusterUnavailable, type TemporalCluster } from '../dev/temporal-cluster/temporal-cluster.js';
 import { installThroughCluster } from '../api/clusters.js';
 import { loadSpec } from '../load-spec.js';
 import { formatStatus } from '../status-table.js';
@@ -69,21 +71,52 @@ async function startSshDemo(count: number): Promise<SshNodes> {
   return set;
 }
 
-export async function devCommand(opts: ConnectionFlags & { demo: boolean; worker: boolean; sshNodes?: number }): Promise<void> {
-  const connection = loadConnection(opts);
-  const port = Number(connection.address.split(':').at(-1));
-  await Promise.all([ensureDevKeyRing(), ensureDevToken()]);
-  const codecServer = await startInstallCodecServer({ port: CODEC_SERVER_PORT, host: '127.0.0.1', origins: DEFAULT_UI_ORIGINS });
-  let server: DevServer | undefined;
+/** The Temporal dev server on the connection's port, unless a server already answers there. */
+async function startOrUseDevServer(
+  flags: ConnectionFlags,
+  codecServer: { url: string; uiEndpoint: string },
+): Promise<{ server?: DevServer; flags: ConnectionFlags }> {
+  const connection = loadConnection(flags);
   if (await serverReachable(connection.address)) {
     console.log(`Using the Temporal server already at ${connection.address} (point its Web UI's codec server at ${codecServer.url}/<token>)`);
-  } else {
-    if (!Number.isInteger(port)) throw new CliError(`--address ${connection.address}: expected host:port`, 2);
-    server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db'), uiCodecEndpoint: codecServer.uiEndpoint });
-    // The worker below links tickets to installs in this Web UI.
-    process.env[WEB_UI_URL_ENV] ??= `http://localhost:${UI_PORT}`;
-    console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
+    return { flags };
   }
+  const port = Number(connection.address.split(':').at(-1));
+  if (!Number.isInteger(port)) throw new CliError(`--address ${connection.address}: expected host:port`, 2);
+  const server = await startDevServer({ port, uiPort: UI_PORT, dbFile: join(dataDir(), 'temporal.db'), uiCodecEndpoint: codecServer.uiEndpoint });
+  // The worker links tickets to installs in this Web UI.
+  process.env[WEB_UI_URL_ENV] ??= `http://localhost:${UI_PORT}`;
+  console.log(`Temporal dev server on ${server.address}, Web UI http://localhost:${UI_PORT} (payloads decoded by the codec server on ${codecServer.url})`);
+  return { server, flags };
+}
+
+/**
+ * The production-shaped Temporal (--temporal cluster), its state (PostgreSQL's data) kept under
+ * the data directory; everything after connects by its profile (mTLS).
+ */
+async function startDevCluster(flags: ConnectionFlags, uiCodecEndpoint: string): Promise<{ server: TemporalCluster; flags: ConnectionFlags }> {
+  const unavailable = temporalClusterUnavailable() ?? postgresUnavailable();
+  if (unavailable) throw new CliError(`--temporal cluster: ${unavailable}`, 2);
+  console.log('Starting the production-shaped Temporal: PostgreSQL, then the frontend, history, matching and worker services…');
+  const server = await startTemporalCluster({
+    dir: join(dataDir(), 'temporal-cluster'),
+    ui: { port: UI_PORT, codecEndpoint: uiCodecEndpoint },
+    onEvent: (line) => console.log(line),
+  });
+  process.env[WEB_UI_URL_ENV] ??= server.uiUrl;
+  console.log(
+    `Temporal cluster: frontend ${server.address} (mTLS: profile "${server.profile}" in ${server.profileFile}), PostgreSQL ${server.postgres.address}, Web UI ${server.uiUrl} (payloads decoded by the codec server)`,
+  );
+  return { server, flags: { ...flags, address: undefined, configFile: server.profileFile, profile: server.profile } };
+}
+
+export async function devCommand(options: ConnectionFlags & { demo: boolean; worker: boolean; sshNodes?: number; temporal: 'dev' | 'cluster' }): Promise<void> {
+  await Promise.all([ensureDevKeyRing(), ensureDevToken()]);
+  const codecServer = await startInstallCodecServer({ port: CODEC_SERVER_PORT, host: '127.0.0.1', origins: DEFAULT_UI_ORIGINS });
+  const { server, flags } =
+    options.temporal === 'cluster' ? await startDevCluster(options, codecServer.uiEndpoint) : await startOrUseDevServer(options, codecServer);
+  const opts = { ...options, ...flags };
+  const connection = loadConnection(opts);
   console.log('Starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, scheduler, kwok nodes, storage provisioners)…');
   const cluster = await startControlPlane({ dir: join(dataDir(), 'control-plane'), port: KUBE_API_PORT, keepState: true });
   console.log(`Kubernetes API on ${cluster.server}, admin kubeconfig ${cluster.kubeconfig}`);
