@@ -98,8 +98,10 @@ async function startDevCluster(flags: ConnectionFlags, uiCodecEndpoint: string):
   const unavailable = temporalClusterUnavailable() ?? postgresUnavailable();
   if (unavailable) throw new CliError(`--temporal cluster: ${unavailable}`, 2);
   console.log('Starting the production-shaped Temporal: PostgreSQL, then the frontend, history, matching and worker services…');
+  const port = Number(loadConnection(flags).address.split(':').at(-1));
   const server = await startTemporalCluster({
     dir: join(dataDir(), 'temporal-cluster'),
+    frontendPort: Number.isInteger(port) ? port : undefined,
     ui: { port: UI_PORT, codecEndpoint: uiCodecEndpoint },
     onEvent: (line) => console.log(line),
   });

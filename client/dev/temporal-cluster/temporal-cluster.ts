@@ -44,6 +44,8 @@ const RETENTION_MS = 7 * 24 * 3600 * 1000;
 export interface TemporalClusterOptions {
   /** Its files: pki/, postgres/, temporal.yaml, dynamic-config.yaml, temporal.toml, logs/, ui/. */
   dir: string;
+  /** The frontend's port (`kinstall dev`: 7233, where the dev server would be); omitted: a free one. */
+  frontendPort?: number;
   /** The Web UI on this port, decoding with this codec server; omitted: no UI (tests). */
   ui?: { port: number; codecEndpoint?: string };
   /** Restarts and other events worth a line (`kinstall dev` prints them; tests log them). */
@@ -159,10 +161,11 @@ async function ensureNamespace(connection: Connection): Promise<void> {
   }
 }
 
-const servicePorts = async (): Promise<ServicePorts> => {
+const servicePorts = async (frontendPort?: number): Promise<ServicePorts> => {
   const ports = {} as ServicePorts;
   // Membership ports below 32768: the cluster_membership table keeps them as a smallint.
   for (const name of SERVICES) ports[name] = { grpc: await freePort(), membership: await freePortBelow(32_768) };
+  if (frontendPort) ports.frontend.grpc = frontendPort;
   return ports;
 };
 
@@ -174,7 +177,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   await chmod(opts.dir, 0o711);
   const [pki, ports, postgres] = await Promise.all([
     makePki(join(opts.dir, 'pki')),
-    servicePorts(),
+    servicePorts(opts.frontendPort),
     freePort().then((port) => startPostgres({ dir: join(opts.dir, 'postgres'), port, onEvent })),
   ]);
   const stopAll: (() => Promise<void>)[] = [() => postgres.stop()];
