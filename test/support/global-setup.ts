@@ -1,7 +1,7 @@
 // One real Temporal dev server, one real Kubernetes control plane and one production-shaped
 // Temporal cluster for every test file: the e2e tests share them, each on its own task queue
 // with its own worker and data directory.
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLUSTER_CONFIG_ENV, CLUSTER_PROFILE_ENV } from './temporal-cluster-faults.js';
@@ -18,9 +18,6 @@ export default async function globalSetup(): Promise<void> {
   // under it, so the teardown leaves nothing behind. Short, for socket paths under it.
   process.env.TMPDIR = dir;
   globalThis.katonicTestDir = dir;
-  // The production-shaped cluster's PostgreSQL runs as the postgres user: it passes through here
-  // to its own directory (and lists nothing).
-  await chmod(dir, 0o711);
   const services = await startServices(dir, { cluster: true });
   globalThis.katonicTestServices = services;
   process.env.KATONIC_TEST_TEMPORAL_ADDRESS = services.server.address;

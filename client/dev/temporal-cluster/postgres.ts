@@ -5,10 +5,10 @@
 // handed to them in their environment: no file holds it.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { dirname, join } from 'node:path';
+import { execa, type ExecaError } from 'execa';
 import { localTools } from '../../../lib/local-tools.js';
 import { keepRunning, type KeptProcess } from '../kept-process.js';
 import { startSupervised, waitUntilReady, type RunAs } from '../supervised-process.js';
@@ -55,9 +55,25 @@ function asUser(user: RunAs | undefined, program: string, args: string[], input?
 }
 
 /**
+ * The postgres user must pass through the directories above its own. The two closest (the
+ * cluster's directory and the data directory holding it, 0700 as `kinstall dev` and the tests
+ * make them) get passage for others (o+x: no listing, and the files in them keep their modes);
+ * a directory further up that bars it is named.
+ */
+async function givePassage(dir: string, user: RunAs): Promise<void> {
+  for (const d of [dirname(dir), dirname(dirname(dir))]) {
+    const { mode, uid } = await stat(d);
+    if (uid === process.getuid?.() && !(mode & 0o001)) await chmod(d, (mode & 0o7777) | 0o001);
+  }
+  const asPostgres = ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', 'test', '-x', dir];
+  const reachable = await execa(localTools.setpriv() ?? 'setpriv', asPostgres, { reject: false });
+  if (reachable.exitCode !== 0)
+    throw new Error(`PostgreSQL runs as the ${user.name} user, who cannot reach ${dir}: give it passage (chmod o+x) on the directories above it`);
+}
+
+/**
  * Starts PostgreSQL with its files under `dir` (data/, socket/, postgres.log), making the data
- * directory on the first start and keeping it after (`kinstall dev` keeps its installs). The
- * directories above `dir` must let the postgres user pass (o+x).
+ * directory on the first start and keeping it after (`kinstall dev` keeps its installs).
  */
 export async function startPostgres(opts: { dir: string; port: number; onEvent?: (line: string) => void }): Promise<Postgres> {
   const user = await postgresUser();
@@ -66,12 +82,15 @@ export async function startPostgres(opts: { dir: string; port: number; onEvent?:
   const socketDir = join(opts.dir, 'socket');
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  if (user) await Promise.all([opts.dir, dataDir, socketDir].map((d) => chown(d, user.uid, user.gid)));
+  if (user) {
+    await Promise.all([opts.dir, dataDir, socketDir].map((d) => chown(d, user.uid, user.gid)));
+    await givePassage(opts.dir, user);
+  }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     // Local connections by the OS user of the same name; TCP by password (SCRAM).
     await asUser(user, 'initdb', ['-D', dataDir, '-U', superuser, '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-instructions']).catch(
-      (err: Error) => {
-        throw new Error(`initdb failed for ${dataDir}: ${err.message.split('\n').slice(-3).join(' ')}`);
+      (err: ExecaError) => {
+        throw new Error(`initdb failed for ${dataDir}: ${String(err.stderr).trim().split('\n').at(-1)}`);
       },
     );
   }

@@ -7,7 +7,7 @@
 // outlives a killed parent (a parent-death signal on each). For the tests (started once per
 // `npm test`) and `kinstall dev --temporal cluster`.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -173,8 +173,6 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   const onEvent = opts.onEvent ?? (() => undefined);
   const logs = join(opts.dir, 'logs');
   await mkdir(logs, { recursive: true, mode: 0o700 });
-  // The postgres user passes through it to its own directory below.
-  await chmod(opts.dir, 0o711);
   const [pki, ports, postgres] = await Promise.all([
     makePki(join(opts.dir, 'pki')),
     servicePorts(opts.frontendPort),
