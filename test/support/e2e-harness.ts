@@ -93,6 +93,8 @@ export interface HarnessOptions {
    * client connect by its profile (mTLS), as a customer's would.
    */
   cluster?: boolean;
+  /** With `cluster`: another cluster's client configuration than the shared one's (a benchmark's). */
+  clusterProfileFile?: string;
   /** The admin kubeconfig of another control plane than the shared one (a benchmark's). */
   kubeconfig?: string;
   /** A control plane of its own, for tests that change cluster-wide objects (StorageClasses, quotas). */
@@ -107,7 +109,7 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
   const address = opts.address ?? process.env.KATONIC_TEST_TEMPORAL_ADDRESS;
   const sharedKubeconfig = opts.kubeconfig ?? process.env.KATONIC_TEST_KUBECONFIG;
   if (!address || !sharedKubeconfig) throw new Error('no dev server or control plane: run the e2e tests through jest (global-setup starts them)');
-  const profileFile = clusterProfileFile();
+  const profileFile = opts.clusterProfileFile ?? clusterProfileFile();
   if (opts.cluster && !profileFile) throw new Error('no production-shaped cluster: run the e2e tests through jest (global-setup starts it where it is built)');
   const temporalEnv: Record<string, string> = opts.cluster
     ? { TEMPORAL_CONFIG_FILE: profileFile!, TEMPORAL_PROFILE: CLUSTER_PROFILE }
