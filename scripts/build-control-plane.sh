@@ -17,8 +17,11 @@
 # clone of the same pins (a worktree, a fresh CI checkout on this machine) copies them instead
 # of relinking: KATONIC_TOOLS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/katonic-installer;
 # empty: no cache).
+# `--without GROUP` leaves a group as it is (setup.sh --without-temporal-server, for npm start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+without=
+[ "${1-}" = --without ] && without=$2
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -134,6 +137,6 @@ ensure_group control-plane "the local Kubernetes control plane's binaries" build
 ensure_group provisioners "the local control plane's storage provisioners" build_provisioners \
   tools/local-path-provisioner/go.mod tools/local-path-provisioner/go.sum tools/nfs-subdir-standin/go.mod tools/nfs-subdir-standin/go.sum tools/nfs-subdir-standin/main.go -- \
   bin/local-path-provisioner bin/nfs-subdir-standin
-ensure_group temporal-server "the Temporal Server's binaries" build_temporal_server \
+[ "$without" = temporal-server ] || ensure_group temporal-server "the Temporal Server's binaries" build_temporal_server \
   tools/temporal-server/go.mod tools/temporal-server/go.sum tools/temporal-ui/go.mod tools/temporal-ui/go.sum -- \
   bin/temporal-server bin/temporal-sql-tool bin/temporal-ui-server
