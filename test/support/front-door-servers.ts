@@ -4,7 +4,6 @@
 // forwarding to an upstream Node server that stands for port 80 of the platform nodes: it
 // answers HTTP, and WebSocket upgrades as RFC 6455 says.
 import { createServer, type Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +11,7 @@ import { Resolver } from 'node:dns/promises';
 import { execa } from 'execa';
 import { freePort } from '../../client/dev/free-port.js';
 import { webSocketAccept } from '../../lib/verify/front-door-checks.js';
-import type { CertPair } from '../../client/dev/openssl-pki.js';
+import { makeCert, type CertPair } from '../../client/dev/openssl-pki.js';
 import { startNginx } from './nginx.js';
 
 export const DNSMASQ = '/usr/sbin/dnsmasq';
@@ -24,33 +23,12 @@ export type Validity = { days: number } | { start: string; end: string };
 
 /** A server certificate for `dnsName`, signed by `ca`. */
 export async function serverCert(dir: string, name: string, ca: CertPair, dnsName: string, validity: Validity): Promise<CertPair> {
+  if ('days' in validity) return makeCert(dir, name, ca, 'server', { names: [`DNS:${dnsName}`], days: validity.days });
   const pair = { crt: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   const csr = join(dir, `${name}.csr`);
   const ext = join(dir, `${name}.ext`);
   await writeFile(ext, `subjectAltName=DNS:${dnsName}\nextendedKeyUsage=serverAuth\n`);
   await openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${dnsName}`, '-keyout', pair.key, '-out', csr);
-  if ('days' in validity) {
-    const serial = `0x${randomBytes(16).toString('hex')}`;
-    await openssl(
-      'x509',
-      '-req',
-      '-in',
-      csr,
-      '-CA',
-      ca.crt,
-      '-CAkey',
-      ca.key,
-      '-set_serial',
-      serial,
-      '-days',
-      String(validity.days),
-      '-extfile',
-      ext,
-      '-out',
-      pair.crt,
-    );
-    return pair;
-  }
   // Fixed dates (an expired certificate): `openssl ca`, which takes them, with a database of its own.
   const db = join(dir, `${name}-ca`);
   await mkdir(db, { recursive: true });
