@@ -162,7 +162,7 @@ export async function devCommand(options: ConnectionFlags & { demo: boolean; wor
   await shutdown;
   console.log('Shutting down…');
   // The SDK stops the worker on SIGINT/SIGTERM by itself; this covers the other ways here.
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  worker?.shutdown();
   await workerDone;
   await client.connection.close();
   await webhooks.close();

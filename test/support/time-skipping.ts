@@ -18,6 +18,7 @@ import { sealingClientDataConverter } from '../../lib/codec/data-converter.js';
 import { newKeyLine, parseKeyRing } from '../../lib/codec/key-ring.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { localTools, REPO_ROOT, TASK_QUEUE_ENV } from '../../lib/local-tools.js';
+import { LIGHT_SLOTS } from '../../lib/worker-slots.js';
 import { createWorkers, installWorkerOptions } from '../../worker/create-worker.js';
 import { WORKFLOW_BUNDLE } from '../../worker/paths.js';
 import { FakeActivities } from './fake-activities.js';
@@ -25,8 +26,8 @@ import { CLI } from './repo.js';
 
 export const TEST_SERVER = join(REPO_ROOT, '.venv', 'bin', 'temporal-test-server');
 
-/** As many Ansible runs at once as the scripted activities of the tests run at once. */
-const ANSIBLE_SLOTS = 4;
+/** The scripted activities run no Ansible: a test's hung ones never wait for one another's slot (the SDK's default, as for the light ones). */
+const ANSIBLE_SLOTS = LIGHT_SLOTS;
 /** How many status polls `waitForStatus` makes before it gives up (each skips `step` of server time). */
 const MAX_POLLS = 200;
 
