@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { PhaseHistory, PhaseRecord, PlaybookHistory, PlaybookKey, PlaybookRunRecord } from '../lib/eta/duration-book.js';
+import { installTaskQueueOf } from '../lib/temporal/task-queues.js';
 import {
   phaseHistoryQuery,
   playbookHistoryQuery,
@@ -16,9 +17,11 @@ import {
 
 const DEADLINE_MS = 3_000;
 
+/** The install queue's book, whether this activity ran on the install queue or its Ansible queue. */
 function book() {
   const { client, info } = Context.current();
-  return { client, taskQueue: info.taskQueue, workflowId: taskDurationsWorkflowId(info.taskQueue) };
+  const taskQueue = installTaskQueueOf(info.taskQueue);
+  return { client, taskQueue, workflowId: taskDurationsWorkflowId(taskQueue) };
 }
 
 async function ask<T>(query: (handle: WorkflowHandle) => Promise<T>, empty: T): Promise<T> {

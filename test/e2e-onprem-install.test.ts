@@ -5,7 +5,10 @@ import { readFile, readdir, realpath, writeFile, mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { FINAL_STATES, type InstallStatus } from '../lib/install/status.js';
+import { ansibleTaskQueue } from '../lib/temporal/task-queues.js';
+import { playbookHistoryQuery, taskDurationsWorkflowId } from '../workflows/task-durations-definitions.js';
 import { ansibleProcessesUnder, countLines, SINGLE_NODE, singleNode, startHarness, type Harness } from './support/e2e-harness.js';
 import { fixture, REPO_ROOT } from './support/repo.js';
 
@@ -120,6 +123,10 @@ describe('on-prem install (real dev server, kube-apiserver with kwok nodes; stan
     expect([status.state, status.error]).toEqual(['completed', undefined]);
     expect((await estimated).eta?.basis).toBe('1 run');
     expect(status.phases.every((p) => p.expected?.runs === 1)).toBe(true);
+    // The playbook runs, which wait on the Ansible queue, are in the install queue's book too, and no other book was begun.
+    const book = (queue: string) => h.client.workflow.getHandle(taskDurationsWorkflowId(queue));
+    expect((await book(h.env.KATONIC_TASK_QUEUE!).query(playbookHistoryQuery, { scope: 'installer', playbook: 'preflight.yml' })).runs).toBe(2);
+    await expect(book(ansibleTaskQueue(h.env.KATONIC_TASK_QUEUE!)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     const probe = JSON.parse(await readFile(join(h.dataDir, 'runs', 'probe', 'kubeconfig-probe.json'), 'utf8')) as Record<string, unknown>;
     expect(probe.env).toBe(join(h.dataDir, 'runs', 'probe', 'artifacts', 'admin.conf'));
     expect(probe.nodesByEnv).toEqual(expect.arrayContaining([SINGLE_NODE]));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { activityDurationMs, activityRuns, phaseGaps } from '../bench/support/phase-times.js';
+import { activityDurationMs, activityRuns, phaseGaps, slotWaits } from '../bench/support/phase-times.js';
 import { REPO_ROOT } from './support/repo.js';
 import { join } from 'node:path';
 
@@ -39,5 +39,13 @@ describe('phase times from a workflow history (pure)', () => {
     // Of the hand-over: the workflow task scheduled 18:59:22.324, started 22.378, completed 22.842.
     expect(gaps[0]!.workflowTaskQueuedMs).toBeCloseTo(54, -1);
     expect(gaps[0]!.workflowTaskRunMs).toBeCloseTo(464, -1);
+  });
+
+  it("splits the waits for a slot into the Ansible steps' and the light activities' by the plan", () => {
+    const waits = slotWaits('onprem', activityRuns(history));
+    // preflight, runKubespray, prepareStorageNodes, runKatonicRole; writeInventory, applyStorageClasses, verifyCluster.
+    expect([waits.ansible.length, waits.light.length]).toEqual([4, 3]);
+    // writeInventory, recorded with one slot pool for all: scheduled 18:59:22.845, started 18:59:45.365, behind Ansible runs.
+    expect(waits.light[0]).toBeCloseTo(22_520, -1);
   });
 });

@@ -13,6 +13,7 @@ import { AesGcmCodec } from '../lib/codec/aes-gcm-codec.js';
 import { FAILURE_CONVERTER_PATH } from '../lib/codec/data-converter.js';
 import { parseKeyRing, type KeyRing } from '../lib/codec/key-ring.js';
 import { loadKeyRing, devKeyRingFile } from '../client/codec-keys.js';
+import { createWorkers, installWorkerOptions } from '../worker/create-worker.js';
 import { WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../worker/paths.js';
 import { PATCH_ID } from './fixtures/workflow-changes/patched-timer.js';
 import { startHarness } from './support/e2e-harness.js';
@@ -74,23 +75,24 @@ describe('workflow determinism (replay of recorded histories)', () => {
     const h = await startHarness('patched');
     const keyRing = await loadKeyRing(`file:${devKeyRingFile(h.dataDir)}`);
     const connection = await NativeConnection.connect({ address: h.env.TEMPORAL_ADDRESS });
-    const worker = await Worker.create({
+    // The install queue's worker and the Ansible queue's, as a worker process has them (worker/create-worker.ts).
+    const base = {
       connection,
       taskQueue: h.env.KATONIC_TASK_QUEUE!,
       workflowBundle: bundle,
       dataConverter: unsealing(keyRing),
       activities: createActivities({ dataDir: h.dataDir, keyRing }),
-    });
+    };
+    const workers = await createWorkers(installWorkerOptions(base, 1));
+    const running = workers.run();
     try {
-      const events = await worker.runUntil(async () => {
-        const file = await h.writeSpec('patched-run', (spec) => {
-          spec.spec.approvals = ['before-inventory'];
-          spec.spec.approvalTimeout = '1s';
-        });
-        expect((await h.cli('start', file)).exitCode).toBe(0);
-        await h.waitFor('patched-run', (s) => s.state === 'cancelled');
-        return (await h.client.workflow.getHandle('install-patched-run').fetchHistory()).events ?? [];
+      const file = await h.writeSpec('patched-run', (spec) => {
+        spec.spec.approvals = ['before-inventory'];
+        spec.spec.approvalTimeout = '1s';
       });
+      expect((await h.cli('start', file)).exitCode).toBe(0);
+      await h.waitFor('patched-run', (s) => s.state === 'cancelled');
+      const events = (await h.client.workflow.getHandle('install-patched-run').fetchHistory()).events ?? [];
       // Other patches of the workflow record their markers too: this change's is among them.
       const patchIds = events
         .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
@@ -109,6 +111,8 @@ describe('workflow determinism (replay of recorded histories)', () => {
       expect(activities.length).toBeGreaterThan(0);
       expect(steps).toEqual(activities.flatMap((activity) => ['patch timer', activity]));
     } finally {
+      workers.shutdown();
+      await running;
       await connection.close();
       await h.close();
     }

@@ -10,6 +10,7 @@ import { InstallRun } from '../lib/install/install-run.js';
 import { specSketch } from '../lib/install/spec-sketch.js';
 import type { InstallStatus } from '../lib/install/status.js';
 import { operationGate, operationPlan } from '../lib/plan/operation-plans.js';
+import { ansibleTaskQueue } from '../lib/temporal/task-queues.js';
 import { approvalGates } from '../lib/spec/approvals.js';
 import type { Installation } from '../lib/spec/schema.js';
 import { liveStatusOf } from '../lib/tickets/live-status.js';
@@ -40,6 +41,8 @@ export const PATCHES = {
   ticketLiveStatus: 'ticket-live-status',
   /** Verify checks the seed's requirements from outside (the front door, the mesh, storage that binds); runs from before verify what they were started to: the cluster's objects. */
   seedChecks: 'seed-checks',
+  /** The steps that run Ansible wait on the install queue's Ansible queue, for a worker's few Ansible slots; runs from before, on the install queue. */
+  ansibleQueue: 'ansible-queue',
 } as const;
 
 const now = () => new Date().toISOString();
@@ -118,6 +121,8 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
       spec = checked.spec;
       run.accept({ name: spec.metadata.name, gates: gatesOf(spec, day2), inputHashes: checked.inputHashes });
       const seedChecks = patched(PATCHES.seedChecks);
+      // Decided once: a run started before keeps its Ansible steps on the queue it was started on.
+      const ansibleQueue = patched(PATCHES.ansibleQueue) ? ansibleTaskQueue(workflowInfo().taskQueue) : undefined;
       // An estimate is worth a little, never an install: a book that does not answer leaves phases unestimated.
       estimating = patched(PATCHES.eta);
       if (estimating) run.expect(await expectedPhases(run.status.phases.map((p) => run.durationKey(p.name))).catch(() => []));
@@ -129,7 +134,7 @@ async function runbook(specArgument: api.InstallSpecArgument, options: api.Insta
         if (run.skipIfFinishedBefore(phase)) continue;
         run.enterPhase(phase);
         await passGate(run, phase, spec.spec.approvalTimeout, () => cancellation.request(), comment);
-        await runPhase(run, phase, spec, comment, seedChecks);
+        await runPhase(run, phase, spec, comment, { seedChecks, ansibleQueue });
       }
     });
     await recordDurations();

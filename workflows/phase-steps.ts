@@ -8,8 +8,11 @@ import type { PlannedStep } from '../lib/plan/phases.js';
 // A spec without spec.heartbeatTimeout, and every run accepted before it existed, gets this.
 const HEARTBEAT_TIMEOUT = '30s';
 
-function options(step: PlannedStep, input: PhaseInput): ActivityOptions {
+function options(step: PlannedStep, input: PhaseInput, ansibleQueue: string | undefined): ActivityOptions {
+  // A step that runs Ansible waits for one of a worker's few Ansible slots, not behind them (worker/create-worker.ts).
+  const taskQueue = step.runsAnsible ? ansibleQueue : undefined;
   return {
+    ...(taskQueue ? { taskQueue } : {}),
     startToCloseTimeout: step.timeout,
     // A worker that dies mid-run is noticed within this time, and its phase retried elsewhere.
     heartbeatTimeout: input.spec.spec.heartbeatTimeout ?? HEARTBEAT_TIMEOUT,
@@ -43,6 +46,7 @@ export const { expectedPhases, recordPhaseDurations } = proxyActivities<InstallA
   retry: { maximumAttempts: 2 },
 });
 
-export function runStep(step: PlannedStep, input: PhaseInput): Promise<PhaseResult> {
-  return proxyActivities<PhaseActivities>(options(step, input))[step.activity](input);
+/** `ansibleQueue`: where a step that runs Ansible waits (undefined: the workflow's own queue, as runs from before patch ansible-queue). */
+export function runStep(step: PlannedStep, input: PhaseInput, ansibleQueue: string | undefined): Promise<PhaseResult> {
+  return proxyActivities<PhaseActivities>(options(step, input, ansibleQueue))[step.activity](input);
 }

@@ -13,6 +13,14 @@ import { runStep } from './phase-steps.js';
 
 type Comment = (event: ProgressEvent) => Promise<void>;
 
+/** What the run decided at its start behind its patches (workflows/install.ts PATCHES), the same for each of its phases. */
+export interface RunPatches {
+  /** Verify checks the seed's requirements (patch seed-checks). */
+  seedChecks: boolean;
+  /** The task queue of the steps that run Ansible; undefined: the run's own (patch ansible-queue). */
+  ansibleQueue: string | undefined;
+}
+
 /** Waits at the gate before the phase, if any; a gate that times out cancels the install (`cancel`), so this never returns then. */
 export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: string | undefined, cancel: () => void, comment: Comment): Promise<void> {
   const gate = run.gateBefore(phase.name);
@@ -32,7 +40,13 @@ export async function passGate(run: InstallRun, phase: PhaseStatus, timeout: str
   await comment({ kind: 'gate-passed', id: run.id, gate: gate.gate, by: gate.approvedBy });
 }
 
-export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Installation, comment: Comment, seedChecks: boolean): Promise<void> {
+export async function runPhase(
+  run: InstallRun,
+  phase: PhaseStatus,
+  spec: Installation,
+  comment: Comment,
+  { seedChecks, ansibleQueue }: RunPatches,
+): Promise<void> {
   const planned = run.planOf(phase.name);
   const steps = planned?.steps ?? [];
   let current = steps[0];
@@ -46,14 +60,18 @@ export async function runPhase(run: InstallRun, phase: PhaseStatus, spec: Instal
       let attempts = 1;
       for (const step of steps) {
         current = step;
-        result = await runStep(step, {
-          spec,
-          limitHosts: limitHosts ?? planned?.target?.limit,
-          operatorVars,
-          target: planned?.target,
-          seedChecks,
-          ...run.handoffs,
-        });
+        result = await runStep(
+          step,
+          {
+            spec,
+            limitHosts: limitHosts ?? planned?.target?.limit,
+            operatorVars,
+            target: planned?.target,
+            seedChecks,
+            ...run.handoffs,
+          },
+          ansibleQueue,
+        );
         run.handOn({
           adminConf: result.adminConf,
           inventoryDigest: result.inventoryDigest,

@@ -92,3 +92,21 @@ export function activityDurationMs(runs: ActivityRun[], activity: string): numbe
   const run = runs.find((r) => r.activity === activity);
   return run?.completedMs === undefined ? undefined : run.completedMs - run.scheduledMs;
 }
+
+export interface SlotWaits {
+  /** The steps that run Ansible (lib/plan/phases.ts `runsAnsible`): they wait for the worker's few Ansible slots. */
+  ansible: number[];
+  /** Every other activity: API steps, the inventory, the durations book, adopting into the cluster. */
+  light: number[];
+}
+
+/**
+ * Each activity's wait for a worker's slot, scheduled to started, in ms (the start of its last
+ * attempt: a retried one's wait includes its earlier attempts), split by what the plan says of it.
+ */
+export function slotWaits(flow: Flow, runs: ActivityRun[]): SlotWaits {
+  const ansible = new Set(planOf(flow).flatMap((phase) => phase.steps.flatMap((step) => (step.runsAnsible ? [step.activity as string] : []))));
+  const waits: SlotWaits = { ansible: [], light: [] };
+  for (const run of runs) if (run.startedMs !== undefined) (ansible.has(run.activity) ? waits.ansible : waits.light).push(run.startedMs - run.scheduledMs);
+  return waits;
+}

@@ -7,9 +7,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { dataDir, logLevel, metricsAddress, REPO_ROOT, taskQueue, WEB_UI_URL_ENV } from '../../lib/local-tools.js';
+import { dataDir, logLevel, metricsAddress, REPO_ROOT, WEB_UI_URL_ENV } from '../../lib/local-tools.js';
+import { ansibleTaskQueue } from '../../lib/temporal/task-queues.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
-import { createInstallWorker } from '../../worker/create-worker.js';
+import { createInstallWorkers } from '../../worker/create-worker.js';
 import { installTelemetry } from '../../worker/telemetry.js';
 import { CliError } from '../cli-error.js';
 import { ensureDevKeyRing, loadKeyRing } from '../codec-keys.js';
@@ -30,7 +31,7 @@ import { DEFAULT_WEBHOOK_CONFIG, WEBHOOK_PORT } from '../webhooks/defaults.js';
 import { devJiraSecret, JIRA_SECRET_ENV } from '../webhooks/dev-secret.js';
 import { watchInstall } from './inspect.js';
 import { startInstallWebhookServer } from './webhook.js';
-import { connectWorker } from './worker.js';
+import { ansibleSlotsSetting, connectWorker, installQueueSetting } from './worker.js';
 
 export const DEMO_SPEC = join(REPO_ROOT, 'inventories', 'local-demo', 'install.yaml');
 const UI_PORT = 8233;
@@ -113,6 +114,9 @@ async function startDevCluster(flags: ConnectionFlags, uiCodecEndpoint: string):
 }
 
 export async function devCommand(options: ConnectionFlags & { demo: boolean; worker: boolean; sshNodes?: number; temporal: 'dev' | 'cluster' }): Promise<void> {
+  // A bad setting stops dev before it starts anything.
+  const ansibleSlots = options.worker ? ansibleSlotsSetting() : undefined;
+  const queue = installQueueSetting();
   await Promise.all([ensureDevKeyRing(), ensureDevToken()]);
   const codecServer = await startInstallCodecServer({ port: CODEC_SERVER_PORT, host: '127.0.0.1', origins: DEFAULT_UI_ORIGINS });
   const { server, flags } =
@@ -125,19 +129,20 @@ export async function devCommand(options: ConnectionFlags & { demo: boolean; wor
   const sshNodes = opts.sshNodes ? await startSshDemo(opts.sshNodes) : undefined;
   // The SDK's INFO lines (state changes, polling) would drown the demo's progress: WARN here.
   if (opts.worker) installTelemetry({ metricsAddress: metricsAddress(), logLevel: logLevel('WARN') });
-  const worker = opts.worker
-    ? await createInstallWorker({
+  const worker = ansibleSlots
+    ? await createInstallWorkers({
         connection: await connectWorker(connection),
         namespace: connection.namespace,
-        taskQueue: taskQueue(),
+        taskQueue: queue,
         dataDir: dataDir(),
         keyRing: await loadKeyRing(),
+        ansibleSlots,
       })
     : undefined;
   const workerDone = worker?.run();
   console.log(
     worker
-      ? `Worker on task queue ${taskQueue()}; Ctrl-C stops everything`
+      ? `Worker on task queue ${queue} (Ansible runs on ${ansibleTaskQueue(queue)}, ${ansibleSlots} at once); Ctrl-C stops everything`
       : `No worker (--no-worker): start one with "npx kinstall worker"; Ctrl-C stops everything`,
   );
   const jira = await devJiraSecret();
@@ -157,7 +162,7 @@ export async function devCommand(options: ConnectionFlags & { demo: boolean; wor
   await shutdown;
   console.log('Shutting down…');
   // The SDK stops the worker on SIGINT/SIGTERM by itself; this covers the other ways here.
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  worker?.shutdown();
   await workerDone;
   await client.connection.close();
   await webhooks.close();

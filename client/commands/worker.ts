@@ -1,5 +1,5 @@
 // worker: runs install workflows and activities until SIGINT/SIGTERM.
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import {
   dataDir,
   HEALTH_ADDRESS_ENV,
@@ -8,10 +8,13 @@ import {
   METRICS_ADDRESS_ENV,
   metricsAddress,
   sshTimeoutSeconds,
+  TASK_QUEUE_ENV,
   taskQueue,
   webUiUrlProblem,
 } from '../../lib/local-tools.js';
-import { createInstallWorker } from '../../worker/create-worker.js';
+import { ANSIBLE_QUEUE_SUFFIX, ansibleTaskQueue } from '../../lib/temporal/task-queues.js';
+import { ansibleSlots } from '../../lib/worker-slots.js';
+import { createInstallWorkers, type InstallWorkers } from '../../worker/create-worker.js';
 import { workerVersionFromEnv } from '../../worker/deployment-options.js';
 import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../../worker/health-server.js';
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
@@ -31,8 +34,29 @@ export async function connectWorker(settings: TemporalConnection): Promise<Nativ
   }
 }
 
+/** How many Ansible runs a worker runs at once (lib/worker-slots.ts); a bad KATONIC_ANSIBLE_SLOTS stops the command, exit 2, naming it. */
+export function ansibleSlotsSetting(): number {
+  try {
+    return ansibleSlots();
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
+}
+
+/** The install queue a worker polls (and its Ansible queue); one named like an Ansible queue stops the command, exit 2. */
+export function installQueueSetting(): string {
+  const queue = taskQueue();
+  // The durations book is found from the queue an activity ran on (lib/temporal/task-queues.ts).
+  if (queue.endsWith(ANSIBLE_QUEUE_SUFFIX))
+    throw new CliError(
+      `${TASK_QUEUE_ENV} ${queue}: expected a name not ending in ${ANSIBLE_QUEUE_SUFFIX} (a worker's Ansible runs take ${ansibleTaskQueue('<queue>')})`,
+      2,
+    );
+  return queue;
+}
+
 /** The probes, if asked for; up before the connection, so that a slow start-up is "not ready", not "dead". */
-async function startProbes(worker: () => Worker | undefined, connection: () => NativeConnection | undefined): Promise<HealthServer | undefined> {
+async function startProbes(worker: () => InstallWorkers | undefined, connection: () => NativeConnection | undefined): Promise<HealthServer | undefined> {
   const address = healthAddress();
   if (!address) return undefined;
   checkAddress(address, HEALTH_ADDRESS_ENV);
@@ -58,6 +82,8 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
+  const slots = ansibleSlotsSetting();
+  const queue = installQueueSetting();
   const keyRing = await loadKeyRing();
   checkAddress(metricsAddress(), METRICS_ADDRESS_ENV);
   const webUi = webUiUrlProblem();
@@ -72,23 +98,32 @@ export async function workerCommand(flags: ConnectionFlags): Promise<void> {
     );
   }
   let connection: NativeConnection | undefined;
-  let worker: Worker | undefined;
+  let worker: InstallWorkers | undefined;
   const probes = await startProbes(
     () => worker,
     () => connection,
   );
   try {
     connection = await connectWorker(settings);
-    worker = await createInstallWorker({ connection, namespace: settings.namespace, taskQueue: taskQueue(), dataDir: dataDir(), keyRing, version });
+    worker = await createInstallWorkers({
+      connection,
+      namespace: settings.namespace,
+      taskQueue: queue,
+      dataDir: dataDir(),
+      keyRing,
+      version,
+      ansibleSlots: slots,
+    });
     workerLog(
-      `Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${taskQueue()}${version ? `, deployment ${version.deploymentName} build ${version.buildId}` : ''}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`,
+      `Worker on ${describeConnection(settings)}, namespace ${settings.namespace}, task queue ${queue} (Ansible runs on ${ansibleTaskQueue(queue)}, ${slots} at once)${version ? `, deployment ${version.deploymentName} build ${version.buildId}` : ''}, data in ${dataDir()}, metrics on http://${metricsAddress()}/metrics${probes ? `, probes on ${probes.url}${LIVE_PATH} and ${READY_PATH}` : ''}`,
       {
-        taskQueue: taskQueue(),
+        taskQueue: queue,
+        ansibleSlots: slots,
         dataDir: dataDir(),
         ...(version && { deploymentName: version.deploymentName, buildId: version.buildId }),
       },
     );
-    // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves when it has drained.
+    // The SDK shuts both Workers down on SIGINT/SIGTERM; run() resolves when both have drained.
     await worker.run();
   } finally {
     await probes?.close();

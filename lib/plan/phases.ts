@@ -34,6 +34,12 @@ export interface PlannedStep {
   timeout: '10m' | '4h';
   /** Only failures the catalogue calls retryable (lib/install/phase-failure.ts) are tried again. */
   retry: StepRetry;
+  /**
+   * It runs ansible-playbook: a CPU and half a GiB for minutes to hours. Such steps wait for one
+   * of a worker's few Ansible slots, on a task queue of their own (workflows/phase-steps.ts,
+   * worker/create-worker.ts); every other step starts at once beside them.
+   */
+  runsAnsible: boolean;
 }
 
 /**
@@ -73,8 +79,14 @@ const API_RETRY: StepRetry = { initialInterval: '1s', backoffCoefficient: 2, max
 // Files written on the worker: a failure is the disk's, rarely gone in a second try.
 const LOCAL_RETRY: StepRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 };
 
-const step = (activity: ActivityName, timeout: PlannedStep['timeout'], retry: StepRetry): PlannedStep => ({ activity, timeout, retry });
-export const playbook = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, ANSIBLE_RETRY);
+const step = (activity: ActivityName, timeout: PlannedStep['timeout'], retry: StepRetry, runsAnsible = false): PlannedStep => ({
+  activity,
+  timeout,
+  retry,
+  runsAnsible,
+});
+/** A step that runs a playbook: the one place a step is said to run Ansible. */
+export const playbook = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, ANSIBLE_RETRY, true);
 export const api = (activity: ActivityName, timeout: PlannedStep['timeout']) => step(activity, timeout, API_RETRY);
 
 /** The most attempts a step's policy makes: the workflow's count when a failure does not carry its attempt (a timeout). */

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { InstallApiError } from '../../client/api/errors.js';
 import { installStatus } from '../../client/api/installs.js';
 import { AesGcmCodec } from '../../lib/codec/aes-gcm-codec.js';
@@ -18,12 +18,16 @@ import { sealingClientDataConverter } from '../../lib/codec/data-converter.js';
 import { newKeyLine, parseKeyRing } from '../../lib/codec/key-ring.js';
 import type { InstallStatus } from '../../lib/install/status.js';
 import { localTools, REPO_ROOT, TASK_QUEUE_ENV } from '../../lib/local-tools.js';
+import { LIGHT_SLOTS } from '../../lib/worker-slots.js';
+import { createWorkers, installWorkerOptions } from '../../worker/create-worker.js';
 import { WORKFLOW_BUNDLE } from '../../worker/paths.js';
 import { FakeActivities } from './fake-activities.js';
 import { CLI } from './repo.js';
 
 export const TEST_SERVER = join(REPO_ROOT, '.venv', 'bin', 'temporal-test-server');
 
+/** The scripted activities run no Ansible: a test's hung ones never wait for one another's slot (the SDK's default, as for the light ones). */
+const ANSIBLE_SLOTS = LIGHT_SLOTS;
 /** How many status polls `waitForStatus` makes before it gives up (each skips `step` of server time). */
 const MAX_POLLS = 200;
 
@@ -36,8 +40,12 @@ export interface TimeSkipping {
   /** The environment's client: awaiting a result through it skips time. */
   client: Client;
   fakes: FakeActivities;
-  /** `cache: false`: a worker that replays each install's history at every task. */
-  startWorker(opts?: { cache?: boolean }): Promise<TestWorker>;
+  /**
+   * `cache: false`: a worker that replays each install's history at every task; `withoutPatch`:
+   * one whose new runs do not take that patch (workflows/install.ts PATCHES), as runs started
+   * before it was made.
+   */
+  startWorker(opts?: { cache?: boolean; withoutPatch?: string }): Promise<TestWorker>;
   /** Polls the install's status until `until` holds, skipping `step` of server time between polls. */
   waitForStatus(id: string, until: (s: InstallStatus) => boolean, step?: string): Promise<InstallStatus>;
   /** The real CLI (`node dist/client/cli.js`) against this server, with the test's key ring. */
@@ -72,8 +80,9 @@ export async function startTimeSkipping({ realTime = false } = {}): Promise<Time
     env,
     client: env.client,
     fakes,
-    async startWorker({ cache = true } = {}) {
-      const worker = await Worker.create({
+    async startWorker({ cache = true, withoutPatch } = {}) {
+      // The install queue's and the Ansible queue's, as a worker process has them (worker/create-worker.ts).
+      const base: WorkerOptions = {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: WORKFLOW_BUNDLE },
@@ -82,14 +91,16 @@ export async function startTimeSkipping({ realTime = false } = {}): Promise<Time
         dataConverter: { payloadCodecs: [new AesGcmCodec(ring)] },
         activities: fakes.activities(),
         ...(cache ? {} : { maxCachedWorkflows: 0 }),
+        ...(withoutPatch ? { patchActivationCallback: ({ patchId }) => patchId !== withoutPatch } : {}),
         // A cancellation reaches an activity with the answer to its heartbeat: answer at once.
         defaultHeartbeatThrottleInterval: '20ms',
         maxHeartbeatThrottleInterval: '20ms',
-      });
-      const running = worker.run();
+      };
+      const pair = await createWorkers(installWorkerOptions(base, ANSIBLE_SLOTS));
+      const running = pair.run();
       const handle = {
         async stop() {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
+          pair.shutdown();
           await running;
         },
       };
