@@ -1,6 +1,9 @@
 // P4: BENCH_INSTALLS installs (default 50) of the demo spec (each its own cluster name, the
 // stand-ins without delays) started at once on ONE worker, a process of its own, with its own
-// dev server and control plane. Prints how many completed and were lost (neither completed nor
+// control plane, on each Temporal side by side (BENCH_TEMPORAL: `both`, the default, or `dev
+// server` or `cluster`): the dev server, then the production-shaped cluster (four service
+// processes on PostgreSQL, mTLS), each started for the run, one after the other on the same
+// machine, then a table of the two with their ratios. Prints how many completed and were lost (neither completed nor
 // failed when the last one ended or BENCH_TIMEOUT_MINUTES, default 60, ran out), the wall time,
 // the gaps between one phase's end and the next one's start from the workflow histories, and
 // the worker's peak RSS (VmHWM of its process), each against its goal: 0 lost, p95 gap < 100 ms,
@@ -17,7 +20,7 @@ import { startInstall } from '../client/api/installs.js';
 import { loadSpec } from '../client/load-spec.js';
 import { table } from '../lib/format/table.js';
 import { activityRuns, phaseGaps, slotWaits } from './support/phase-times.js';
-import { startBenchStand } from './support/stand.js';
+import { startBenchStand, type BenchTemporal } from './support/stand.js';
 import { percentile } from './support/statistics.js';
 
 const GOAL_GAP_P95_MS = 100;
@@ -30,10 +33,54 @@ async function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<numb
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
+interface P4Result {
+  temporal: BenchTemporal;
+  count: number;
+  completed: number;
+  failed: number;
+  lost: number;
+  wallSeconds: number;
+  handOverMs: number[];
+  lightWaits: number[];
+  ansibleWaits: number[];
+  peakRssMb: number;
+}
+
+const TEMPORALS: BenchTemporal[] = ['dev server', 'cluster'];
+
 export default async function bench(): Promise<void> {
   const count = Number(process.env.BENCH_INSTALLS ?? 50);
+  const which = process.env.BENCH_TEMPORAL ?? 'both';
+  const targets = TEMPORALS.filter((t) => which === 'both' || which === t);
+  if (!targets.length) throw new Error(`BENCH_TEMPORAL ${which}: expected both, ${TEMPORALS.join(' or ')}`);
+  const results: P4Result[] = [];
+  for (const temporal of targets) results.push(await p4(temporal, count));
+  if (results.length < 2) return;
+  const [dev, cluster] = results as [P4Result, P4Result];
+  const p95 = (v: number[]) => percentile(v, 95);
+  const line = (label: string, pick: (r: P4Result) => number, unit: string) => {
+    const [a, b] = [pick(dev), pick(cluster)];
+    return [label, `${Math.round(a * 10) / 10} ${unit}`, `${Math.round(b * 10) / 10} ${unit}`, a > 0 ? `${(b / a).toFixed(2)}x` : '-'];
+  };
+  console.log(`\nP4 side by side (${count} installs at once on one worker, each Temporal started for its run):`);
+  console.log(
+    table([
+      ['', 'DEV SERVER', 'CLUSTER', 'CLUSTER / DEV'],
+      line('completed', (r) => r.completed, ''),
+      line('wall time', (r) => r.wallSeconds / 60, 'min'),
+      line('hand-over p95', (r) => p95(r.handOverMs), 'ms'),
+      line('light activities: slot wait p95', (r) => p95(r.lightWaits), 'ms'),
+      line('light activities: slot wait max', (r) => percentile(r.lightWaits, 100), 'ms'),
+      line('Ansible steps: slot wait p95', (r) => p95(r.ansibleWaits), 'ms'),
+      line('worker peak RSS', (r) => r.peakRssMb, 'MB'),
+    ]),
+  );
+}
+
+async function p4(temporal: BenchTemporal, count: number): Promise<P4Result> {
   const timeoutMs = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 60) * 60_000;
-  const stand = await startBenchStand('p4');
+  console.log(`\n== on the ${temporal} ==`);
+  const stand = await startBenchStand('p4', temporal);
   try {
     const h = stand.harness;
     process.env.KATONIC_TASK_QUEUE = h.env.KATONIC_TASK_QUEUE; // where startInstall puts the installs
@@ -115,6 +162,8 @@ export default async function bench(): Promise<void> {
     console.log(
       `worker peak RSS ${Math.round(peakRssMb)} MB (${Math.round(rssAtStart)} MB when idle): ${(peakRssMb / GOAL_RSS_MB).toFixed(2)}x the goal of < ${GOAL_RSS_MB} MB`,
     );
+    const handOverMs = gaps.map((g) => g.toScheduledMs);
+    return { temporal, count, completed: completed.length, failed: failed.length, lost, wallSeconds, handOverMs, lightWaits, ansibleWaits, peakRssMb };
   } finally {
     await stand.close();
   }
