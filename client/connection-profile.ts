@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ClientConnectConfig } from '@temporalio/envconfig';
 import { CliError } from './cli-error.js';
+import { probeTls } from './probe-tls.js';
 
 export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -106,6 +107,24 @@ function messages(err: unknown): string[] {
  * certificate (or gets none) answers HTTP 400 instead of gRPC, so the SDK reports a status 400
  * or a protocol error: that is said in words, naming the settings to check.
  */
+/**
+ * `connectionFailure`, or, where the server's TLS is what the client lacks (plain text to a TLS
+ * server, no client certificate for one that requires it), that and how to give it.
+ */
+export async function explainConnectionFailure(connection: TemporalConnection, err: unknown): Promise<string> {
+  const hasClientCert = Boolean(connection.tls && typeof connection.tls === 'object' && connection.tls.clientCertPair);
+  if (connection.tls && hasClientCert) return connectionFailure(connection, err);
+  const answer = await probeTls(connection.address);
+  const certificate = "--tls-cert-path and --tls-key-path, or the profile's tls.client_cert_path and tls.client_key_path";
+  if (!connection.tls && answer !== 'no TLS') {
+    return `the Temporal server at ${connection.address} requires TLS (it answers a TLS handshake${answer === 'TLS' ? '' : ' and asks for a client certificate'}): connect by its profile (--profile and --config-file, or TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE), or with --tls-ca-path${answer === 'TLS' ? '' : ` and ${certificate}`}`;
+  }
+  if (connection.tls && answer === 'TLS with a client certificate') {
+    return `the Temporal server at ${connection.address} requires a client certificate (mutual TLS): give ${certificate}`;
+  }
+  return connectionFailure(connection, err);
+}
+
 export function connectionFailure(connection: TemporalConnection, err: unknown): string {
   const all = messages(err);
   const refused = all.find((m) => /status code 400|400 Bad Request|certificate|handshake/i.test(m));

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { CodecError } from '../lib/codec/aes-gcm-codec.js';
 import { CliError } from './cli-error.js';
 import { clientDataConverter } from './codec-keys.js';
-import { connectionFailure, loadConnection, type ConnectionFlags } from './connection-profile.js';
+import { explainConnectionFailure, loadConnection, type ConnectionFlags } from './connection-profile.js';
 
 export async function connectClient(flags: ConnectionFlags): Promise<Client> {
   const { namespace, ...options } = loadConnection(flags);
@@ -14,7 +14,7 @@ export async function connectClient(flags: ConnectionFlags): Promise<Client> {
     const connection = await Connection.connect({ ...options, connectTimeout: '5s' });
     return new Client({ connection, namespace, dataConverter });
   } catch (err) {
-    throw new CliError(connectionFailure({ namespace, ...options }, err));
+    throw new CliError(await explainConnectionFailure({ namespace, ...options }, err));
   }
 }
 

@@ -16,7 +16,8 @@ import { makeCa, makeCert } from '../client/dev/openssl-pki.js';
 import { sshNodesUnavailable, startSshNodes, type SshNodes } from '../client/dev/ssh-nodes/ssh-nodes.js';
 import { onSshNodes } from '../client/dev/ssh-nodes/ssh-spec.js';
 import { describeIfAvailable } from './support/describe-if.js';
-import { ansibleProcessesUnder, countLines, startHarness, type Harness, type WorkerProcess } from './support/e2e-harness.js';
+import { ansibleProcessesUnder, countLines, startHarness, withEnv, type Harness, type WorkerProcess } from './support/e2e-harness.js';
+import { CLI } from './support/repo.js';
 import { clusterUnavailable } from './support/services.js';
 import { killAndAwaitReplacement, postgresPid, servicePid } from './support/temporal-cluster-faults.js';
 
@@ -106,6 +107,20 @@ describeCluster(
         }),
       ]);
       for (const refused of [plain, noCert, strangerCert]) expect(refused).not.toBe('answered');
+      // The CLI says what it lacks, instead of a deadline: TLS, then a client certificate.
+      const cli = async (...args: string[]) => {
+        const env = withEnv(h.env, { TEMPORAL_CONFIG_FILE: undefined, TEMPORAL_PROFILE: undefined });
+        const r = await execa('node', [CLI, '--address', address!, ...args, 'list'], { env, extendEnv: false, reject: false });
+        return [r.exitCode, r.stderr.trim()];
+      };
+      const [plainCli, noCertCli] = await Promise.all([cli(), cli('--tls-ca-path', ca!, '--tls-server-name', 'localhost')]);
+      expect(plainCli).toEqual([
+        1,
+        expect.stringMatching(
+          /^the Temporal server at 127\.0\.0\.1:\d+ requires TLS \(it answers a TLS handshake and asks for a client certificate\): connect by its profile/,
+        ),
+      ]);
+      expect(noCertCli).toEqual([1, expect.stringMatching(/requires a client certificate \(mutual TLS\): give --tls-cert-path and --tls-key-path/)]);
       // The same client with the cluster's own client certificate is answered: the refusals are the certificates'.
       expect(await answer({ tls: { serverRootCACertificate: caPem, serverNameOverride: 'localhost', clientCertPair: await clientPair(text) } })).toBe(
         'answered',

@@ -20,7 +20,14 @@ import { LIVE_PATH, READY_PATH, startHealthServer, type HealthServer } from '../
 import { installTelemetry, workerLog } from '../../worker/telemetry.js';
 import { CliError } from '../cli-error.js';
 import { loadKeyRing } from '../codec-keys.js';
-import { checkAddress, connectionFailure, describeConnection, loadConnection, type ConnectionFlags, type TemporalConnection } from '../connection-profile.js';
+import {
+  checkAddress,
+  describeConnection,
+  explainConnectionFailure,
+  loadConnection,
+  type ConnectionFlags,
+  type TemporalConnection,
+} from '../connection-profile.js';
 
 /** How long a readiness probe waits for the Temporal server (the Deployment's probe timeout is longer). */
 const SERVER_PING_MS = 2000;
@@ -30,7 +37,7 @@ export async function connectWorker(settings: TemporalConnection): Promise<Nativ
   try {
     return await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey, metadata: settings.metadata });
   } catch (err) {
-    throw new CliError(connectionFailure(settings, err));
+    throw new CliError(await explainConnectionFailure(settings, err));
   }
 }
 
