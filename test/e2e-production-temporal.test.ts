@@ -171,9 +171,9 @@ describeCluster(
       const file = await h.writeSpec('server-faults', (spec) => {
         onSshNodes(spec, set);
         // Kubespray's steps take 2 s in its first run, time for the faults; a killed worker's
-        // phase is taken over within 10 s.
+        // phase is taken over within 5 s (the least the spec allows).
         spec.spec.extraVars = { standin_delay_seconds: { kubespray: 2 }, standin_delay_runs: 1 };
-        spec.spec.heartbeatTimeout = '10s';
+        spec.spec.heartbeatTimeout = '5s';
       });
       expect((await h.cli('start', file)).exitCode).toBe(0);
       await h.waitFor('server-faults', (s) => s.phase === 'kubespray' && s.phases.some((p) => p.name === 'kubespray' && p.task !== undefined));
