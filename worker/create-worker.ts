@@ -14,6 +14,8 @@ export interface WorkerSettings {
   dataDir: string;
   /** The codec's keys (client/codec-keys.ts), the same as every client's: they seal every payload. */
   keyRing: KeyRing;
+  /** Runs the workflows and their local activities only, polling no activity task: an install is started and waits at its first phase (the benchmarks' worker). */
+  localActivitiesOnly?: boolean;
 }
 
 /** The process's telemetry (worker/telemetry.ts) is installed before the connection is made. */
@@ -31,5 +33,6 @@ export async function createInstallWorker(settings: WorkerSettings): Promise<Wor
     // Cancellations reach an activity with the answer to its heartbeat: sending one at least
     // every 2 s (instead of 80% of the heartbeat timeout) stops a cancelled Ansible promptly.
     maxHeartbeatThrottleInterval: '2s',
+    enableNonLocalActivities: !settings.localActivitiesOnly,
   });
 }

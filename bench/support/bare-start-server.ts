@@ -3,14 +3,16 @@
 // validation, no codec, a minimal start (no spec, search attributes or metadata), and a
 // memory of the tickets it started so only the first delivery of each asks Temporal. What is
 // left is the HTTP stack and Temporal's own cost of a start on this machine. Run as a process
-// of its own: `node bare-start-server.js PORT TEMPORAL_ADDRESS TASK_QUEUE`; it prints
-// "listening" when ready.
+// of its own: `node bare-start-server.js PORT TASK_QUEUE`, connected by the TEMPORAL_*
+// variables (client/connection-profile.ts); it prints "listening" when ready.
 import { createServer } from 'node:http';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { loadConnection } from '../../client/connection-profile.js';
 import { installWorkflowId } from '../../workflows/definitions.js';
 
-const [port, address, taskQueue] = process.argv.slice(2) as [string, string, string];
-const client = new Client({ connection: await Connection.connect({ address }) });
+const [port, taskQueue] = process.argv.slice(2) as [string, string];
+const { namespace, ...options } = loadConnection();
+const client = new Client({ connection: await Connection.connect(options), namespace });
 const started = new Map<string, Promise<boolean>>();
 
 const start = (id: string): Promise<boolean> =>
