@@ -5,25 +5,28 @@
 // already started), and `burst`, the 250 new tickets first (100 new installs a second for
 // 2.5 s). Before them it measures Temporal's own rate of starts here
 // (support/temporal-start-capacity.ts), which the burst comes near: there it is Temporal that
-// queues. Each round runs the real `kinstall webhook`, then a floor (support/bare-start-server.ts: the least a server that
-// starts one install per ticket does), each in a process of its own against a Temporal of its
-// own, for each target (support/temporal-targets.ts: the dev server; WEBHOOK_LOAD_TARGETS).
-// The product starts an install through its cluster's entity (an Update-with-Start the entity's
-// workflow answers), so its round runs a worker of the real workflows that polls no activity
+// queues. Each round runs the real `kinstall webhook`, then a floor
+// (support/bare-start-server.ts: the least a server that starts one install per ticket does),
+// each in a process of its own against a Temporal of its own, for each target
+// (support/temporal-targets.ts: the dev server; WEBHOOK_LOAD_TARGETS). The product starts an
+// install through its cluster's entity (an Update-with-Start the entity's workflow answers),
+// so its round runs a worker of the real workflows that polls no activity
 // (support/entity-worker.ts): the installs are started, not run; the floor's plain starts need
-// none. This process is the
-// sender: open loop (each delivery leaves at its time, whatever the answers before it) over
-// keep-alive connections, after a warm-up on other tickets that is not counted. Latency is
-// from a delivery's due time to its answer, so a late sender counts against it. Prints
-// p50/p95/p99 and the rate against the goals (p99 under 200 ms, 200/s, exactly one install per
-// distinct ticket), the CPU each process used per delivery, the machine's load, and the
-// product's p99 over the floor's, per target; asserts nothing. BENCH_ROUNDS (default 2),
-// WEBHOOK_LOAD_MIXES (default spread,burst).
+// none. This process is the sender: open loop (each delivery leaves at its time, whatever the
+// answers before it) over keep-alive connections, after a warm-up on other tickets that is not
+// counted. Latency is from a delivery's due time to its answer, so a late sender counts against
+// it. Prints p50/p95/p99 and the rate against the goals (p99 under 200 ms, 200/s, exactly one
+// install per distinct ticket), the CPU each process used per delivery, the machine's load,
+// and the product's p99 over the floor's, per target; asserts nothing. BENCH_ROUNDS (default
+// 2), WEBHOOK_LOAD_MIXES (default spread,burst).
+// WEBHOOK_LOAD_BASELINE=CHECKOUT: the product as built in another checkout (npm run build
+// there) runs in each round too, as `baseline`: before and after a change side by side in one run.
 // WEBHOOK_LOAD_CPU_PROF_DIR=DIR: the product and its worker run under `node --cpu-prof` into
-// DIR/webhook-server and DIR/worker, and the last round's top functions by self time are
-// printed (each of the worker's threads has a profile of its own). WEBHOOK_LOAD_TEMPORAL_DB=file: the dev server keeps
-// its sqlite database in a file (as `kinstall dev`) instead of in memory; on a shared disk its
-// writes, not the webhook server, then bound the rate of starts (docs/development.md, "Webhook load").
+// DIR/product-webhook-server and DIR/product-worker, and the last round's top functions by
+// self time are printed (each of the worker's threads has a profile of its own).
+// WEBHOOK_LOAD_TEMPORAL_DB=file: the dev server keeps its sqlite database in a file (as
+// `kinstall dev`) instead of in memory; on a shared disk its writes, not the webhook server,
+// then bound the rate of starts (docs/development.md, "Webhook load").
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
@@ -37,7 +40,7 @@ import { freePort } from '../client/dev/free-port.js';
 import { sealingClientDataConverter } from '../lib/codec/data-converter.js';
 import { table } from '../lib/format/table.js';
 import { installWorkflowId } from '../workflows/definitions.js';
-import { CLI, DEMO_SPEC, REPO_ROOT } from '../test/support/repo.js';
+import { DEMO_SPEC, REPO_ROOT } from '../test/support/repo.js';
 import { jiraHeaders, jiraTransition, postThrough } from '../test/support/webhook-deliveries.js';
 import { topSelfTimes } from './support/cpu-profile-top.js';
 import { processCpuMs, processesCpuMs } from './support/process-cpu.js';
@@ -70,10 +73,9 @@ const GOAL_P99_MS = 200;
 const SOCKETS = 64;
 const SECRET = 'bench-jira-secret-0123456789';
 const BARE_START_SERVER = join(REPO_ROOT, 'dist', 'bench', 'support', 'bare-start-server.js');
-const ENTITY_WORKER = join(REPO_ROOT, 'dist', 'bench', 'support', 'entity-worker.js');
 const PROFILE_DIR = process.env.WEBHOOK_LOAD_CPU_PROF_DIR;
-/** Node's flags that profile a process of the product's round into PROFILE_DIR/label, when asked. */
-const profiled = (label: string): string[] => (PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILE_DIR, label)] : []);
+/** Node's flags that profile a process of a variant's round into PROFILE_DIR/VARIANT-LABEL, when asked. */
+const profiled = (variant: string, label: string): string[] => (PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILE_DIR, `${variant}-${label}`)] : []);
 
 const load = () =>
   loadavg()
@@ -151,38 +153,44 @@ async function untilHealthy(url: string, exited: () => boolean): Promise<void> {
 }
 
 interface Variant {
-  name: 'product' | 'floor';
-  /** Whether its starts need the workflows' worker (support/entity-worker.ts). */
-  worker: boolean;
+  /** `product`, `baseline` (WEBHOOK_LOAD_BASELINE) or `floor`. */
+  name: string;
+  /** The worker its starts need (support/entity-worker.ts of its checkout), if any. */
+  worker?: string;
   /** The server's command line, for a port and the task queue (Temporal: by the TEMPORAL_* variables). */
   command(port: number, taskQueue: string, dir: string): Promise<string[]>;
 }
 
-const VARIANTS: Variant[] = [
-  {
-    name: 'product',
-    worker: true,
-    async command(port, _taskQueue, dir) {
-      const config = join(dir, 'webhooks.yaml');
-      await writeFile(
-        config,
-        `apiVersion: katonic.ai/v1
+/** `kinstall webhook` and its worker as built in the checkout at `root`. */
+const productVariant = (name: string, root: string): Variant => ({
+  name,
+  worker: join(root, 'dist', 'bench', 'support', 'entity-worker.js'),
+  async command(port, _taskQueue, dir) {
+    const config = join(dir, 'webhooks.yaml');
+    await writeFile(
+      config,
+      `apiVersion: katonic.ai/v1
 kind: WebhookConfig
 sources: {jira: {secretRefs: [env:BENCH_JIRA_WEBHOOK_SECRET]}}
 rules:
   - {name: jira-install, source: jira, event: "jira:issue_updated", statusTo: Install, action: start, spec: ${DEMO_SPEC},
      set: {metadata.name: {field: issue.key, lowerCase: true}, metadata.ticket: {field: issue.key}}}
 `,
-      );
-      return [...profiled('webhook-server'), CLI, 'webhook', '--config', config, '--port', String(port)];
-    },
+    );
+    return [...profiled(name, 'webhook-server'), join(root, 'dist', 'client', 'cli.js'), 'webhook', '--config', config, '--port', String(port)];
   },
-  { name: 'floor', worker: false, command: async (port, taskQueue) => [BARE_START_SERVER, String(port), taskQueue] },
+});
+
+const BASELINE = process.env.WEBHOOK_LOAD_BASELINE;
+const VARIANTS: Variant[] = [
+  productVariant('product', REPO_ROOT),
+  ...(BASELINE ? [productVariant('baseline', BASELINE)] : []),
+  { name: 'floor', command: async (port, taskQueue) => [BARE_START_SERVER, String(port), taskQueue] },
 ];
 
 interface Run {
   target: string;
-  variant: Variant['name'];
+  variant: string;
   mix: Mix;
   answers: Answer[];
   errors: string[];
@@ -221,7 +229,7 @@ async function run(kind: TemporalTargetKind, variant: Variant, mix: Mix): Promis
   const keyRing = `file:${devKeyRingFile(dir)}`;
   const client = await targetClient(target, sealingClientDataConverter(await loadKeyRing(keyRing)));
   const env = { ...target.env, KATONIC_CODEC_KEYS: keyRing, KATONIC_TASK_QUEUE: taskQueue, BENCH_JIRA_WEBHOOK_SECRET: SECRET };
-  const worker = variant.worker ? await spawnLogged([...profiled('worker'), ENTITY_WORKER, dir], env, join(dir, 'worker.log')) : undefined;
+  const worker = variant.worker ? await spawnLogged([...profiled(variant.name, 'worker'), variant.worker, dir], env, join(dir, 'worker.log')) : undefined;
   const port = await freePort();
   const webhook = await spawnLogged(await variant.command(port, taskQueue, dir), env, join(dir, 'webhook.log'));
   const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
@@ -284,8 +292,8 @@ function report(r: Run): void {
       ).toFixed(1)} ms at p99`,
   );
   console.log(
-    `CPU per delivery: ${r.variant === 'product' ? 'webhook server' : 'floor server'} ${perDelivery(r.cpuMs.server)}, Temporal ${perDelivery(r.cpuMs.temporal)}, ` +
-      `${r.variant === 'product' ? `worker ${perDelivery(r.cpuMs.worker)}, ` : ''}sender ${perDelivery(r.cpuMs.sender)}`,
+    `CPU per delivery: ${r.variant === 'floor' ? 'floor server' : 'webhook server'} ${perDelivery(r.cpuMs.server)}, Temporal ${perDelivery(r.cpuMs.temporal)}, ` +
+      `${r.variant === 'floor' ? '' : `worker ${perDelivery(r.cpuMs.worker)}, `}sender ${perDelivery(r.cpuMs.sender)}`,
   );
   const row = (label: string, rs: Answer[]) => {
     const ms = rs.map((a) => a.ms);
@@ -349,7 +357,7 @@ export default async function webhookLoad(): Promise<void> {
       `mixes ${mixes.join(', ')}; ${rounds} round(s) of each, each: the product, then the floor (bench/support/bare-start-server.ts)`,
   );
   /** By target and mix, each variant's p99 by round. */
-  const p99s = new Map<string, Record<Variant['name'], number[]>>();
+  const p99s = new Map<string, Map<string, number[]>>();
   for (const target of targets) {
     const capacity = await temporalStartCapacity(target);
     console.log(
@@ -363,26 +371,31 @@ export default async function webhookLoad(): Promise<void> {
           const r = await run(target, variant, mix);
           report(r);
           const key = `${target.name}, ${mix}`;
-          const byVariant = p99s.get(key) ?? { product: [], floor: [] };
-          byVariant[variant.name].push(
+          const byVariant = p99s.get(key) ?? new Map<string, number[]>();
+          const rounds = byVariant.get(variant.name) ?? [];
+          rounds.push(
             percentile(
               r.answers.map((a) => a.ms),
               99,
             ),
           );
-          p99s.set(key, byVariant);
+          p99s.set(key, byVariant.set(variant.name, rounds));
         }
       }
     }
   }
   console.log(`\np99 of all deliveries, by round (goal ${GOAL_P99_MS} ms):`);
-  for (const [key, { product, floor }] of p99s) {
-    console.log(
-      `  ${key}: product ${product.map((ms) => ms.toFixed(0)).join(' / ')} ms, floor ${floor.map((ms) => ms.toFixed(0)).join(' / ')} ms; ` +
-        `product / floor ${product.map((ms, i) => (ms / floor[i]!).toFixed(2)).join(' / ')}; product under the goal in ${product.filter((ms) => ms < GOAL_P99_MS).length} of ${product.length}`,
-    );
+  for (const [key, byVariant] of p99s) {
+    const floor = byVariant.get('floor')!;
+    for (const [name, ms] of byVariant) {
+      if (name === 'floor') continue;
+      console.log(
+        `  ${key}: ${name} ${ms.map((m) => m.toFixed(0)).join(' / ')} ms, floor ${floor.map((m) => m.toFixed(0)).join(' / ')} ms; ` +
+          `${name} / floor ${ms.map((m, i) => (m / floor[i]!).toFixed(2)).join(' / ')}; ${name} under the goal in ${ms.filter((m) => m < GOAL_P99_MS).length} of ${ms.length}`,
+      );
+    }
   }
-  if (PROFILE_DIR) for (const label of ['webhook-server', 'worker']) await printProfiles(join(PROFILE_DIR, label));
+  if (PROFILE_DIR) for (const label of ['webhook-server', 'worker']) await printProfiles(join(PROFILE_DIR, `product-${label}`));
 }
 
 /** The top self times of the newest process's profiles in `dir` (Node names them CPU.DATE.TIME.PID.THREAD.SEQ.cpuprofile). */
