@@ -5,19 +5,19 @@
 // already started), and `burst`, the 250 new tickets first (100 new installs a second for
 // 2.5 s). Before them it measures Temporal's own rate of starts here
 // (support/temporal-start-capacity.ts), which the burst comes near: there it is Temporal that
-// queues. Each round runs the real `kinstall webhook`, then a floor
-// (support/bare-start-server.ts: the least a server that starts one install per ticket does),
-// each in a process of its own against a Temporal of its own, for each target
-// (support/temporal-targets.ts: the dev server; WEBHOOK_LOAD_TARGETS). The product starts an
-// install through its cluster's entity (an Update-with-Start the entity's workflow answers),
-// so its round runs a worker of the real workflows that polls no activity
-// (support/entity-worker.ts): the installs are started, not run; the floor's plain starts need
-// none. This process is the sender: open loop (each delivery leaves at its time, whatever the
+// queues. Each round runs the real `kinstall webhook`, then two floors
+// (support/bare-start-server.ts: the least a server that starts one install per ticket does):
+// `floor` with a plain start, `entity floor` with the product's own start through the
+// cluster's entity, each in a process of its own against a Temporal of its own, for each target
+// (support/temporal-targets.ts: the dev server; WEBHOOK_LOAD_TARGETS). An install through its
+// cluster's entity is an Update-with-Start the entity's workflow answers, so those rounds run a
+// worker of the real workflows that polls no activity (support/entity-worker.ts): the installs
+// are started, not run; the plain floor needs none. This process is the sender: open loop (each delivery leaves at its time, whatever the
 // answers before it) over keep-alive connections, after a warm-up on other tickets that is not
 // counted. Latency is from a delivery's due time to its answer, so a late sender counts against
 // it. Prints p50/p95/p99 and the rate against the goals (p99 under 200 ms, 200/s, exactly one
 // install per distinct ticket), the CPU each process used per delivery, the machine's load,
-// and the product's p99 over the floor's, per target; asserts nothing. BENCH_ROUNDS (default
+// and the product's p99 over each floor's, per target; asserts nothing. BENCH_ROUNDS (default
 // 2), WEBHOOK_LOAD_MIXES (default spread,burst).
 // WEBHOOK_LOAD_BASELINE=CHECKOUT: the product as built in another checkout (npm run build
 // there) runs in each round too, as `baseline`: before and after a change side by side in one run.
@@ -153,7 +153,7 @@ async function untilHealthy(url: string, exited: () => boolean): Promise<void> {
 }
 
 interface Variant {
-  /** `product`, `baseline` (WEBHOOK_LOAD_BASELINE) or `floor`. */
+  /** `product`, `baseline` (WEBHOOK_LOAD_BASELINE), `floor` or `entity floor`. */
   name: string;
   /** The worker its starts need (support/entity-worker.ts of its checkout), if any. */
   worker?: string;
@@ -162,9 +162,11 @@ interface Variant {
 }
 
 /** `kinstall webhook` and its worker as built in the checkout at `root`. */
+const entityWorker = (root: string) => join(root, 'dist', 'bench', 'support', 'entity-worker.js');
+
 const productVariant = (name: string, root: string): Variant => ({
   name,
-  worker: join(root, 'dist', 'bench', 'support', 'entity-worker.js'),
+  worker: entityWorker(root),
   async command(port, _taskQueue, dir) {
     const config = join(dir, 'webhooks.yaml');
     await writeFile(
@@ -185,8 +187,10 @@ const BASELINE = process.env.WEBHOOK_LOAD_BASELINE;
 const VARIANTS: Variant[] = [
   productVariant('product', REPO_ROOT),
   ...(BASELINE ? [productVariant('baseline', BASELINE)] : []),
-  { name: 'floor', command: async (port, taskQueue) => [BARE_START_SERVER, String(port), taskQueue] },
+  { name: 'floor', command: async (port, taskQueue) => [BARE_START_SERVER, String(port), taskQueue, 'plain'] },
+  { name: 'entity floor', worker: entityWorker(REPO_ROOT), command: async (port, taskQueue) => [BARE_START_SERVER, String(port), taskQueue, 'entity'] },
 ];
+const FLOORS = ['floor', 'entity floor'];
 
 interface Run {
   target: string;
@@ -292,8 +296,8 @@ function report(r: Run): void {
       ).toFixed(1)} ms at p99`,
   );
   console.log(
-    `CPU per delivery: ${r.variant === 'floor' ? 'floor server' : 'webhook server'} ${perDelivery(r.cpuMs.server)}, Temporal ${perDelivery(r.cpuMs.temporal)}, ` +
-      `${r.variant === 'floor' ? '' : `worker ${perDelivery(r.cpuMs.worker)}, `}sender ${perDelivery(r.cpuMs.sender)}`,
+    `CPU per delivery: ${FLOORS.includes(r.variant) ? 'floor server' : 'webhook server'} ${perDelivery(r.cpuMs.server)}, Temporal ${perDelivery(r.cpuMs.temporal)}, ` +
+      `${r.cpuMs.worker === 0 ? '' : `worker ${perDelivery(r.cpuMs.worker)}, `}sender ${perDelivery(r.cpuMs.sender)}`,
   );
   const row = (label: string, rs: Answer[]) => {
     const ms = rs.map((a) => a.ms);
@@ -354,7 +358,7 @@ export default async function webhookLoad(): Promise<void> {
   const targets = targetsAsked();
   console.log(
     `${cpus().length} CPUs; Temporal: ${targets.map((t) => t.name).join(', ')}; the dev server's database ${process.env.WEBHOOK_LOAD_TEMPORAL_DB === 'file' ? 'in a file' : 'in memory'}; ` +
-      `mixes ${mixes.join(', ')}; ${rounds} round(s) of each, each: the product, then the floor (bench/support/bare-start-server.ts)`,
+      `mixes ${mixes.join(', ')}; ${rounds} round(s) of each, each: ${VARIANTS.map((v) => v.name).join(', ')}`,
   );
   /** By target and mix, each variant's p99 by round. */
   const p99s = new Map<string, Map<string, number[]>>();
@@ -385,14 +389,13 @@ export default async function webhookLoad(): Promise<void> {
     }
   }
   console.log(`\np99 of all deliveries, by round (goal ${GOAL_P99_MS} ms):`);
+  const byRound = (ms: number[]) => ms.map((m) => m.toFixed(0)).join(' / ');
   for (const [key, byVariant] of p99s) {
-    const floor = byVariant.get('floor')!;
+    console.log(`  ${key}: ${[...byVariant].map(([name, ms]) => `${name} ${byRound(ms)} ms`).join(', ')}`);
     for (const [name, ms] of byVariant) {
-      if (name === 'floor') continue;
-      console.log(
-        `  ${key}: ${name} ${ms.map((m) => m.toFixed(0)).join(' / ')} ms, floor ${floor.map((m) => m.toFixed(0)).join(' / ')} ms; ` +
-          `${name} / floor ${ms.map((m, i) => (m / floor[i]!).toFixed(2)).join(' / ')}; ${name} under the goal in ${ms.filter((m) => m < GOAL_P99_MS).length} of ${ms.length}`,
-      );
+      if (FLOORS.includes(name)) continue;
+      const ratios = FLOORS.map((f) => `${name} / ${f} ${ms.map((m, i) => (m / byVariant.get(f)![i]!).toFixed(2)).join(' / ')}`);
+      console.log(`    ${ratios.join('; ')}; ${name} under the goal in ${ms.filter((m) => m < GOAL_P99_MS).length} of ${ms.length}`);
     }
   }
   if (PROFILE_DIR) for (const label of ['webhook-server', 'worker']) await printProfiles(join(PROFILE_DIR, `product-${label}`));
