@@ -11,7 +11,7 @@ import { DIST_DIR, WORKFLOW_BUNDLE, WORKFLOWS_PATH } from './paths.js';
  * Loaded once per worker thread and shared by every workflow, instead of once for each workflow
  * the worker takes up (the SDK gives each workflow a module cache of its own): zod and the
  * spec's schemas, which the workflows' update validators check requests with. Building them
- * took about 40 ms of the worker's CPU for each new workflow, so two for each install through
+ * took about 25 ms of the worker's CPU for each new workflow, so two for each install through
  * its cluster's entity. Only pure modules whose module scope keeps no state between calls
  * (lib/ is pure by rule: no I/O, constants and schemas only) may be listed here.
  */
