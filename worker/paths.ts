@@ -2,6 +2,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const WORKFLOWS_PATH = join(DIST_DIR, 'workflows', 'index.js');
-export const WORKFLOW_BUNDLE = join(DIST_DIR, 'workflow-bundle.js');
+const distDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const WORKFLOWS_PATH = join(distDir, 'workflows', 'index.js');
+export const WORKFLOW_BUNDLE = join(distDir, 'workflow-bundle.js');
