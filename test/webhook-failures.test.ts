@@ -2,7 +2,8 @@
 // real socket with real Temporal clients: a Temporal server that cannot be reached (nothing
 // listens) or does not answer in time is a 503, "deliver again later"; an unexpected error (here
 // a payload codec that throws, as a bug would) is a 500 without that invitation, its full trace
-// in a file on the webhook server that the answer names by its basename only.
+// in a file on the webhook server that the answer names by its basename only. A ticket's start
+// under way is asked once, whatever other deliveries for it come meanwhile.
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -93,4 +94,32 @@ describe('webhook server failures (real server, real clients)', () => {
     expect(await readFile(file, 'utf8')).toMatch(/^Error: codec bug: keyRing.current is undefined\n\s+at /);
     expect(lines).toContainEqual(`webhook jira: unexpected error: codec bug: keyRing.current is undefined (full trace in ${file})`);
   });
+
+  it('asks Temporal once for a ticket whose start is under way: another delivery waits for that answer, and after a failure asks again', async () => {
+    // A Temporal server of this test's own that hangs, then goes away.
+    const sockets = new Set<Socket>();
+    const hanging = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const goAway = () => {
+      const closed = new Promise((resolve) => hanging.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      return closed;
+    };
+    // Also when an expectation fails first, so that nothing hangs.
+    closing.push(() => (hanging.listening ? goAway() : Promise.resolve()));
+    const client = new Client({ connection: connectionTo(`127.0.0.1:${(hanging.address() as AddressInfo).port}`) });
+    // Counts the starts that reach Temporal: each asks first whether the install exists (a describe through a handle).
+    let asked = 0;
+    const getHandle = client.workflow.getHandle.bind(client.workflow);
+    client.workflow.getHandle = (...args) => (asked++, getHandle(...args));
+    const server = await webhookServer(client);
+    // Two deliveries for one ticket (two delivery ids, so not a redelivery) while the server hangs.
+    const answers = [deliver(server, 'OPS-504', 'Install'), deliver(server, 'OPS-504', 'Install')];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(asked).toBe(1);
+    // The server goes: the start fails, and the delivery that waited for it asks itself.
+    await goAway();
+    expect((await Promise.all(answers)).map((a) => a.status)).toEqual([503, 503]);
+    expect(asked).toBe(2);
+  }, 20_000);
 });

@@ -31,6 +31,8 @@ export interface WorkerSettings {
   version?: WorkerDeploymentVersion | undefined;
   /** How many Ansible runs at once (lib/worker-slots.ts ansibleSlots()). */
   ansibleSlots: number;
+  /** Runs the workflows and their local activities only, polling no activity task: an install is started and waits at its first phase (the benchmarks' worker). */
+  localActivitiesOnly?: boolean;
 }
 
 export interface InstallWorkerOptions {
@@ -68,8 +70,8 @@ export interface InstallWorkers {
   shutdown(): void;
 }
 
-export async function createWorkers(options: InstallWorkerOptions): Promise<InstallWorkers> {
-  const workers = await Promise.all([Worker.create(options.install), Worker.create(options.ansible)]);
+export async function createWorkers(options: { install: WorkerOptions; ansible?: WorkerOptions }): Promise<InstallWorkers> {
+  const workers = await Promise.all([options.install, options.ansible].flatMap((o) => (o ? [Worker.create(o)] : [])));
   const shutdown = () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
@@ -104,5 +106,7 @@ export async function createInstallWorkers(settings: WorkerSettings): Promise<In
     // every 2 s (instead of 80% of the heartbeat timeout) stops a cancelled Ansible promptly.
     maxHeartbeatThrottleInterval: '2s',
   };
-  return createWorkers(installWorkerOptions(base, settings.ansibleSlots));
+  const options = installWorkerOptions(base, settings.ansibleSlots);
+  // The benchmarks' worker polls no activity task, so no Ansible queue either.
+  return createWorkers(settings.localActivitiesOnly ? { install: { ...options.install, enableNonLocalActivities: false } } : options);
 }

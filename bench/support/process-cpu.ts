@@ -12,3 +12,6 @@ export async function processCpuMs(pid: number): Promise<number> {
   const [utime, stime] = [Number(fields[11]), Number(fields[12])];
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
 }
+
+/** The CPU time of several processes together (a server of several services). */
+export const processesCpuMs = async (pids: readonly number[]): Promise<number> => (await Promise.all(pids.map(processCpuMs))).reduce((a, b) => a + b, 0);

@@ -1,16 +1,14 @@
 // How many workflow starts a second the Temporal dev server takes on this machine when nothing
 // else asks anything of it: a bare client (minimal starts, no codec, no webhook server) keeps
-// `concurrency` starts in flight against a dev server of its own, database in memory. The
+// `concurrency` starts in flight against a server of its own (support/temporal-targets.ts). The
 // webhook benchmark sets its rate of new installs beside this: near it, any server in front
 // of Temporal queues, whatever it does itself.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../client/dev/free-port.js';
-import { startDevServer } from '../../client/dev/temporal-dev-server.js';
-import { processCpuMs } from './process-cpu.js';
+import { processesCpuMs } from './process-cpu.js';
+import { targetClient, type TemporalTargetKind } from './temporal-targets.js';
 
 export interface StartCapacity {
   startsPerSecond: number;
@@ -19,11 +17,10 @@ export interface StartCapacity {
   serverCores: number;
 }
 
-export async function temporalStartCapacity(starts = 600, concurrency = 50): Promise<StartCapacity> {
+export async function temporalStartCapacity(kind: TemporalTargetKind, starts = 600, concurrency = 50): Promise<StartCapacity> {
   const dir = await mkdtemp(join(tmpdir(), 'katonic-bench-start-capacity-'));
-  const server = await startDevServer({ port: await freePort(), dbFile: ':memory:', logFile: join(dir, 'temporal-dev-server.log') });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const target = await kind.up(dir);
+  const client = await targetClient(target);
   const startAll = async (prefix: string) => {
     let next = 0;
     const starter = async () => {
@@ -35,15 +32,15 @@ export async function temporalStartCapacity(starts = 600, concurrency = 50): Pro
   try {
     // The first round warms the client and the server; the second is measured.
     await startAll('warm');
-    const cpu0 = await processCpuMs(server.process.pid!);
+    const cpu0 = await processesCpuMs(target.serverPids);
     const t0 = performance.now();
     await startAll('measured');
     const seconds = (performance.now() - t0) / 1000;
-    const cpuMs = (await processCpuMs(server.process.pid!)) - cpu0;
+    const cpuMs = (await processesCpuMs(target.serverPids)) - cpu0;
     return { startsPerSecond: starts / seconds, serverCpuMsPerStart: cpuMs / starts, serverCores: cpuMs / 1000 / seconds };
   } finally {
-    await connection.close();
-    await server.stop();
+    await client.connection.close();
+    await target.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -74,8 +74,12 @@ interface ServerState {
   secrets: SourceSecrets;
   /** Answers by delivery id. */
   deliveries: RecentAnswers<Promise<Reply>>;
-  /** Install ids this server has started or found existing. */
-  existingInstalls: RecentAnswers<true>;
+  /**
+   * Install ids this server is starting, has started or found existing, kept from the moment
+   * the first delivery asks: another delivery for the ticket waits for that answer instead of
+   * asking Temporal again (under a burst the first may take seconds). A failed start is forgotten.
+   */
+  existingInstalls: RecentAnswers<Promise<unknown>>;
 }
 
 /** The secrets the references name that can be read now (read per delivery, so a rotated file takes effect at once). */
@@ -132,6 +136,12 @@ async function authenticate(config: WebhookConfig, source: Source, req: FastifyR
   return check === 'ok' ? undefined : reject(401, 'X-Katonic-Signature does not match the timestamp and body under any configured secret');
 }
 
+const succeeded = (p: Promise<unknown>): Promise<boolean> =>
+  p.then(
+    () => true,
+    () => false,
+  );
+
 /** What the rule does for this ticket, through the install API. */
 async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: string | undefined): Promise<Reply> {
   const { client, loaded } = state.opts;
@@ -149,11 +159,13 @@ async function act(state: ServerState, rule: Rule, ev: TicketEvent, deliveryId: 
     const { spec } = checked;
     const id = installWorkflowId(spec.metadata.name);
     const answer = (started: boolean): Reply => ({ status: started ? 201 : 200, body: { id, action: 'start', started, rule: rule.name } });
-    // Another delivery for a ticket whose install exists: the answer Temporal would give, without asking it.
-    if (state.existingInstalls.get(id)) return answer(false);
-    const { started } = await installThroughCluster(client, spec, { existing: 'answer', ...(ev.actor ? { by: ev.actor } : {}) });
-    state.existingInstalls.set(id, true);
-    return answer(started);
+    // Another delivery for a ticket whose install exists or is being started: the answer Temporal would give, without asking it.
+    const known = state.existingInstalls.get(id);
+    if (known && (await succeeded(known))) return answer(false);
+    const starting = installThroughCluster(client, spec, { existing: 'answer', ...(ev.actor ? { by: ev.actor } : {}) });
+    state.existingInstalls.set(id, starting);
+    void starting.catch(() => state.existingInstalls.delete(id, starting));
+    return answer((await starting).started);
   }
   const name = installNameOf(rule.install!, ev.body);
   if (!name.ok) return reject(422, `${name.message} (rule ${rule.name})`);
