@@ -212,6 +212,8 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
           const proc = await startSupervised(
             `the Temporal ${name} service`,
             localTools.temporalServerBin('temporal-server'),
+            // No authorizer (--allow-no-auth): the frontend's mTLS decides who connects, and
+            // every client of this cluster is the installer.
             ['--config-file', configFile, '--allow-no-auth', 'start', '--service', name],
             { logFile: join(logs, `${name}.log`), env: { [PASSWORD_ENV]: postgres.password } },
           );
