@@ -3,7 +3,8 @@
 // frontend), shared by the test run (global-setup). Two workers connect by a connection profile
 // with a client certificate, as a customer's do. Installs over SSH on real sshd nodes (network
 // namespaces of their own, Debian's sshd, a non-root user with sudo): the whole install with
-// become, host keys trusted on first use; faults of the server during Kubespray; a wrong key; a
+// become, host keys trusted on first use; faults during Kubespray, each in an install of its own
+// (the history service, PostgreSQL, the matching service, one of two workers); a wrong key; a
 // node whose disk is full; `kinstall list` by cluster, ticket and state on SQL visibility.
 // Everything is in one file, one test after another: the faults stop the shared cluster's
 // services, which a test beside them would feel.
@@ -59,6 +60,37 @@ async function workerRunningAnsible(dir: string): Promise<WorkerProcess | undefi
     }
   }
   return undefined;
+}
+
+/**
+ * An install over the SSH nodes whose Kubespray steps take half a second in its first run; once
+ * Kubespray has journalled a step, `fault`; then it must go on (another step after the fault)
+ * and complete, the phases before Kubespray and after it run once, Kubespray `kubesprayRuns`
+ * times (2 where its worker died), and no Ansible left.
+ */
+async function faultDuringKubespray(name: string, kubesprayRuns: number, fault: () => Promise<void>): Promise<void> {
+  const file = await h.writeSpec(name, (spec) => {
+    onSshNodes(spec, set);
+    spec.spec.extraVars = { standin_delay_seconds: { kubespray: 0.5 }, standin_delay_runs: 1 };
+    // A killed worker's phase is taken over within 5 s (the least the spec allows).
+    spec.spec.heartbeatTimeout = '5s';
+  });
+  expect((await h.cli('start', file)).exitCode).toBe(0);
+  await h.waitFor(name, (s) => s.phase === 'kubespray' && s.phases.some((p) => p.name === 'kubespray' && p.task !== undefined));
+  const lines = await untilJournalGrows(name, 0);
+  await fault();
+  await untilJournalGrows(name, lines);
+  const done = await h.waitFor(name, (s) => s.state !== 'running', 300_000);
+  expect([done.state, done.error]).toEqual(['completed', undefined]);
+  expect(Object.fromEntries(done.phases.map((p) => [p.name, p.attempts]))).toEqual({
+    preflight: 1,
+    inventory: 1,
+    kubespray: kubesprayRuns,
+    storage: 1,
+    katonic: 1,
+    verify: 1,
+  });
+  expect(await ansibleProcessesUnder(h.dataDir)).toEqual([]);
 }
 
 /** Until the install's journal has more lines than `than`: its Ansible went on. */
@@ -167,42 +199,39 @@ describeCluster(
       expect(leftKeys.stdout).toBe('');
     });
 
-    it('faults during Kubespray, each survived before the next: the history service killed (-9) and started again, PostgreSQL restarted, the matching service killed and started again, then the worker running Ansible killed; completes, and no finished phase ran again', async () => {
-      const file = await h.writeSpec('server-faults', (spec) => {
-        onSshNodes(spec, set);
-        // Kubespray's steps take 2 s in its first run, time for the faults; a killed worker's
-        // phase is taken over within 5 s (the least the spec allows).
-        spec.spec.extraVars = { standin_delay_seconds: { kubespray: 2 }, standin_delay_runs: 1 };
-        spec.spec.heartbeatTimeout = '5s';
+    it('the history service killed (-9) during Kubespray and started again: the install completes, no phase ran again, not even Kubespray', async () => {
+      await faultDuringKubespray('history-killed', 1, async () => {
+        const { before, after } = await killAndAwaitReplacement('the history service', () => servicePid('history'), 'SIGKILL');
+        expect(after).not.toBe(before);
       });
-      expect((await h.cli('start', file)).exitCode).toBe(0);
-      await h.waitFor('server-faults', (s) => s.phase === 'kubespray' && s.phases.some((p) => p.name === 'kubespray' && p.task !== undefined));
-      let lines = await untilJournalGrows('server-faults', 0);
-      const history = await killAndAwaitReplacement('the history service', () => servicePid('history'), 'SIGKILL');
-      lines = await untilJournalGrows('server-faults', lines);
-      // SIGINT: PostgreSQL's fast shutdown, as `pg_ctl restart -m fast` does; the keeper starts it again.
-      const postgres = await killAndAwaitReplacement('PostgreSQL', postgresPid, 'SIGINT');
-      lines = await untilJournalGrows('server-faults', lines);
-      const matching = await killAndAwaitReplacement('the matching service', () => servicePid('matching'), 'SIGKILL');
-      await untilJournalGrows('server-faults', lines);
-      for (const restarted of [history, postgres, matching]) expect(restarted.after).not.toBe(restarted.before);
-      const runner = await workerRunningAnsible(join(h.dataDir, 'runs', 'server-faults'));
-      expect(runner).toBeDefined();
-      runner!.process.kill('SIGKILL');
-      await runner!.process;
-      workers = workers.filter((w) => w !== runner);
+    });
 
-      const done = await h.waitFor('server-faults', (s) => s.state !== 'running', 300_000);
-      expect([done.state, done.error]).toEqual(['completed', undefined]);
-      // The phases that had finished before the faults ran once; Kubespray, under way, at most
-      // twice (the worker's death); the ones after, once.
-      const attempts = Object.fromEntries(done.phases.map((p) => [p.name, p.attempts]));
-      expect(attempts).toEqual({ preflight: 1, inventory: 1, kubespray: attempts.kubespray, storage: 1, katonic: 1, verify: 1 });
-      expect(attempts.kubespray).toBeLessThanOrEqual(2);
-      expect(await ansibleProcessesUnder(h.dataDir)).toEqual([]);
-      // The other worker goes on alone; the next tests get a second one again.
+    it('PostgreSQL restarted during Kubespray (a fast shutdown, then started again): the install completes, no phase ran again', async () => {
+      // SIGINT: PostgreSQL's fast shutdown, as `pg_ctl restart -m fast` does; the keeper starts it again.
+      await faultDuringKubespray('postgres-restarted', 1, async () => {
+        const { before, after } = await killAndAwaitReplacement('PostgreSQL', postgresPid, 'SIGINT');
+        expect(after).not.toBe(before);
+      });
+    });
+
+    it('the matching service killed during Kubespray and started again: the install completes, no phase ran again', async () => {
+      await faultDuringKubespray('matching-killed', 1, async () => {
+        const { before, after } = await killAndAwaitReplacement('the matching service', () => servicePid('matching'), 'SIGKILL');
+        expect(after).not.toBe(before);
+      });
+    });
+
+    it('the worker running Kubespray killed (-9), one of two: the other takes the phase over, no finished phase ran again', async () => {
+      await faultDuringKubespray('worker-killed', 2, async () => {
+        const runner = await workerRunningAnsible(join(h.dataDir, 'runs', 'worker-killed'));
+        expect(runner).toBeDefined();
+        runner!.process.kill('SIGKILL');
+        await runner!.process;
+        workers = workers.filter((w) => w !== runner);
+      });
+      // The other worker went on alone; the next tests get a second one again.
       workers.push(await h.startWorker());
-    }, 400_000);
+    });
 
     it('a key the nodes refuse: non-retryable, waits for the operator, names the key reference and never the key', async () => {
       const wrongKey = join(h.dataDir, 'wrong-key');
@@ -248,7 +277,9 @@ describeCluster(
         const r = await h.cli('list', '--json', ...args);
         expect([r.exitCode, r.stderr]).toEqual([0, '']);
         // This file's installs (another file may use the shared cluster too).
-        const ours = ['over-ssh', 'server-faults', 'wrong-key', 'disk-full'].map((name) => `install-${name}`);
+        const ours = ['over-ssh', 'history-killed', 'postgres-restarted', 'matching-killed', 'worker-killed', 'wrong-key', 'disk-full'].map(
+          (name) => `install-${name}`,
+        );
         const rows = JSON.parse(r.stdout) as { id: string; state: string }[];
         return rows
           .filter((row) => ours.includes(row.id))
@@ -257,7 +288,9 @@ describeCluster(
       };
       expect(await list('--cluster', 'over-ssh')).toEqual(['install-over-ssh completed']);
       expect(await list('--ticket', 'OPS-2201')).toEqual(['install-over-ssh completed']);
-      expect(await list('--state', 'completed')).toEqual(['install-disk-full completed', 'install-over-ssh completed', 'install-server-faults completed']);
+      expect(await list('--state', 'completed')).toEqual(
+        ['disk-full', 'history-killed', 'matching-killed', 'over-ssh', 'postgres-restarted', 'worker-killed'].map((name) => `install-${name} completed`),
+      );
       expect(await list('--state', 'completed', '--cluster', 'wrong-key')).toEqual([]);
       expect(await list('--state', 'cancelled')).toEqual(['install-wrong-key cancelled']);
       const bad = await h.cli('list', '--state', 'done');
