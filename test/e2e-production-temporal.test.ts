@@ -199,24 +199,15 @@ describeCluster(
       expect(leftKeys.stdout).toBe('');
     });
 
-    it('the history service killed (-9) during Kubespray and started again: the install completes, no phase ran again, not even Kubespray', async () => {
-      await faultDuringKubespray('history-killed', 1, async () => {
-        const { before, after } = await killAndAwaitReplacement('the history service', () => servicePid('history'), 'SIGKILL');
-        expect(after).not.toBe(before);
-      });
-    });
-
-    it('PostgreSQL restarted during Kubespray (a fast shutdown, then started again): the install completes, no phase ran again', async () => {
-      // SIGINT: PostgreSQL's fast shutdown, as `pg_ctl restart -m fast` does; the keeper starts it again.
-      await faultDuringKubespray('postgres-restarted', 1, async () => {
-        const { before, after } = await killAndAwaitReplacement('PostgreSQL', postgresPid, 'SIGINT');
-        expect(after).not.toBe(before);
-      });
-    });
-
-    it('the matching service killed during Kubespray and started again: the install completes, no phase ran again', async () => {
-      await faultDuringKubespray('matching-killed', 1, async () => {
-        const { before, after } = await killAndAwaitReplacement('the matching service', () => servicePid('matching'), 'SIGKILL');
+    // The server's own faults: each process killed is started again by the cluster's keeper.
+    // SIGINT to PostgreSQL is its fast shutdown, as `pg_ctl restart -m fast` does.
+    it.each([
+      ['the history service killed (-9)', 'history-killed', 'the history service', () => servicePid('history'), 'SIGKILL'],
+      ['PostgreSQL restarted (a fast shutdown, then started again)', 'postgres-restarted', 'PostgreSQL', postgresPid, 'SIGINT'],
+      ['the matching service killed (-9)', 'matching-killed', 'the matching service', () => servicePid('matching'), 'SIGKILL'],
+    ] as const)('%s during Kubespray: started again, the install completes, no phase ran again, not even Kubespray', async (_, name, what, find, signal) => {
+      await faultDuringKubespray(name, 1, async () => {
+        const { before, after } = await killAndAwaitReplacement(what, find, signal);
         expect(after).not.toBe(before);
       });
     });
