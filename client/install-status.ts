@@ -5,6 +5,7 @@
 // When no worker answers (none running, or the install has ended), the status is what the
 // server keeps: the workflow's result, or the status it last published in its memo; live
 // progress is then unavailable, and the status says so (`source: 'server'`).
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { AnsibleProgress } from '../lib/ansible/events.js';
 import { installEta } from '../lib/eta/install-remaining.js';
@@ -16,9 +17,20 @@ import { decodePayload } from './decode-payload.js';
 /** How long a worker has to answer the status query before the server's copy is used. */
 const QUERY_DEADLINE_MS = 5_000;
 
-async function liveProgress(client: Client, description: WorkflowExecutionDescription): Promise<{ progress?: AnsibleProgress; attempt: number } | undefined> {
+/**
+ * The pending activity's heartbeat, when that activity is the running phase's: the description
+ * is read before the status query, so in between the phase may have ended and the next begun,
+ * and a heartbeat from before `since` (the phase's current run's start) is the phase before's.
+ */
+async function liveProgress(
+  client: Client,
+  description: WorkflowExecutionDescription,
+  since: string | undefined,
+): Promise<{ progress?: AnsibleProgress; attempt: number } | undefined> {
   const pending = description.raw.pendingActivities?.[0];
   if (!pending) return undefined;
+  const started = optionalTsToMs(pending.lastStartedTime ?? pending.scheduledTime);
+  if (since && started !== undefined && started < Date.parse(since)) return undefined;
   const payload = pending.heartbeatDetails?.payloads?.[0];
   const progress = payload ? await decodePayload<AnsibleProgress>(client, payload) : undefined;
   return { progress, attempt: pending.attempt ?? 1 };
@@ -66,7 +78,7 @@ export async function fetchStatus(client: Client, id: string, runId?: string): P
   }
   status.source = live ? 'worker' : 'server';
   const running = status.phases.find((p) => p.state === 'running');
-  const progress = live ? await liveProgress(client, description) : undefined;
+  const progress = live && running ? await liveProgress(client, description, running.runs?.at(-1)?.startedAt ?? running.startedAt) : undefined;
   if (running && progress && open) {
     running.attempts += progress.attempt;
     const beat = progress.progress;
